@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// Latent: a Jupyter kernel that teaches autoencoders.
+// Dependencies point one way: latent -> JupyterKernel -> Session -> Language, Pictures, Neural -> C shims.
+import PackageDescription
+
+// Numeric code is unusable unoptimised; the engine and pictures are always built with -O
+// so that even `swift test` in debug runs the real MNIST in seconds.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "Latent",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "latent", targets: ["latent"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C shims: Debian's libraries through pkg-config, wrapped into throwing Swift above them.
+        .systemLibrary(
+            name: "CZeroMQ", path: "Sources/CZeroMQ", pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums.
+        .target(
+            name: "Datasets",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: optimised),
+        // The numeric engine: tensors over BLAS, layers, losses, optimizers, training.
+        .target(name: "Neural", dependencies: ["CBLAS"], swiftSettings: optimised),
+        // The lesson language: lexer, parser, syntax tree, diagnostics. No dependencies.
+        .target(name: "Language"),
+        // PNG / APNG over zlib, digit grids, SVG charts, HTML tables; PCA, KernelPCA, t-SNE.
+        .target(name: "Pictures", dependencies: ["CZlib", "CBLAS"], swiftSettings: optimised),
+        // The interpreter: names -> datasets, models, settings; statements; MIME bundles.
+        .target(name: "Session", dependencies: ["Language", "Pictures", "Neural", "Datasets"]),
+        // Jupyter messaging over ZeroMQ, HMAC signing, threads, kernelspec install.
+        .target(
+            name: "JupyterKernel",
+            dependencies: [
+                "Session", "CZeroMQ",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .executableTarget(
+            name: "latent",
+            dependencies: [
+                "JupyterKernel", "Session",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(
+            name: "NeuralTests", dependencies: ["Neural", "Datasets"],
+            resources: [.copy("Reference")], swiftSettings: optimised),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(
+            name: "PicturesTests", dependencies: ["Pictures"], resources: [.copy("Reference")]),
+        .testTarget(
+            name: "SessionTests", dependencies: ["Session"], resources: [.copy("scripts")]),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef LATENT_CZEROMQ_SHIM_H
+#define LATENT_CZEROMQ_SHIM_H
+#include <zmq.h>
+#endif

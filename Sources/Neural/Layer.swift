@@ -1,0 +1,52 @@
+/// A trainable value and the gradient accumulated into it by `backward`.
+public final class Parameter {
+    public let name: String
+    public var value: Tensor
+    public var grad: Tensor
+
+    public init(name: String, value: Tensor) {
+        self.name = name
+        self.value = value
+        self.grad = Tensor(zeros: value.shape)
+    }
+}
+
+/// What a forward pass needs beyond its input: whether it trains (dropout on, VAE sampling on)
+/// and the seeded generator that dropout and sampling draw from.
+public final class ForwardContext {
+    public var training: Bool
+    public var rng: SeededGenerator
+
+    public init(training: Bool, rng: SeededGenerator) {
+        self.training = training
+        self.rng = rng
+    }
+}
+
+/// One layer: a forward/backward pair. Shapes are per-sample (no batch dimension) in
+/// `outputShape` and `build`; tensors passed to `forward`/`backward` carry the batch first.
+///
+/// Contract:
+/// - `build` is called once, when the model first meets data, before any `forward`.
+/// - `forward` caches what `backward` needs; `backward` takes dL/d(output) and returns
+///   dL/d(input), adding (not assigning) the parameter gradients into `Parameter.grad`.
+/// - Shape mismatches throw `ShapeError`, never trap.
+public protocol Layer: AnyObject {
+    /// A short description for summaries, e.g. "dense 250 relu".
+    var description: String { get }
+    /// The per-sample output shape for a per-sample input shape.
+    func outputShape(for input: [Int]) throws -> [Int]
+    /// Allocates and initialises parameters for the per-sample input shape.
+    func build(inputShape: [Int], initializer: Initializer, rng: SeededGenerator) throws
+    func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor
+    func backward(_ outputGradient: Tensor) throws -> Tensor
+    /// Trainable parameters, in a fixed order (optimizer state is keyed by this order).
+    var parameters: [Parameter] { get }
+}
+
+/// A shape that does not fit, with both sizes named so the learner can see which is which.
+public struct ShapeError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,8 @@
+import XCTest
+@testable import Neural
+
+final class NeuralSmokeTests: XCTestCase {
+    func testModuleLoads() {
+        XCTAssertTrue(true)
+    }
+}
