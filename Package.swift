@@ -56,6 +56,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmarks (`make bench`): each prints Latent's figure beside the reference's, as a ratio.
+        .executableTarget(name: "NeuralBench", dependencies: ["Neural", "Datasets"], path: "bench/NeuralBench"),
+        .executableTarget(
+            name: "PicturesBench", dependencies: ["Pictures", "Datasets"], path: "bench/PicturesBench"),
+        .executableTarget(name: "SessionBench", dependencies: ["Session"], path: "bench/SessionBench"),
+
         .testTarget(
             name: "NeuralTests", dependencies: ["Neural", "Datasets"],
             resources: [.copy("Reference")], swiftSettings: optimised),

@@ -1,0 +1,1 @@
+print("NeuralBench: not written yet")

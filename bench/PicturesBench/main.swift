@@ -1,0 +1,1 @@
+print("PicturesBench: not written yet")

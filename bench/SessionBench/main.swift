@@ -1,0 +1,1 @@
+print("SessionBench: not written yet")
