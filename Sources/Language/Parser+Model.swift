@@ -76,14 +76,14 @@ extension Parser {
         switch word {
         case "dense":
             let units = try s.expectInteger("the number of units", minimum: 1)
-            var activation: Activation?, dropout: Double?
+            var activation: ActivationName?, dropout: Double?
             try parseLayerOptions(&s, layer: "dense", activation: &activation) { option, s in
                 dropout = try s.expectNumber("dropout", in: .fraction).value
             }
             kind = .dense(units: units.value, activation: activation, dropout: dropout)
         case "latent":
             let units = try s.expectInteger("the size of the code", minimum: 1)
-            var activation: Activation?, gaussian = false, sparsity: Sparsity?
+            var activation: ActivationName?, gaussian = false, sparsity: SparsitySyntax?
             try parseLayerOptions(&s, layer: "latent", activation: &activation) { option, s in
                 if option == "gaussian" {
                     gaussian = true
@@ -106,12 +106,12 @@ extension Parser {
             kind = .latent(units: units.value, activation: activation, gaussian: gaussian, sparsity: sparsity)
         case "conv", "deconv":
             let filters = try s.expectInteger("the number of filters", minimum: 1)
-            var activation: Activation?, kernel = 3, stride = 1, padding = Padding.same
+            var activation: ActivationName?, kernel = 3, stride = 1, padding = PaddingName.same
             try parseLayerOptions(&s, layer: word, activation: &activation) { option, s in
                 switch option {
                 case "kernel": kernel = try s.expectInteger("the kernel size", minimum: 1).value
                 case "stride": stride = try s.expectInteger("the stride", minimum: 1).value
-                default: padding = try s.expectChoice(Padding.self, "padding").value
+                default: padding = try s.expectChoice(PaddingName.self, "padding").value
                 }
             }
             kind =
@@ -119,9 +119,9 @@ extension Parser {
                 ? .conv(filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
                 : .deconv(filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
         case "pool":
-            var pool = PoolKind.max
+            var pool = PoolName.max
             if let w = s.peek?.word {
-                pool = try s.expectChoice(PoolKind.self, "kind of pooling").value
+                pool = try s.expectChoice(PoolName.self, "kind of pooling").value
                 _ = w
             }
             var size = 2
@@ -150,7 +150,7 @@ extension Parser {
 
     /// An activation word and the layer's own options, in any order.
     private func parseLayerOptions(
-        _ s: inout TokenStream, layer: String, activation: inout Activation?,
+        _ s: inout TokenStream, layer: String, activation: inout ActivationName?,
         _ parseOption: (String, inout TokenStream) throws -> Void
     ) throws {
         let options = Vocabulary.layerOptions[layer] ?? []
@@ -162,10 +162,10 @@ extension Parser {
                     expected: "an activation (\(Vocabulary.activations.joined(separator: ", "))) or "
                         + (options.isEmpty ? "the end of the line" : options.joined(separator: ", ")))
             }
-            if !seen.insert(w).inserted || (activation != nil && Activation(rawValue: w) != nil) {
+            if !seen.insert(w).inserted || (activation != nil && ActivationName(rawValue: w) != nil) {
                 throw Diagnostic("\(w) is given twice", range: t.range, kind: .value, expected: "each option once")
             }
-            if let a = Activation(rawValue: w) {
+            if let a = ActivationName(rawValue: w) {
                 _ = s.next()
                 activation = a
             } else if options.contains(w) {

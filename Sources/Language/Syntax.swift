@@ -124,32 +124,32 @@ public struct ModelSyntax: Sendable, Equatable {
     }
 }
 
-public enum Activation: String, Sendable, Equatable, CaseIterable {
+public enum ActivationName: String, Sendable, Equatable, CaseIterable {
     case relu, sigmoid, tanh, linear
     case leakyrelu, elu, softplus
 }
 
-public enum Padding: String, Sendable, Equatable, CaseIterable {
+public enum PaddingName: String, Sendable, Equatable, CaseIterable {
     case same, valid
 }
 
-public enum PoolKind: String, Sendable, Equatable, CaseIterable {
+public enum PoolName: String, Sendable, Equatable, CaseIterable {
     case max, avg
 }
 
-/// Sparsity on the codings: an L1 penalty, or a KL penalty toward a target rate.
-public enum Sparsity: Sendable, Equatable {
+/// SparsitySyntax on the codings: an L1 penalty, or a KL penalty toward a target rate.
+public enum SparsitySyntax: Sendable, Equatable {
     case l1(weight: Double)
     case kl(target: Double, weight: Double)
 }
 
 public enum LayerKind: Sendable, Equatable {
-    case dense(units: Int, activation: Activation?, dropout: Double?)
+    case dense(units: Int, activation: ActivationName?, dropout: Double?)
     /// The bottleneck; `gaussian` makes a VAE (mean and log-variance heads).
-    case latent(units: Int, activation: Activation?, gaussian: Bool, sparsity: Sparsity?)
-    case conv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation?)
-    case deconv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation?)
-    case pool(PoolKind, size: Int)
+    case latent(units: Int, activation: ActivationName?, gaussian: Bool, sparsity: SparsitySyntax?)
+    case conv(filters: Int, kernel: Int, stride: Int, padding: PaddingName, activation: ActivationName?)
+    case deconv(filters: Int, kernel: Int, stride: Int, padding: PaddingName, activation: ActivationName?)
+    case pool(PoolName, size: Int)
     case upsample(factor: Int)
     case flatten
     case reshape([Int])
