@@ -13,8 +13,9 @@ struct TokenStream {
 
     /// Where "nothing" is: just after the line's last character.
     var endRange: SourceRange {
-        let end = line.range.end
-        return SourceRange(start: end, end: SourcePosition(offset: end.offset + 1, line: end.line, column: end.column + 1))
+
+        // Empty, so it never reaches past the source; the renderer still draws one caret.
+        SourceRange(start: line.range.end, end: line.range.end)
     }
     var hereRange: SourceRange { peek?.range ?? endRange }
     /// From `start` to the end of the last consumed token.

@@ -81,7 +81,9 @@ enum BuiltinData {
             } catch let e as DataFileError {
                 let blamed: Located<String>
                 if case .notIDX(let p, _) = e, p == images.value { blamed = images } else { blamed = labels }
-                throw Diagnostic("\(e)", range: blamed.range, kind: .file, expected: expectation)
+                var expected = expectation
+                if case .mismatchedLengths = e { expected = "as many labels as images" }
+                throw Diagnostic("\(e)", range: blamed.range, kind: .file, expected: expected)
             }
         }
         let train = try load(trainImages, trainLabels)

@@ -11,6 +11,8 @@ final class ModelEntry {
     let headerRange: SourceRange
     /// The session's seed when the model was defined: its initial weights come from it.
     let seed: UInt64
+    /// The cell that defined it: its layer ranges point into that cell's source only.
+    let cell: Int
     var network: Autoencoder?
     var settings = TrainSettings()
     /// The data of the last `train`, and the name it was written as.
@@ -19,7 +21,8 @@ final class ModelEntry {
     /// Epochs trained, a part-epoch counting as the fraction of its batches.
     var epochsTrained: Double = 0
 
-    init(name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64) {
+    init(name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64, cell: Int) {
+        self.cell = cell
         self.name = name
         self.specs = specs
         self.layerRanges = layerRanges
@@ -41,16 +44,17 @@ final class ModelEntry {
         return isVariational ? "model (VAE)" : conv ? "model (conv)" : "model"
     }
 
-    var parameterCount: Int {
+    /// Parameters of the built network, or of one built for 28x28x1; nil when it cannot be built.
+    var parameterCount: Int? {
         if let network { return network.parameterCount }
-        return (try? Autoencoder(specs: specs, inputShape: ModelEntry.assumedInput, seed: seed))?.parameterCount ?? 0
+        return (try? Autoencoder(specs: specs, inputShape: ModelEntry.assumedInput, seed: seed))?.parameterCount
     }
 
     /// The shape summaries assume before a model has met data: MNIST's.
     static let assumedInput = [28, 28, 1]
 
     var sizeText: String {
-        "\(latentSize)-d code, \(grouped(parameterCount)) parameters"
+        "\(latentSize)-d code, " + (parameterCount.map { "\(grouped($0)) parameters" } ?? "does not fit 28x28x1 yet")
     }
 
     /// The last test loss, or the last train loss without a test set.

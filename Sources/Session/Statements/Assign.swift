@@ -25,7 +25,7 @@ extension LessonSession {
                 trainImages: located(trainImages), trainLabels: located(trainLabels),
                 testImages: testImages.map(located), testLabels: testLabels.map(located))
         case .reference(let reference):
-            value = try lookUpData(reference)
+            value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
         }
         var message = "\(name.value): \(value.sizeText) of \(value.shapeText)"
         if let old = datasets[name.value] {

@@ -24,7 +24,7 @@ extension LessonSession {
         }
         let i = images.images
         let shape = [i.height, i.width, i.channels]
-        let network = try entry.network(for: shape, dataName: images.name, at: reference?.range ?? model.range)
+        let network = try entry.network(for: shape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
         let result: Evaluation
         do {
             result = try network.evaluate(on: Tensor(shape: [i.count] + shape, data: i.pixels))

@@ -30,8 +30,8 @@ extension LessonSession {
         throw unknownName(id, expected: "a model's name")
     }
 
-    func lookUpData(_ reference: Reference) throws -> DataValue {
-        switch try resolve(reference) {
+    func lookUpData(_ reference: Reference, alsoSuggest: [String] = []) throws -> DataValue {
+        switch try resolve(reference, expected: "a dataset's name", alsoSuggest: alsoSuggest) {
         case .data(let d): return d
         case .model:
             throw Diagnostic(
@@ -44,7 +44,10 @@ extension LessonSession {
     }
 
     /// Looks a reference up and applies its members and subscripts.
-    func resolve(_ reference: Reference) throws -> ResolvedValue {
+    func resolve(
+        _ reference: Reference, expected: String = "the name of a dataset or a model",
+        alsoSuggest: [String] = Vocabulary.statements
+    ) throws -> ResolvedValue {
         let base = reference.base
         var current: ResolvedValue
         if let d = datasets[base.value] {
@@ -52,7 +55,7 @@ extension LessonSession {
         } else if let m = models[base.value] {
             current = .model(m)
         } else {
-            throw unknownName(base, expected: "the name of a dataset or a model", alsoSuggest: Vocabulary.statements)
+            throw unknownName(base, expected: expected, alsoSuggest: alsoSuggest)
         }
         var described = base.value
         for accessor in reference.accessors {
@@ -83,7 +86,13 @@ extension LessonSession {
                 }
                 return .number(loss)
             case "epochs": return .number(m.epochsTrained)
-            case "params": return .number(Double(m.parameterCount))
+            case "params":
+                guard let count = m.parameterCount else {
+                    throw Diagnostic(
+                        "\(described) cannot be built for 28x28x1 images, so its parameters are not known yet",
+                        range: member.range, kind: .shape, expected: "summary \(described) to see where it does not fit")
+                }
+                return .number(Double(count))
             default:
                 throw Diagnostic(
                     "a model has no member '\(member.value)'", range: member.range, kind: .name,

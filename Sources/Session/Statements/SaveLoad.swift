@@ -41,7 +41,7 @@ extension LessonSession {
         }
         let h = saved.header
         let entry = ModelEntry(
-            name: name.value, specs: h.specs, layerRanges: [], headerRange: name.range, seed: h.seed)
+            name: name.value, specs: h.specs, layerRanges: [], headerRange: name.range, seed: h.seed, cell: cellNumber)
         entry.network = network
         entry.settings = h.settings
         entry.epochsTrained = h.epochsTrained

@@ -27,7 +27,7 @@ extension LessonSession {
             throw Diagnostic("\(dataName) holds no images", range: syntax.data?.range ?? context.range, kind: .data)
         }
         let shape = [trainImages.height, trainImages.width, trainImages.channels]
-        let network = try entry.network(for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range)
+        let network = try entry.network(for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
         let train = Tensor(shape: [trainImages.count] + shape, data: trainImages.pixels)
         let test = data.testImages.flatMap { t in t.count > 0 ? Tensor(shape: [t.count] + shape, data: t.pixels) : nil }
         var options = settings.trainingOptions
@@ -98,7 +98,6 @@ extension LessonSession {
 extension SourceRange {
     /// An empty place just after the range, where something missing would go.
     var endPoint: SourceRange {
-        SourceRange(
-            start: end, end: SourcePosition(offset: end.offset + 1, line: end.line, column: end.column + 1))
+        SourceRange(start: end, end: end)
     }
 }
