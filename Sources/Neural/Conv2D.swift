@@ -75,7 +75,8 @@ public final class Conv2D: Layer {
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters
         var output = uninitializedFloats(n * rowsPerSample * f)
         let chunks = BatchChunks(samples: n, floatsPerSample: rowsPerSample * patch)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: [chunks.samplesPerChunk * rowsPerSample * patch])
+        let buffers = scratch.reserve(
+            workers: chunks.workers, sizes: [chunks.samplesPerChunk * rowsPerSample * patch, g.paddedCount])
         input.data.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
                 weight.value.data.withUnsafeBufferPointer { w in
@@ -84,7 +85,9 @@ public final class Conv2D: Layer {
                         chunks.run { worker, samples in
                             let col = buffers[worker][0]
                             let rows = samples.count * rowsPerSample
-                            g.im2col(x + samples.lowerBound * g.input.count, samples: samples.count, into: col)
+                            g.im2col(
+                                x + samples.lowerBound * g.input.count, samples: samples.count,
+                                padded: buffers[worker][1], into: col)
                             let yChunk = y + samples.lowerBound * rowsPerSample * f
                             for r in 0..<rows { (yChunk + r * f).update(from: b, count: f) }
                             cblas_sgemm(
@@ -101,6 +104,8 @@ public final class Conv2D: Layer {
 
     // backward: dy (n, oh, ow, filters) -> dx (n, h, w, cin); im2col is recomputed per chunk
     // rather than kept from forward (a whole batch of it would not fit in cache).
+    // With stride 1, dx is itself a convolution: im2col'(dy) (n*h*w, k*k*filters) . flip(W)
+    // (k*k*filters, cin), a GEMM as large as forward's; otherwise dx = col2im(dy . W^T).
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         let g = try builtGeometry()
         guard let input = cachedInput else { throw ShapeError("\(description): backward called before forward") }
@@ -111,36 +116,57 @@ public final class Conv2D: Layer {
                 "\(description): the output gradient's batch \(describeShape(outputGradient.shape)) does not match "
                     + "the input's \(describeShape(input.shape))")
         }
-        let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters
+        let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters, cin = g.input.channels
+        let full = stride == 1 ? g.inputGradientGeometry(filters: f) : nil
+        let flipped = stride == 1 ? flippedKernel() : []
         var inputGradient = uninitializedFloats(n * g.input.count)
         let chunks = BatchChunks(samples: n, floatsPerSample: 2 * rowsPerSample * patch)
         let colSize = chunks.samplesPerChunk * rowsPerSample * patch
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: [colSize, colSize, patch * f + f])
+        let secondSize = full.map { chunks.samplesPerChunk * $0.outPixels * $0.patchSize } ?? colSize
+        let padSize = max(g.paddedCount, full?.paddedCount ?? 0)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: [colSize, secondSize, patch * f + f, padSize])
         for worker in 0..<chunks.workers { buffers[worker][2].update(repeating: 0, count: patch * f + f) }
         input.data.withUnsafeBufferPointer { x in
             outputGradient.data.withUnsafeBufferPointer { dy in
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     weight.value.data.withUnsafeBufferPointer { w in
-                        let x = x.baseAddress!, dy = dy.baseAddress!, dx = dx.baseAddress!, w = w.baseAddress!
-                        chunks.run { worker, samples in
-                            let col = buffers[worker][0], dcol = buffers[worker][1]
-                            let dw = buffers[worker][2], db = dw + patch * f
-                            let rows = samples.count * rowsPerSample
-                            let dyChunk = dy + samples.lowerBound * rowsPerSample * f
-                            g.im2col(x + samples.lowerBound * g.input.count, samples: samples.count, into: col)
-                            // dW += col^T . dy
-                            cblas_sgemm(
-                                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(f), Int32(rows),
-                                1, col, Int32(patch), dyChunk, Int32(f), 1, dw, Int32(f))
-                            for r in 0..<rows {
-                                let row = dyChunk + r * f
-                                for j in 0..<f { db[j] += row[j] }
+                        flipped.withUnsafeBufferPointer { wFlipped in
+                            let x = x.baseAddress!, dy = dy.baseAddress!, dx = dx.baseAddress!, w = w.baseAddress!
+                            let wFlipped = wFlipped.baseAddress
+                            chunks.run { worker, samples in
+                                let col = buffers[worker][0], second = buffers[worker][1]
+                                let dw = buffers[worker][2], db = dw + patch * f
+                                let rows = samples.count * rowsPerSample
+                                let dyChunk = dy + samples.lowerBound * rowsPerSample * f
+                                let dxChunk = dx + samples.lowerBound * g.input.count
+                                g.im2col(
+                                    x + samples.lowerBound * g.input.count, samples: samples.count,
+                                    padded: buffers[worker][3], into: col)
+                                // dW += col^T . dy
+                                cblas_sgemm(
+                                    CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(f), Int32(rows),
+                                    1, col, Int32(patch), dyChunk, Int32(f), 1, dw, Int32(f))
+                                for r in 0..<rows {
+                                    let row = dyChunk + r * f
+                                    for j in 0..<f { db[j] += row[j] }
+                                }
+                                if let full, let wFlipped {
+                                    // dx = im2col'(dy) . flip(W)
+                                    full.im2col(
+                                        dyChunk, samples: samples.count, padded: buffers[worker][3], into: second)
+                                    cblas_sgemm(
+                                        CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                                        Int32(samples.count * full.outPixels),
+                                        Int32(cin), Int32(full.patchSize), 1, second, Int32(full.patchSize), wFlipped,
+                                        Int32(cin), 0, dxChunk, Int32(cin))
+                                } else {
+                                    // dcol = dy . W^T, then scattered back onto the image.
+                                    cblas_sgemm(
+                                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(patch), Int32(f),
+                                        1, dyChunk, Int32(f), w, Int32(f), 0, second, Int32(patch))
+                                    g.col2im(second, samples: samples.count, into: dxChunk)
+                                }
                             }
-                            // dcol = dy . W^T, then scattered back onto the image.
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(patch), Int32(f),
-                                1, dyChunk, Int32(f), w, Int32(f), 0, dcol, Int32(patch))
-                            g.col2im(dcol, samples: samples.count, into: dx + samples.lowerBound * g.input.count)
                         }
                     }
                 }
@@ -149,6 +175,22 @@ public final class Conv2D: Layer {
         addWorkerPartials(buffers.map { $0[2] }, count: patch * f, into: weight)
         addWorkerPartials(buffers.map { $0[2] + patch * f }, count: f, into: bias)
         return Tensor(shape: input.shape, data: inputGradient)
+    }
+
+    /// The kernel turned half a circle with its channel roles swapped: flip[ky][kx][f][c] =
+    /// W[k-1-ky][k-1-kx][c][f], the (k*k*filters x cin) matrix of the input-gradient convolution.
+    private func flippedKernel() -> [Float] {
+        let w = weight.value.data, k = kernel, f = filters, cin = weight.value.shape[2]
+        var flipped = uninitializedFloats(w.count)
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let from = ((k - 1 - ky) * k + (k - 1 - kx)) * cin * f, to = (ky * k + kx) * f * cin
+                for c in 0..<cin {
+                    for j in 0..<f { flipped[to + j * cin + c] = w[from + c * f + j] }
+                }
+            }
+        }
+        return flipped
     }
 }
 

@@ -44,29 +44,58 @@ struct ConvGeometry: Equatable, Sendable {
         }
     }
 
+    /// A geometry with explicit padding and output size, for convolutions derived from another
+    /// (the input gradient of a stride-1 convolution is a convolution of the output gradient).
+    init(input: ImageShape, kernel: Int, padTop: Int, padLeft: Int, outHeight: Int, outWidth: Int) {
+        self.input = input
+        self.kernel = kernel
+        self.stride = 1
+        self.padTop = padTop
+        self.padLeft = padLeft
+        self.outHeight = outHeight
+        self.outWidth = outWidth
+    }
+
+    /// For a stride-1 convolution: the geometry over its output gradient (outHeight, outWidth,
+    /// filters) whose im2col, times the flipped kernel, gives the input gradient directly
+    /// (a "full" correlation), with no col2im scatter.
+    func inputGradientGeometry(filters: Int) -> ConvGeometry {
+        ConvGeometry(
+            input: ImageShape(height: outHeight, width: outWidth, channels: filters), kernel: kernel,
+            padTop: kernel - 1 - padTop, padLeft: kernel - 1 - padLeft, outHeight: input.height,
+            outWidth: input.width)
+    }
+
+    /// Rows and columns of the zero-padded image that the windows cover.
+    var paddedHeight: Int { (outHeight - 1) * stride + kernel }
+    var paddedWidth: Int { (outWidth - 1) * stride + kernel }
+    /// Floats of scratch `im2col` needs for its padded copy of one image.
+    var paddedCount: Int { paddedHeight * paddedWidth * input.channels }
+
     /// Fills `col` with one im2col row per output pixel for `samples` consecutive images:
     /// col[(n, oy, ox)][(ky, kx, c)] = image[n][oy*stride + ky - padTop][ox*stride + kx - padLeft][c],
     /// zero where the window leaves the image. Rows are patchSize long.
-    func im2col(_ image: UnsafePointer<Float>, samples: Int, into col: UnsafeMutablePointer<Float>) {
-        let c = input.channels, k = kernel, rowLength = patchSize
+    /// Each image is first copied into `padded` (paddedCount floats) with its zero border, so the
+    /// inner loop is a branch-free copy of kernel*channels contiguous floats per kernel row.
+    func im2col(
+        _ image: UnsafePointer<Float>, samples: Int, padded: UnsafeMutablePointer<Float>,
+        into col: UnsafeMutablePointer<Float>
+    ) {
+        let c = input.channels, k = kernel, hp = paddedHeight, wp = paddedWidth, run = k * c
+        let columns = min(input.width, wp - padLeft)
+        var dst = col
         for n in 0..<samples {
             let src = image + n * input.count
+            padded.update(repeating: 0, count: paddedCount)
+            for iy in 0..<input.height where iy + padTop < hp && columns > 0 {
+                (padded + ((iy + padTop) * wp + padLeft) * c).update(
+                    from: src + iy * input.width * c, count: columns * c)
+            }
             for oy in 0..<outHeight {
                 for ox in 0..<outWidth {
-                    let row = col + ((n * outHeight + oy) * outWidth + ox) * rowLength
-                    let ix0 = ox * stride - padLeft
-                    let kxLow = max(0, -ix0), kxHigh = min(k, input.width - ix0)
                     for ky in 0..<k {
-                        let dst = row + ky * k * c
-                        let iy = oy * stride + ky - padTop
-                        guard iy >= 0, iy < input.height, kxLow < kxHigh else {
-                            dst.update(repeating: 0, count: k * c)
-                            continue
-                        }
-                        if kxLow > 0 { dst.update(repeating: 0, count: kxLow * c) }
-                        dst.advanced(by: kxLow * c).update(
-                            from: src + (iy * input.width + ix0 + kxLow) * c, count: (kxHigh - kxLow) * c)
-                        if kxHigh < k { dst.advanced(by: kxHigh * c).update(repeating: 0, count: (k - kxHigh) * c) }
+                        copyFloats(from: padded + ((oy * stride + ky) * wp + ox * stride) * c, to: dst, count: run)
+                        dst += run
                     }
                 }
             }
@@ -97,5 +126,21 @@ struct ConvGeometry: Equatable, Sendable {
                 }
             }
         }
+    }
+}
+
+/// Copies a short run of floats with 8-wide loads and stores: the runs in im2col are 5 to a few
+/// hundred floats long, where a call to memmove per run costs more than the copy.
+@inline(__always)
+func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        UnsafeMutableRawPointer(destination + i).storeBytes(
+            of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
+        destination[i] = source[i]
+        i += 1
     }
 }

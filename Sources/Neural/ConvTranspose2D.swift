@@ -133,7 +133,8 @@ public final class ConvTranspose2D: Layer {
         var inputGradient = uninitializedFloats(n * image.count)
         let chunks = BatchChunks(samples: n, floatsPerSample: rowsPerSample * patch)
         let buffers = scratch.reserve(
-            workers: chunks.workers, sizes: [chunks.samplesPerChunk * rowsPerSample * patch, patch * cin + f])
+            workers: chunks.workers,
+            sizes: [chunks.samplesPerChunk * rowsPerSample * patch, patch * cin + f, g.paddedCount])
         for worker in 0..<chunks.workers { buffers[worker][1].update(repeating: 0, count: patch * cin + f) }
         input.data.withUnsafeBufferPointer { x in
             outputGradient.data.withUnsafeBufferPointer { dy in
@@ -145,7 +146,7 @@ public final class ConvTranspose2D: Layer {
                             let rows = samples.count * rowsPerSample
                             let dyChunk = dy + samples.lowerBound * outCount
                             let xChunk = x + samples.lowerBound * rowsPerSample * cin
-                            g.im2col(dyChunk, samples: samples.count, into: col)
+                            g.im2col(dyChunk, samples: samples.count, padded: buffers[worker][2], into: col)
                             // dx = col . W
                             cblas_sgemm(
                                 CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cin), Int32(patch),
