@@ -1,5 +1,3 @@
-import CBLAS
-
 /// A 2-D convolution over channels-last images, as Keras's Conv2D: `filters` output channels,
 /// a square `kernel`, a `stride`, padding same|valid, and a bias per filter. No activation:
 /// the model adds one as its own layer.
@@ -12,11 +10,14 @@ import CBLAS
 ///   backward: dy (n, oh, ow, filters) -> dx (n, h, w, cin)
 ///             dW += col^T . dy;  db += sum of dy over n, oh, ow;  dx = col2im(dy . W^T)
 /// oh = ceil(h / stride) for same, (h - k) / stride + 1 for valid (and the same for widths).
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, InputGradientSkippingLayer {
     public let filters: Int
     public let kernel: Int
     public let stride: Int
     public let padding: Padding
+    /// False for a model's first layer: its input gradient is skipped and `backward` returns an
+    /// empty tensor.
+    public var computesInputGradient = true
 
     public private(set) var weight = Parameter(name: "kernel", value: Tensor(zeros: [0]))
     public private(set) var bias = Parameter(name: "bias", value: Tensor(zeros: [0]))
@@ -57,10 +58,10 @@ public final class Conv2D: Layer {
             name: "kernel",
             value: Tensor(
                 shape: [kernel, kernel, g.input.channels, filters],
-                data: initializer.drawWeights(count: fanIn * filters, fanIn: fanIn, fanOut: fanOut, rng: rng)))
+                data: initializer.weights(count: fanIn * filters, fanIn: fanIn, fanOut: fanOut, rng: rng)))
         bias = Parameter(
             name: "bias",
-            value: Tensor(shape: [filters], data: initializer.drawBiases(count: filters, fanIn: fanIn, rng: rng)))
+            value: Tensor(shape: [filters], data: initializer.biases(count: filters, fanIn: fanIn, rng: rng)))
     }
 
     private func builtGeometry() throws -> ConvGeometry {
@@ -90,9 +91,9 @@ public final class Conv2D: Layer {
                                 padded: buffers[worker][1], into: col)
                             let yChunk = y + samples.lowerBound * rowsPerSample * f
                             for r in 0..<rows { (yChunk + r * f).update(from: b, count: f) }
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(f), Int32(patch),
-                                1, col, Int32(patch), w, Int32(f), 1, yChunk, Int32(f))
+                            gemm(
+                                transposeA: false, transposeB: false, m: rows, n: f, k: patch, a: col, lda: patch, b: w,
+                                ldb: f, beta: 1, c: yChunk, ldc: f)
                         }
                     }
                 }
@@ -119,7 +120,8 @@ public final class Conv2D: Layer {
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters, cin = g.input.channels
         let full = stride == 1 ? g.inputGradientGeometry(filters: f) : nil
         let flipped = stride == 1 ? flippedKernel() : []
-        var inputGradient = uninitializedFloats(n * g.input.count)
+        let wantsInputGradient = computesInputGradient
+        var inputGradient = uninitializedFloats(wantsInputGradient ? n * g.input.count : 0)
         let chunks = BatchChunks(samples: n, floatsPerSample: 2 * rowsPerSample * patch)
         let colSize = chunks.samplesPerChunk * rowsPerSample * patch
         let secondSize = full.map { chunks.samplesPerChunk * $0.outPixels * $0.patchSize } ?? colSize
@@ -131,7 +133,8 @@ public final class Conv2D: Layer {
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     weight.value.data.withUnsafeBufferPointer { w in
                         flipped.withUnsafeBufferPointer { wFlipped in
-                            let x = x.baseAddress!, dy = dy.baseAddress!, dx = dx.baseAddress!, w = w.baseAddress!
+                            let x = x.baseAddress!, dy = dy.baseAddress!, w = w.baseAddress!
+                            let dx = dx.baseAddress ?? UnsafeMutablePointer<Float>(mutating: w)
                             let wFlipped = wFlipped.baseAddress
                             chunks.run { worker, samples in
                                 let col = buffers[worker][0], second = buffers[worker][1]
@@ -143,27 +146,27 @@ public final class Conv2D: Layer {
                                     x + samples.lowerBound * g.input.count, samples: samples.count,
                                     padded: buffers[worker][3], into: col)
                                 // dW += col^T . dy
-                                cblas_sgemm(
-                                    CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(f), Int32(rows),
-                                    1, col, Int32(patch), dyChunk, Int32(f), 1, dw, Int32(f))
+                                gemm(
+                                    transposeA: true, transposeB: false, m: patch, n: f, k: rows, a: col, lda: patch,
+                                    b: dyChunk, ldb: f, beta: 1, c: dw, ldc: f)
                                 for r in 0..<rows {
                                     let row = dyChunk + r * f
                                     for j in 0..<f { db[j] += row[j] }
                                 }
+                                guard wantsInputGradient else { return }
                                 if let full, let wFlipped {
                                     // dx = im2col'(dy) . flip(W)
                                     full.im2col(
                                         dyChunk, samples: samples.count, padded: buffers[worker][3], into: second)
-                                    cblas_sgemm(
-                                        CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                                        Int32(samples.count * full.outPixels),
-                                        Int32(cin), Int32(full.patchSize), 1, second, Int32(full.patchSize), wFlipped,
-                                        Int32(cin), 0, dxChunk, Int32(cin))
+                                    gemm(
+                                        transposeA: false, transposeB: false, m: samples.count * full.outPixels, n: cin,
+                                        k: full.patchSize, a: second, lda: full.patchSize, b: wFlipped, ldb: cin,
+                                        beta: 0, c: dxChunk, ldc: cin)
                                 } else {
                                     // dcol = dy . W^T, then scattered back onto the image.
-                                    cblas_sgemm(
-                                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(patch), Int32(f),
-                                        1, dyChunk, Int32(f), w, Int32(f), 0, second, Int32(patch))
+                                    gemm(
+                                        transposeA: false, transposeB: true, m: rows, n: patch, k: f, a: dyChunk,
+                                        lda: f, b: w, ldb: f, beta: 0, c: second, ldc: patch)
                                     g.col2im(second, samples: samples.count, into: dxChunk)
                                 }
                             }
@@ -174,6 +177,7 @@ public final class Conv2D: Layer {
         }
         addWorkerPartials(buffers.map { $0[2] }, count: patch * f, into: weight)
         addWorkerPartials(buffers.map { $0[2] + patch * f }, count: f, into: bias)
+        guard wantsInputGradient else { return Tensor(zeros: [0]) }
         return Tensor(shape: input.shape, data: inputGradient)
     }
 

@@ -1,5 +1,3 @@
-import CBLAS
-
 /// A transposed 2-D convolution ("deconv"), as Keras's Conv2DTranspose: the adjoint of a
 /// convolution from the output back to the input, so a stride enlarges the image.
 /// Output sizes as Keras: same -> in * stride; valid -> (in - 1) * stride + kernel.
@@ -11,11 +9,14 @@ import CBLAS
 ///             y = col2im(x . W^T) + b,  x viewed as (n*h*w, cin), x . W^T: (n*h*w, k*k*filters)
 ///   backward: dy (n, oh, ow, filters) -> dx (n, h, w, cin)
 ///             col = im2col(dy): (n*h*w, k*k*filters);  dx = col . W;  dW += col^T . x;  db += sum dy
-public final class ConvTranspose2D: Layer {
+public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
     public let filters: Int
     public let kernel: Int
     public let stride: Int
     public let padding: Padding
+    /// False for a model's first layer: its input gradient is skipped and `backward` returns an
+    /// empty tensor.
+    public var computesInputGradient = true
 
     public private(set) var weight = Parameter(name: "kernel", value: Tensor(zeros: [0]))
     public private(set) var bias = Parameter(name: "bias", value: Tensor(zeros: [0]))
@@ -69,10 +70,10 @@ public final class ConvTranspose2D: Layer {
             name: "kernel",
             value: Tensor(
                 shape: [kernel, kernel, filters, image.channels],
-                data: initializer.drawWeights(count: fanIn * image.channels, fanIn: fanIn, fanOut: fanOut, rng: rng)))
+                data: initializer.weights(count: fanIn * image.channels, fanIn: fanIn, fanOut: fanOut, rng: rng)))
         bias = Parameter(
             name: "bias",
-            value: Tensor(shape: [filters], data: initializer.drawBiases(count: filters, fanIn: fanIn, rng: rng)))
+            value: Tensor(shape: [filters], data: initializer.biases(count: filters, fanIn: fanIn, rng: rng)))
     }
 
     private func built() throws -> (ImageShape, ConvGeometry) {
@@ -99,10 +100,10 @@ public final class ConvTranspose2D: Layer {
                         chunks.run { worker, samples in
                             let col = buffers[worker][0]
                             let rows = samples.count * rowsPerSample
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(patch), Int32(cin),
-                                1, x + samples.lowerBound * rowsPerSample * cin, Int32(cin), w, Int32(cin), 0, col,
-                                Int32(patch))
+                            gemm(
+                                transposeA: false, transposeB: true, m: rows, n: patch, k: cin,
+                                a: x + samples.lowerBound * rowsPerSample * cin, lda: cin, b: w, ldb: cin, beta: 0,
+                                c: col, ldc: patch)
                             let yChunk = y + samples.lowerBound * outCount
                             g.col2im(col, samples: samples.count, into: yChunk)
                             for pixel in 0..<(samples.count * outCount / f) {
@@ -130,7 +131,8 @@ public final class ConvTranspose2D: Layer {
         }
         let n = input.batch, rowsPerSample = image.height * image.width, patch = g.patchSize
         let cin = image.channels, outCount = g.input.count, f = filters
-        var inputGradient = uninitializedFloats(n * image.count)
+        let wantsInputGradient = computesInputGradient
+        var inputGradient = uninitializedFloats(wantsInputGradient ? n * image.count : 0)
         let chunks = BatchChunks(samples: n, floatsPerSample: rowsPerSample * patch)
         let buffers = scratch.reserve(
             workers: chunks.workers,
@@ -140,7 +142,7 @@ public final class ConvTranspose2D: Layer {
             outputGradient.data.withUnsafeBufferPointer { dy in
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     weight.value.data.withUnsafeBufferPointer { w in
-                        let x = x.baseAddress!, dy = dy.baseAddress!, dx = dx.baseAddress!, w = w.baseAddress!
+                        let x = x.baseAddress!, dy = dy.baseAddress!, dx = dx.baseAddress, w = w.baseAddress!
                         chunks.run { worker, samples in
                             let col = buffers[worker][0], dw = buffers[worker][1], db = dw + patch * cin
                             let rows = samples.count * rowsPerSample
@@ -148,14 +150,15 @@ public final class ConvTranspose2D: Layer {
                             let xChunk = x + samples.lowerBound * rowsPerSample * cin
                             g.im2col(dyChunk, samples: samples.count, padded: buffers[worker][2], into: col)
                             // dx = col . W
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(cin), Int32(patch),
-                                1, col, Int32(patch), w, Int32(cin), 0, dx + samples.lowerBound * rowsPerSample * cin,
-                                Int32(cin))
+                            if let dx {
+                                gemm(
+                                    transposeA: false, transposeB: false, m: rows, n: cin, k: patch, a: col, lda: patch,
+                                    b: w, ldb: cin, beta: 0, c: dx + samples.lowerBound * rowsPerSample * cin, ldc: cin)
+                            }
                             // dW += col^T . x
-                            cblas_sgemm(
-                                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(patch), Int32(cin), Int32(rows),
-                                1, col, Int32(patch), xChunk, Int32(cin), 1, dw, Int32(cin))
+                            gemm(
+                                transposeA: true, transposeB: false, m: patch, n: cin, k: rows, a: col, lda: patch,
+                                b: xChunk, ldb: cin, beta: 1, c: dw, ldc: cin)
                             for pixel in 0..<(samples.count * outCount / f) {
                                 let row = dyChunk + pixel * f
                                 for j in 0..<f { db[j] += row[j] }
@@ -167,6 +170,7 @@ public final class ConvTranspose2D: Layer {
         }
         addWorkerPartials(buffers.map { $0[1] }, count: patch * cin, into: weight)
         addWorkerPartials(buffers.map { $0[1] + patch * cin }, count: f, into: bias)
+        guard wantsInputGradient else { return Tensor(zeros: [0]) }
         return Tensor(shape: input.shape, data: inputGradient)
     }
 }

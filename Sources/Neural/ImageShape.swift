@@ -24,9 +24,9 @@ struct ImageShape: Equatable, Sendable {
     }
 }
 
-/// "(28, 28, 1)" -- how shapes appear in error messages.
+/// "(28x28x1)" -- how shapes appear in error messages.
 func describeShape(_ shape: [Int]) -> String {
-    "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    "(" + Tensor.describe(shape) + ")"
 }
 
 /// Checks that a batch tensor carries the per-sample shape the layer was built for.

@@ -8,12 +8,7 @@
 ///   backward: dy (n, h / s, w / s, c) -> dx (n, h, w, c)
 ///             max: dy goes to the position that won; average: dy / (s*s) to every position
 public final class Pool2D: Layer {
-    public enum Kind: String, Sendable, CaseIterable {
-        case max
-        case average = "avg"
-    }
-
-    public let kind: Kind
+    public let kind: PoolKind
     public let size: Int
 
     private var input: ImageShape?
@@ -21,7 +16,7 @@ public final class Pool2D: Layer {
     private var winners: [Int32] = []
     private var cachedBatch = 0
 
-    public init(kind: Kind, size: Int) {
+    public init(kind: PoolKind, size: Int) {
         self.kind = kind
         self.size = size
     }

@@ -44,7 +44,7 @@ final class SpatialGradientCheckTests: XCTestCase {
     }
 
     func testAveragePool() throws {
-        try checkGradients(of: Pool2D(kind: .average, size: 3), inputShape: [7, 6, 2])
+        try checkGradients(of: Pool2D(kind: .avg, size: 3), inputShape: [7, 6, 2])
     }
 
     func testUpsample() throws {

@@ -54,7 +54,7 @@ final class SpatialReferenceTests: XCTestCase {
 
     func testPoolingMatchesPyTorch() throws {
         for c in try loadSpatialReference("conv_pool") {
-            try check(Pool2D(kind: Pool2D.Kind(rawValue: c.kind!)!, size: c.size!), c)
+            try check(Pool2D(kind: PoolKind(rawValue: c.kind!)!, size: c.size!), c)
         }
     }
 
