@@ -14,7 +14,7 @@ extension LessonSession {
             let payload = try SavedModel(header: header, snapshot: entry.network?.snapshot()).bytes()
             let bytes = ModelFile.encode(payload)
             try ModelFile.writeAtomically(bytes, to: full)
-            context.say("saved \(entry.name) to \(path.value) (\(grouped(bytes.count)) bytes)")
+            context.say("saved \(entry.name) to \(path.value)")
         } catch let problem as ModelFile.Problem {
             throw Diagnostic("\(problem)", range: path.range, kind: .file, expected: "a path in a writable folder")
         } catch {
