@@ -196,5 +196,6 @@ named as such and the session stays as it was.
 `latent run FILE [--out DIR]` runs a `.latent` file from the terminal: text goes to standard
 output, each picture is written to DIR (numbered PNG or SVG files), and the first failing
 statement stops it with the rendered error and a non-zero exit status.
+
 """#
 }
