@@ -18,7 +18,8 @@ final class SessionBehaviourTests: XCTestCase {
         t.run(Self.setup)
         let before = t.fingerprint
         let mistakes = [
-            "trian ae", "train ae epocs 2", "model bad:\n    dens 3\n    latent 2", "model bad:\n    dense 3\n    dense 784",
+            "trian ae", "train ae epocs 2", "model bad:\n    dens 3\n    latent 2",
+            "model bad:\n    dense 3\n    dense 784",
             "model bad:\n    latent 3\n    latent 2\n    dense 784", "model bad:\n    dense 4 relu\n    latent 2 tanx",
             "train ae lr -1", "model bad:\n    dense 3 dropout 1.5\n    latent 2", "train ae batch 0",
             "train ae on nosuch", "train ae on small.train[label 11]", "x = small.train[0:100000]",
@@ -131,7 +132,8 @@ final class SessionBehaviourTests: XCTestCase {
         let t = try TestSession()
         t.run("data = mnist train 10 test 10")
         XCTAssertTrue(t.session.inspect("train ae", cursor: 2, detailLevel: 0)?.text.hasPrefix("### train") ?? false)
-        XCTAssertTrue(t.session.inspect("show data", cursor: 7, detailLevel: 0)?.text.contains("10 train / 10 test") ?? false)
+        XCTAssertTrue(
+            t.session.inspect("show data", cursor: 7, detailLevel: 0)?.text.contains("10 train / 10 test") ?? false)
         XCTAssertNil(t.session.inspect("   ", cursor: 1, detailLevel: 0))
         XCTAssertEqual(t.session.isComplete("model ae:"), .incomplete(indent: "    "))
         XCTAssertEqual(t.session.isComplete("who"), .complete)
