@@ -70,8 +70,7 @@ final class SessionBehaviourTests: XCTestCase {
         t.sink.onUpdate = { [weak session = t.session] in session?.interruption.raise() }
         let out = t.run("train ae epochs 3")
         t.sink.onUpdate = nil
-        XCTAssertTrue(out.contains("epoch 2"), out)
-        XCTAssertTrue(out.lowercased().contains("interrupt") || out.contains("stopped"), out)
+        XCTAssertTrue(out.contains("ae: stopped during epoch 2 after batch 1; the model keeps what it learned"), out)
         XCTAssertNotEqual(entry.network!.parameters[0].value.data, weightsBefore)
         XCTAssertLessThan(entry.epochsTrained, 2)
         XCTAssertGreaterThan(entry.epochsTrained, 1)
@@ -147,5 +146,20 @@ final class SessionBehaviourTests: XCTestCase {
         let tables = t.sink.displays.filter { $0.text.contains("---") }
         XCTAssertGreaterThanOrEqual(tables.count, 4)
         for table in tables { XCTAssertNotNil(table.data["text/html"], table.text) }
+    }
+}
+
+final class ProgressThrottleTests: XCTestCase {
+    /// Many small batches: the display is updated at most about four times a second.
+    func testUpdatesAreThrottled() throws {
+        let t = try TestSession()
+        t.run(SessionBehaviourTests.setup)
+        let start = Date()
+        t.sink.updates = 0
+        let out = t.run("train ae epochs 1 batch 2")
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertTrue(out.contains("train loss"))
+        XCTAssertGreaterThanOrEqual(t.sink.updates, 2)  // the first tick and the final state
+        XCTAssertLessThanOrEqual(Double(t.sink.updates), seconds * 4 + 3)
     }
 }

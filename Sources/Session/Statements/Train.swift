@@ -68,7 +68,7 @@ extension LessonSession {
             progress.finish("stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: 1)
         }
         context.output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
-        if report.stop != .finished { context.say(report.message) }
+        if report.stop != .finished { context.say("\(entry.name): \(report.message)") }
         return nil
     }
 
