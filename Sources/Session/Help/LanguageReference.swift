@@ -27,7 +27,7 @@ enum LanguageReference {
         | source | what it is |
         | --- | --- |
         | `mnist` | the bundled MNIST: 60,000 train / 10,000 test digits, 28x28x1, pixels scaled to [0, 1] |
-        | `mnist train N test N` | the first N of each split (either option alone is fine) |
+        | `mnist train N test N` | the first N of each split (either option alone is fine; the other split stays whole) |
         | `fashion` | Fashion-MNIST (same format) from Debian's package `dataset-fashion-mnist`, or from the folder in `LATENT_FASHION_DIR`; a clear message where it is not installed. Takes `train N test N` too |
         | `idx "images" "labels"` | IDX files (gzip or not) from any path: one set of images, no test split |
         | `idx "images" "labels" test "images" "labels"` | a train and a test split from IDX files |
@@ -164,7 +164,8 @@ enum LanguageReference {
         ## The session
 
         ### who
-        `who`: every name: its kind, size, epochs trained and last loss, and the seed.
+        `who`: every name: its kind, size, epochs trained and last loss, and the seed. A model that has
+        not met data yet shows "not built yet" (`summary` builds it for 28x28x1 to show its shapes).
 
         ### print
         `print ITEM...`: strings, numbers and values (`print "loss" ae.loss`) on standard output,
@@ -183,7 +184,8 @@ enum LanguageReference {
 
         ### load
         `load NAME "file"`: a saved model under NAME. A missing, truncated, corrupt or foreign file is
-        named as such and the session stays as it was.
+        named as such and the session stays as it was. The data a model trained on is not saved: the
+        first `train` after a `load` needs `on DATA`.
 
         ### delete
         `delete NAME...`: forgets datasets and models.
@@ -191,11 +193,38 @@ enum LanguageReference {
         ### help
         `help` lists the statements; `help STATEMENT` shows one of them; `help layers` the layer kinds.
 
+        ## Mistakes
+
+        Every mistake names its line, puts a caret under the place, says what was expected there and,
+        when a known word is near (by edit distance), asks "did you mean ...?". For example:
+
+        ```
+        line 3: 'dens' is not a layer kind
+                dens 250 relu
+                ^^^^
+        expected a layer kind: dense, latent, conv, deconv, pool, upsample, flatten, reshape, dropout
+        did you mean 'dense'?
+        ```
+
+        | mistake | kind |
+        | --- | --- |
+        | an unknown statement, option, layer kind, activation, loss, optimizer or kind of noise | SyntaxError |
+        | a model without a `latent` line, or with two | SyntaxError |
+        | a value out of range: `batch 0`, `lr -0.1`, `dropout 1.5`, `epochs 2.5`, `seed -1` | ValueError |
+        | a slice past the end, a label no image has | ValueError |
+        | an unknown name (the names that exist are listed), a model where data belongs | NameError |
+        | a layer or a decoder output that does not fit the data (both sizes named) | ShapeError |
+        | a missing file, a file that is not IDX, images and labels of different lengths; a model file that is missing, cut short, damaged, foreign or from a newer Latent | FileError |
+
+        All syntax mistakes of a cell are reported together and nothing in it runs. Statements run in
+        order; the first that fails stops the cell, and a statement that fails changes nothing.
+
         ## Running a script
 
-        `latent run FILE [--out DIR]` runs a `.latent` file from the terminal: text goes to standard
-        output, each picture is written to DIR (numbered PNG or SVG files), and the first failing
-        statement stops it with the rendered error and a non-zero exit status.
+        `latent run FILE [--out DIR]` runs a `.latent` file from the terminal. The whole file is checked
+        first (every syntax mistake reported, nothing run); then text goes to standard output, each
+        picture is written to DIR (numbered `001.png`, `002.svg`, ...), and the first failing statement
+        stops the script with the rendered error on standard error and exit status 1.
 
         """#
 }
