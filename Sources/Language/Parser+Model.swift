@@ -35,7 +35,8 @@ extension Parser {
             diagnostics.append(
                 Diagnostic(
                     "model \(name.value) has no layers", range: header.range,
-                    expected: "its layers on the lines below, indented, e.g.\n        dense 250 relu\n        latent 16"))
+                    expected: "its layers on the lines below, indented, e.g.\n        dense 250 relu\n        latent 16"
+                ))
             return nil
         }
         let latents = layers.filter { if case .latent = $0.kind { return true } else { return false } }
@@ -65,7 +66,8 @@ extension Parser {
         guard Vocabulary.layerKinds.contains(word) else {
             if Vocabulary.activations.contains(word) {
                 throw Diagnostic(
-                    "'\(word)' is an activation, not a layer", range: t.range, expected: kindList + " (put the activation after it, e.g. dense 250 \(word))")
+                    "'\(word)' is an activation, not a layer", range: t.range,
+                    expected: kindList + " (put the activation after it, e.g. dense 250 \(word))")
             }
             throw Diagnostic(
                 "'\(word)' is not a layer kind", range: t.range, expected: kindList,
@@ -95,7 +97,8 @@ extension Parser {
                     if s.consumeWord("weight") { weight = try s.expectNumber("the weight", in: .nonNegative).value }
                     sparsity = .kl(target: target, weight: weight)
                 } else {
-                    sparsity = .l1(weight: try s.expectNumber("the L1 weight (e.g. 1e-5) or kl", in: .nonNegative).value)
+                    sparsity = .l1(
+                        weight: try s.expectNumber("the L1 weight (e.g. 1e-5) or kl", in: .nonNegative).value)
                 }
             }
             if gaussian && activation != nil {
@@ -116,8 +119,10 @@ extension Parser {
             }
             kind =
                 word == "conv"
-                ? .conv(filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
-                : .deconv(filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
+                ? .conv(
+                    filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
+                : .deconv(
+                    filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
         case "pool":
             var pool = PoolName.max
             if let w = s.peek?.word {

@@ -35,7 +35,8 @@ extension ModelEntry {
             } catch let e as ShapeError {
                 throw Diagnostic(
                     "this layer does not fit: \(e.message)", range: range, kind: .shape,
-                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)", notes: notes)
+                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)",
+                    notes: notes)
             } catch {
                 throw Diagnostic("this layer cannot be built: \(error)", range: range, kind: .shape, notes: notes)
             }

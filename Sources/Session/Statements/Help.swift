@@ -51,10 +51,14 @@ enum HelpText {
     static func section(for word: String) -> String? {
         let w = word.lowercased()
         if let s = sections[w] { return s }
-        if Vocabulary.layerKinds.contains(w) || Vocabulary.activations.contains(w) || w == "layer" { return sections["layers"] }
+        if Vocabulary.layerKinds.contains(w) || Vocabulary.activations.contains(w) || w == "layer" {
+            return sections["layers"]
+        }
         if Vocabulary.dataSources.contains(w) || w == "mnist" { return sections["data"] }
-        if ["loss", "epochs", "params", "count", "bare", "names", "value"].contains(w) { return sections["values"] }
-        for (statement, options) in Vocabulary.options where options.contains(w) { return sections[statement] }
+        for statement in Vocabulary.statements where Vocabulary.options[statement]?.contains(w) == true {
+            return sections[statement]
+        }
+        if ["loss", "params", "count", "bare", "names", "value"].contains(w) { return sections["values"] }
         return nil
     }
 }

@@ -27,7 +27,8 @@ extension LessonSession {
             throw Diagnostic("\(dataName) holds no images", range: syntax.data?.range ?? context.range, kind: .data)
         }
         let shape = [trainImages.height, trainImages.width, trainImages.channels]
-        let network = try entry.network(for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
+        let network = try entry.network(
+            for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
         let train = Tensor(shape: [trainImages.count] + shape, data: trainImages.pixels)
         let test = data.testImages.flatMap { t in t.count > 0 ? Tensor(shape: [t.count] + shape, data: t.pixels) : nil }
         var options = settings.trainingOptions
@@ -48,7 +49,8 @@ extension LessonSession {
         } catch {
             progress.finish("not started", fraction: 0)
             throw Diagnostic(
-                "\(entry.name) cannot train: \(error)", range: context.range, kind: error is ShapeError ? .shape : .training)
+                "\(entry.name) cannot train: \(error)", range: context.range,
+                kind: error is ShapeError ? .shape : .training)
         }
         // Only now does the session change: the network, its settings and its data.
         entry.network = network
@@ -66,7 +68,7 @@ extension LessonSession {
             progress.finish("stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: 1)
         }
         context.output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
-        if report.stop != .finished { context.say(report.message) }
+        if report.stop != .finished { context.say("\(entry.name): \(report.message)") }
         return nil
     }
 
