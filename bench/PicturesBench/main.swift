@@ -11,6 +11,14 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// CPU seconds of the whole process (all threads).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 /// CPU seconds of the calling thread: stable when other processes share the cores.
 func threadCPUSeconds() -> Double {
     var t = timespec()
@@ -50,19 +58,21 @@ while index < arguments.count {
         index += 2
         let digits = test.slice(0..<n)
         var result: TSNE.Result?
+        let cpu = processCPUSeconds()
         let time = try seconds { result = try TSNE().fit(digits.pixels, count: n, features: digits.imageSize) }
         print(
             String(
-                format: "tsne %d %.3f agreement %.3f kl %.3f", n, time,
+                format: "tsne-%d wall=%.3f cpu=%.3f agreement=%.3f kl=%.3f", n, time, processCPUSeconds() - cpu,
                 neighbourAgreement(result!.embedding, labels: digits.labels), result!.divergence))
     case "kpca":
         let n = Int(arguments[index + 1]) ?? 3000
         index += 2
         let digits = test.slice(0..<n)
+        let cpu = processCPUSeconds()
         let time = try seconds {
             _ = try KernelPCA(components: 2).fit(digits.pixels, count: n, features: digits.imageSize)
         }
-        print(String(format: "kpca %d %.3f", n, time))
+        print(String(format: "kpca-%d wall=%.3f cpu=%.3f", n, time, processCPUSeconds() - cpu))
     case "grid":
         index += 1
         let digits = test.slice(0..<100)
@@ -82,7 +92,8 @@ while index < arguments.count {
         let render = (threadCPUSeconds() - renderCPU) / Double(repeats)
         print(
             String(
-                format: "grid 100 %.5f cpu %.5f render %.5f bytes %d size %dx%d", time / Double(repeats), cpu, render,
+                format: "grid-10x10 wall=%.5f cpu=%.5f render=%.5f bytes=%d size=%dx%d", time / Double(repeats), cpu,
+                render,
                 bytes,
                 raster.width, raster.height))
     default:
