@@ -46,6 +46,10 @@ struct RunCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        throw ValidationError("run is not built yet")
+        guard let source = ScriptRunner.readScript(file) else {
+            throw ValidationError("cannot read the script \"\(file)\"")
+        }
+        let status = ScriptRunner.run(source, session: LessonSession(), sink: TerminalSink(pictureDirectory: out))
+        if status != 0 { throw ExitCode(status) }
     }
 }
