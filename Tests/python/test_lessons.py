@@ -112,7 +112,7 @@ def executed(path, kernel_name):
             kernel_name=kernel_name,
             timeout=CELL_TIMEOUT,
             allow_errors=True,  # collected below, so that every failing cell is named at once
-            resources={"metadata": {"path": str(ROOT)}},
+            resources={"metadata": {"path": str(path.parent)}},  # Jupyter starts kernels there too
         )
         start = time.monotonic()
         client.execute()

@@ -106,6 +106,22 @@ def lesson3():
             fit(m, xtr, xte, 3, F.l1_loss, label=f"deep {init} dropout {drop}")
 
 
+def lesson3cures():
+    """Keras initialisation, with the cures the lesson language offers: leaky ReLU, MSE loss."""
+    xtr, xte = mnist()
+    sizes = [784, 512, 256, 128, 11, 128, 256, 512, 784]
+    leaky = lambda: nn.LeakyReLU(0.2)
+    for drop in (0.0, 0.2):
+        torch.manual_seed(1)
+        m = keras_init(stack(sizes, [leaky] * 3 + [None] + [leaky] * 3 + [None], dropout=drop))
+        fit(m, xtr, xte, 3, F.l1_loss, label=f"deep keras leaky0.2 dropout {drop}")
+    torch.manual_seed(1)
+    m = keras_init(stack(sizes, [nn.ReLU] * 3 + [None] + [nn.ReLU] * 3 + [None]))
+    fit(m, xtr, xte, 3, F.mse_loss, label="deep keras relu mse")
+    with torch.no_grad():
+        print(f"    its L1: {F.l1_loss(m(xte), xte).item():.4f}")
+
+
 def lesson4():
     xtr, xte = mnist()
     for k in (2, 8, 32):
