@@ -36,7 +36,9 @@ public struct IDXArray: Sendable, Equatable {
         guard expected == actual else {
             throw DataFileError.notIDX(
                 path: path,
-                reason: "the header promises \(dims.map(String.init).joined(separator: "x")) = \(expected) bytes of data but the file holds \(actual)")
+                reason:
+                    "the header promises \(dims.map(String.init).joined(separator: "x")) = \(expected) bytes of data but the file holds \(actual)"
+            )
         }
         self.dimensions = dims
         self.bytes = Array(raw[headerSize...])

@@ -44,7 +44,8 @@ public struct LabelledImages: Sendable, Equatable {
     public init(images: IDXArray, labels: IDXArray, imagesPath: String, labelsPath: String) throws {
         guard images.dimensions.count == 3 || images.dimensions.count == 4 else {
             throw DataFileError.notIDX(
-                path: imagesPath, reason: "images need 3 dimensions (count, height, width), it has \(images.dimensions.count)")
+                path: imagesPath,
+                reason: "images need 3 dimensions (count, height, width), it has \(images.dimensions.count)")
         }
         guard labels.dimensions.count == 1 else {
             throw DataFileError.notIDX(

@@ -16,6 +16,9 @@ public final class Parameter {
 public final class ForwardContext {
     public var training: Bool
     public var rng: SeededGenerator
+    /// Whether a Gaussian latent samples outside training too (the VAE's test loss is the
+    /// sampled ELBO, as in PyTorch's VAE example; `reconstruct` and `encode` use the mean).
+    public var samplesLatent: Bool = false
 
     public init(training: Bool, rng: SeededGenerator) {
         self.training = training

@@ -18,6 +18,19 @@ public final class SeededGenerator: RandomNumberGenerator {
         s3 = splitMix()
     }
 
+    /// Resumes a generator from `state` (four words, as `state` returns), so that a saved model
+    /// goes on drawing the same shuffles and masks it would have drawn.
+    public init?(state: [UInt64]) {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+        s0 = state[0]
+        s1 = state[1]
+        s2 = state[2]
+        s3 = state[3]
+    }
+
+    /// The generator's internal state, for saving.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
     public func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import Datasets
 
 final class MNISTTests: XCTestCase {

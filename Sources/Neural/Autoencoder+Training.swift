@@ -1,0 +1,265 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension Autoencoder {
+    /// Trains on `train` (batch, inputShape...) with shuffled mini-batches, recording each
+    /// epoch's train loss (and test loss on `test`) in `history`. `progress` is called after
+    /// every batch; returning false stops training there (the model keeps what it learned).
+    /// A NaN or infinite loss stops training and puts back the weights of the step before.
+    @discardableResult
+    public func train(
+        on train: Tensor, test: Tensor? = nil, options: TrainingOptions,
+        progress: (TrainingProgress) -> Bool = { _ in true }
+    ) throws -> TrainingReport {
+        let train = try conformingInput(train)
+        let test = try test.map(conformingInput)
+        guard train.batch > 0 else { throw ModelError("there are no training samples") }
+        guard options.batchSize > 0 else {
+            throw ModelError("a batch needs at least one sample, not \(options.batchSize)")
+        }
+        guard options.learningRate.isFinite, options.learningRate > 0 else {
+            throw ModelError("a learning rate must be positive, not \(options.learningRate)")
+        }
+        if case .gaussian(let sigma) = options.noise, !(sigma >= 0) {
+            throw ModelError("a noise level must be zero or more, not \(sigma)")
+        }
+        if case .mask(let fraction) = options.noise, !(fraction >= 0 && fraction <= 1) {
+            throw ModelError("a mask fraction must be between 0 and 1, not \(fraction)")
+        }
+        let batchSize = min(options.batchSize, train.batch)
+        let batchesPerEpoch = (train.batch + batchSize - 1) / batchSize
+        let totalSteps: Int
+        switch options.length {
+        case .epochs(let n):
+            guard n > 0 else { throw ModelError("train for at least one epoch, not \(n)") }
+            totalSteps = n * batchesPerEpoch
+        case .steps(let n):
+            guard n > 0 else { throw ModelError("train for at least one step, not \(n)") }
+            totalSteps = n
+        }
+        if let seed = options.seed { trainingRNG = SeededGenerator(seed: seed) }
+
+        let parameters = self.parameters
+        if optimizerState == nil || optimizerState!.kind != options.optimizer || !optimizerState!.fits(parameters) {
+            optimizerState = OptimizerState(kind: options.optimizer, parameters: parameters)
+        }
+        var previous = parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        var havePrevious = false
+
+        let fusesSigmoid = setLogitsFusion(for: options.loss)
+        defer { setLogitsFusion(false) }
+
+        let context = ForwardContext(training: true, rng: trainingRNG)
+        let clock = ContinuousClock()
+        let callStart = clock.now
+        var records: [EpochRecord] = []
+        var stepsDone = 0
+        var stop = TrainingStop.finished
+
+        training: while stepsDone < totalSteps {
+            let epoch = epochsTrained + 1
+            let epochStart = clock.now
+            let order = shuffledOrder(count: train.batch)
+            var lossSum: Double = 0
+            var samplesSeen = 0
+            var batch = 0
+            while batch < batchesPerEpoch && stepsDone < totalSteps {
+                let indices = order[batch * batchSize..<min((batch + 1) * batchSize, train.batch)]
+                let clean = train.gathering(indices)
+                let input = options.noise.map { corrupt(clean, with: $0) } ?? clean
+                batch += 1
+                let loss = try trainingStep(
+                    input: input, target: clean, loss: options.loss, logits: fusesSigmoid, context: context)
+                let gradientsFinite = loss.isFinite && parameters.allSatisfy { $0.grad.isFinite }
+                if !gradientsFinite {
+                    if !loss.isFinite && havePrevious { restore(parameters, from: previous) }
+                    stop = .diverged(epoch: epoch, batch: batch, step: stepsTrained + 1)
+                    records.append(
+                        record(epoch, lossSum, samplesSeen, batch - 1, epochStart, clock, complete: false, options.loss)
+                    )
+                    break training
+                }
+                optimizerState!.update(parameters, learningRate: options.learningRate, previous: &previous)
+                havePrevious = true
+                stepsDone += 1
+                stepsTrained += 1
+                lossSum += Double(loss) * Double(indices.count)
+                samplesSeen += indices.count
+                let report = TrainingProgress(
+                    epoch: epoch, batch: batch, batchesPerEpoch: batchesPerEpoch, step: stepsDone,
+                    totalSteps: totalSteps, runningLoss: Float(lossSum / Double(samplesSeen)),
+                    seconds: seconds(from: callStart, clock))
+                if !progress(report) {
+                    if batch < batchesPerEpoch || stepsDone < totalSteps {
+                        stop = .interrupted(epoch: epoch, batch: batch)
+                    }
+                    break
+                }
+            }
+            let complete = batch == batchesPerEpoch && samplesSeen == train.batch
+            var entry = record(epoch, lossSum, samplesSeen, batch, epochStart, clock, complete: complete, options.loss)
+            if complete { epochsTrained += 1 }
+            if stop == .finished, options.testsEachEpoch, let test {
+                setLogitsFusion(false)
+                entry.testLoss = try testLoss(on: test, loss: options.loss)
+                setLogitsFusion(for: options.loss)
+                entry.seconds = seconds(from: epochStart, clock)
+            }
+            records.append(entry)
+            if stop != .finished { break }
+        }
+        history += records
+        return TrainingReport(
+            records: records, stop: stop, steps: stepsDone,
+            message: stopMessage(stop, stepsDone: stepsDone, restored: havePrevious))
+    }
+
+    /// The loss on `set` in the model's convention (dropout off; a VAE samples, so this is its
+    /// ELBO estimate as PyTorch's example reports it), including KL and sparsity terms.
+    public func testLoss(on set: Tensor, loss: LossKind) throws -> Float {
+        let x = try conformingInput(set)
+        let fused = setLogitsFusion(for: loss)
+        defer { if fused { setLogitsFusion(false) } }
+        var total: Double = 0
+        for start in stride(from: 0, to: x.batch, by: 1000) {
+            let chunk = x.samples(start..<min(start + 1000, x.batch))
+            let output = try run(chunk, layers: 0..<layers.count, samplesLatent: isVariational)
+            var value = try Loss.value(
+                loss, output: output, target: chunk, reduction: lossReduction, outputIsLogits: fused)
+            value += auxiliaryLoss
+            total += Double(value) * Double(chunk.batch)
+        }
+        return Float(total / Double(max(x.batch, 1)))
+    }
+
+    /// Mean per-pixel mse, l1 and bce and the PSNR of reconstructions of `set`.
+    public func evaluate(on set: Tensor) throws -> Evaluation {
+        let x = try conformingInput(set)
+        guard x.batch > 0 else { throw ModelError("there are no samples to evaluate") }
+        var sums = (mse: 0.0, l1: 0.0, bce: 0.0)
+        for start in stride(from: 0, to: x.batch, by: 1000) {
+            let chunk = x.samples(start..<min(start + 1000, x.batch))
+            let output = try reconstruct(chunk)
+            let weight = Double(chunk.batch)
+            sums.mse += Double(try Loss.value(.mse, output: output, target: chunk, reduction: .meanPerElement)) * weight
+            sums.l1 += Double(try Loss.value(.l1, output: output, target: chunk, reduction: .meanPerElement)) * weight
+            sums.bce += Double(try Loss.value(.bce, output: output, target: chunk, reduction: .meanPerElement)) * weight
+        }
+        let n = Double(x.batch)
+        let mse = sums.mse / n
+        return Evaluation(
+            mse: Float(mse), l1: Float(sums.l1 / n), bce: Float(sums.bce / n),
+            psnr: mse > 0 ? Float(10 * log10(1 / mse)) : .infinity, count: x.batch)
+    }
+
+    // MARK: - Steps
+
+    /// One forward and backward pass; returns the batch loss (reconstruction plus auxiliary
+    /// terms) with gradients accumulated into the parameters (zeroed first).
+    func trainingStep(input: Tensor, target: Tensor, loss: LossKind, logits: Bool, context: ForwardContext) throws
+        -> Float
+    {
+        for parameter in parameters {
+            parameter.grad.data.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        var y = input
+        for layer in layers { y = try layer.forward(y, context: context) }
+        let (value, gradient) = try Loss.valueAndGradient(
+            loss, output: y, target: target, reduction: lossReduction, outputIsLogits: logits)
+        let total = value + auxiliaryLoss
+        guard total.isFinite else { return total }
+        var g = gradient
+        for layer in layers.reversed() { g = try layer.backward(g) }
+        return total
+    }
+
+    /// Sum of the auxiliary terms (KL, sparsity) of the last forward pass.
+    var auxiliaryLoss: Float {
+        layers.reduce(0) { $0 + (($1 as? AuxiliaryLossLayer)?.auxiliaryLoss ?? 0) }
+    }
+
+    /// Asks the last layer for logits when the loss is bce after a sigmoid; returns whether it did.
+    @discardableResult
+    func setLogitsFusion(for loss: LossKind) -> Bool {
+        guard loss == .bce, let last = layers.last as? LogitsEmittingLayer, last.activation == .sigmoid else {
+            return false
+        }
+        last.emitsLogits = true
+        return true
+    }
+
+    func setLogitsFusion(_ on: Bool) {
+        (layers.last as? LogitsEmittingLayer)?.emitsLogits = on
+    }
+
+    /// A Fisher-Yates shuffle of 0..<count from the training generator.
+    func shuffledOrder(count: Int) -> [Int] {
+        var order = Array(0..<count)
+        var i = count - 1
+        while i > 0 {
+            let j = Int(trainingRNG.next() % UInt64(i + 1))
+            order.swapAt(i, j)
+            i -= 1
+        }
+        return order
+    }
+
+    func corrupt(_ x: Tensor, with noise: InputNoise) -> Tensor {
+        var y = x
+        let rng = trainingRNG
+        switch noise {
+        case .gaussian(let sigma):
+            for i in 0..<y.count { y.data[i] = min(max(y.data[i] + sigma * rng.nextNormal(), 0), 1) }
+        case .mask(let fraction):
+            for i in 0..<y.count where rng.nextUniform() < fraction { y.data[i] = 0 }
+        }
+        return y
+    }
+
+    func restore(_ parameters: [Parameter], from previous: [[Float]]) {
+        for (parameter, values) in zip(parameters, previous) { parameter.value.data = values }
+    }
+
+    private func record(
+        _ epoch: Int, _ lossSum: Double, _ seen: Int, _ batches: Int, _ start: ContinuousClock.Instant,
+        _ clock: ContinuousClock, complete: Bool, _ loss: LossKind
+    ) -> EpochRecord {
+        EpochRecord(
+            epoch: epoch, trainLoss: seen > 0 ? Float(lossSum / Double(seen)) : .nan, testLoss: nil,
+            seconds: seconds(from: start, clock), batches: batches, complete: complete, loss: loss)
+    }
+
+    private func seconds(from start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
+        let d = clock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    private func stopMessage(_ stop: TrainingStop, stepsDone: Int, restored: Bool) -> String {
+        switch stop {
+        case .finished:
+            return "trained \(stepsDone) steps; \(epochsTrained) epochs in all"
+        case .interrupted(let epoch, let batch):
+            return "stopped during epoch \(epoch) after batch \(batch); the model keeps what it learned"
+        case .diverged(let epoch, let batch, let step):
+            return "the loss became NaN or infinite at step \(step) (epoch \(epoch), batch \(batch)); "
+                + (restored
+                    ? "the weights from the step before are back in place"
+                    : "no update was applied, so the weights are as they were")
+                + ". A smaller learning rate usually helps"
+        }
+    }
+}
+
+extension Tensor {
+    /// Whether every element is finite: no exponent field is all ones (an integer max, which vectorises).
+    var isFinite: Bool {
+        data.withUnsafeBufferPointer { p in
+            var largest: UInt32 = 0
+            for v in p { largest = Swift.max(largest, v.bitPattern & 0x7F80_0000) }
+            return largest != 0x7F80_0000
+        }
+    }
+}

@@ -1,0 +1,168 @@
+/// An autoencoder: encoder layers, one latent, decoder layers, built for a per-sample input
+/// shape such as [28, 28, 1]. Dense layers flatten their input implicitly, and the decoder's
+/// output is reshaped back to the input shape (their sizes must match).
+///
+/// The model owns everything training needs to pause and go on: its parameters, the
+/// optimizer's state, the generator for shuffles/dropout/noise, and the loss history.
+public final class Autoencoder {
+    public let specs: [LayerSpec]
+    /// Per-sample input shape, e.g. [28, 28, 1].
+    public let inputShape: [Int]
+    public let initializer: Initializer
+    public let seed: UInt64
+    /// Every layer in order: encoder, latent (one or two layers), decoder.
+    public let layers: [Layer]
+    /// Per-sample output shape of each layer in `layers`.
+    public let layerOutputShapes: [[Int]]
+    /// Width of the code the encoder produces.
+    public let latentSize: Int
+    /// Whether the latent is Gaussian (a VAE): loss per image, sampling while training.
+    public let isVariational: Bool
+
+    /// One record per epoch (or part of an epoch) trained, in order.
+    public internal(set) var history: [EpochRecord] = []
+    /// Complete passes over a training set so far.
+    public internal(set) var epochsTrained = 0
+    /// Mini-batches (optimizer steps) so far.
+    public internal(set) var stepsTrained = 0
+    /// The optimizer's buffers; nil until the first training step.
+    public internal(set) var optimizerState: OptimizerState?
+    /// Shuffles, dropout masks, VAE sampling and input noise draw from here.
+    var trainingRNG: SeededGenerator
+
+    /// layers[..<encoderEnd] encode, layers[encoderEnd..<latentEnd] are the latent.
+    let encoderEnd: Int
+    let latentEnd: Int
+
+    /// Builds and initialises the model for samples of `inputShape`.
+    /// Throws `ModelError` for a definition without exactly one latent or with a layer this
+    /// build lacks, and `ShapeError` when a layer does not fit or the output size differs.
+    public init(
+        specs: [LayerSpec], inputShape: [Int], initializer: Initializer = .glorotUniform, seed: UInt64 = 0
+    ) throws {
+        let latentCount = specs.filter(\.isLatent).count
+        guard latentCount == 1 else {
+            throw ModelError(
+                latentCount == 0
+                    ? "a model needs a latent line (the bottleneck between encoder and decoder); this one has none"
+                    : "a model needs exactly one latent line; this one has \(latentCount)")
+        }
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw ShapeError("an input shape needs positive sizes, not \(inputShape)")
+        }
+        var layers: [Layer] = []
+        var encoderEnd = 0, latentEnd = 0
+        var latentSize = 0
+        for spec in specs {
+            let made = try LayerFactory.layers(for: spec)
+            if case .latent(let units, _, _, _) = spec {
+                encoderEnd = layers.count
+                latentEnd = layers.count + made.count
+                latentSize = units
+            }
+            layers += made
+        }
+        let rng = SeededGenerator(seed: seed)
+        var shape = inputShape
+        var shapes: [[Int]] = []
+        for (index, layer) in layers.enumerated() {
+            do {
+                let next = try layer.outputShape(for: shape)
+                try layer.build(inputShape: shape, initializer: initializer, rng: rng)
+                shape = next
+                shapes.append(next)
+            } catch let error as ShapeError {
+                throw ShapeError("layer \(index + 1) (\(layer.description)): \(error.message)")
+            }
+        }
+        let outputCount = shape.reduce(1, *), inputCount = inputShape.reduce(1, *)
+        guard outputCount == inputCount else {
+            throw ShapeError(
+                "the decoder ends with \(outputCount) values but the input has \(inputCount) (\(Tensor.describe(inputShape)))"
+            )
+        }
+        (layers.first as? InputGradientSkippingLayer)?.computesInputGradient = false
+
+        self.specs = specs
+        self.inputShape = inputShape
+        self.initializer = initializer
+        self.seed = seed
+        self.layers = layers
+        self.layerOutputShapes = shapes
+        self.latentSize = latentSize
+        self.isVariational = layers[encoderEnd..<latentEnd].contains { $0 is GaussianLatent }
+        self.encoderEnd = encoderEnd
+        self.latentEnd = latentEnd
+        // A generator of its own, so training draws do not depend on how many weights were drawn.
+        self.trainingRNG = SeededGenerator(seed: seed ^ 0x7472_6169_6E69_6E67)
+    }
+
+    /// Every trainable parameter, in a fixed order (the optimizer's state follows it).
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// Number of trainable values.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// How the reported loss is reduced: per pixel, or per image for a VAE.
+    public var lossReduction: LossReduction { isVariational ? .sumPerSample : .meanPerElement }
+
+    /// Codes for `inputs` (batch, inputShape...): (batch, latentSize). Evaluation mode: no
+    /// dropout, and a VAE returns its mean.
+    public func encode(_ inputs: Tensor) throws -> Tensor {
+        let x = try conformingInput(inputs)
+        return try inBatches(x, outputSample: [latentSize]) { try self.run($0, layers: 0..<self.latentEnd) }
+    }
+
+    /// Outputs for `codes` (batch, latentSize): (batch, inputShape...).
+    public func decode(_ codes: Tensor) throws -> Tensor {
+        guard codes.shape.count >= 2, codes.sampleSize == latentSize else {
+            throw ShapeError(
+                "the decoder takes codes of \(latentSize) values but got \(Tensor.describe(Array(codes.shape.dropFirst())))"
+            )
+        }
+        return try inBatches(codes, outputSample: inputShape) {
+            try self.run($0, layers: self.latentEnd..<self.layers.count).reshapedSamples(self.inputShape)
+        }
+    }
+
+    /// Inputs passed through encoder and decoder in evaluation mode: (batch, inputShape...).
+    public func reconstruct(_ inputs: Tensor) throws -> Tensor {
+        let x = try conformingInput(inputs)
+        return try inBatches(x, outputSample: inputShape) {
+            try self.run($0, layers: 0..<self.layers.count).reshapedSamples(self.inputShape)
+        }
+    }
+
+    /// `inputs` checked against the input shape; a flat (batch, 784) is accepted for 28x28x1.
+    func conformingInput(_ inputs: Tensor) throws -> Tensor {
+        let expected = inputShape.reduce(1, *)
+        guard inputs.shape.count >= 2, inputs.sampleSize == expected else {
+            throw ShapeError(
+                "the model takes samples of \(expected) values (\(Tensor.describe(inputShape))) but got \(Tensor.describe(Array(inputs.shape.dropFirst()))) (\(inputs.shape.count >= 2 ? inputs.sampleSize : 0) values)"
+            )
+        }
+        return inputs.sampleShape == inputShape ? inputs : try inputs.reshapedSamples(inputShape)
+    }
+
+    /// Forward through `layers[range]` in evaluation mode.
+    func run(_ x: Tensor, layers range: Range<Int>, samplesLatent: Bool = false) throws -> Tensor {
+        let context = ForwardContext(training: false, rng: trainingRNG)
+        context.samplesLatent = samplesLatent
+        var y = x
+        for layer in layers[range] { y = try layer.forward(y, context: context) }
+        return y
+    }
+
+    /// Applies `body` to chunks of at most 1,000 samples (bounds the memory layers cache) and
+    /// joins the results.
+    func inBatches(_ x: Tensor, outputSample: [Int], _ body: (Tensor) throws -> Tensor) throws -> Tensor {
+        let chunk = 1000
+        if x.batch <= chunk { return try body(x) }
+        var data: [Float] = []
+        data.reserveCapacity(x.batch * outputSample.reduce(1, *))
+        for start in stride(from: 0, to: x.batch, by: chunk) {
+            data += try body(x.samples(start..<min(start + chunk, x.batch))).data
+        }
+        return Tensor(shape: [x.batch] + outputSample, data: data)
+    }
+}

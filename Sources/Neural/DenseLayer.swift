@@ -1,0 +1,72 @@
+/// A fully connected layer with a fused activation: y = f(x W + b).
+/// Any per-sample input shape is flattened implicitly (Keras would need a Flatten first).
+/// W is stored (inputs x units), as Keras stores it, so the forward product needs no transpose.
+public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer {
+    public let units: Int
+    public let activation: Activation
+    public var emitsLogits = false
+    public var computesInputGradient = true
+    public private(set) var inputSize = 0
+    public private(set) var weight = Parameter(name: "weight", value: Tensor(zeros: [0, 0]))
+    public private(set) var bias = Parameter(name: "bias", value: Tensor(zeros: [0]))
+
+    private var input = Tensor(zeros: [0])
+    private var output = Tensor(zeros: [0])
+
+    public init(units: Int, activation: Activation = .linear) {
+        self.units = units
+        self.activation = activation
+    }
+
+    public var description: String {
+        activation == .linear ? "dense \(units)" : "dense \(units) \(activation.rawValue)"
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard units > 0 else { throw ShapeError("a dense layer needs at least one unit, not \(units)") }
+        return [units]
+    }
+
+    public func build(inputShape: [Int], initializer: Initializer, rng: SeededGenerator) throws {
+        _ = try outputShape(for: inputShape)
+        inputSize = inputShape.reduce(1, *)
+        let weights = initializer.weights(count: inputSize * units, fanIn: inputSize, fanOut: units, rng: rng)
+        weight = Parameter(name: "weight", value: Tensor(shape: [inputSize, units], data: weights))
+        bias = Parameter(
+            name: "bias",
+            value: Tensor(shape: [units], data: initializer.biases(count: units, fanIn: inputSize, rng: rng)))
+    }
+
+    // forward: x (B, inputs...) -> y (B, units)
+    //   y = f(x W + b), x viewed as (B, inputs), W (inputs, units), b (units)
+    public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        guard x.sampleSize == inputSize else {
+            throw ShapeError(
+                "\(description) was built for \(inputSize) values per sample but got \(x.sampleSize) (\(Tensor.describe(x.sampleShape)))"
+            )
+        }
+        let y = AffineMath.forward(
+            x, weight: weight, bias: bias, inputs: inputSize, units: units,
+            activation: emitsLogits ? .linear : activation)
+        input = x
+        output = y
+        return y
+    }
+
+    // backward: dy (B, units) -> dx (B, inputs...)
+    //   dz = dy ⊙ f'(z)   (from the cached output; skipped when emitting logits)
+    //   dW += xᵀ dz  (inputs, units);  db += Σ_batch dz  (units);  dx = dz Wᵀ  (B, inputs)
+    public func backward(_ dy: Tensor) throws -> Tensor {
+        let dz = try (emitsLogits ? .linear : activation).inputGradient(dy, output: output, layer: description)
+        AffineMath.accumulateParameterGradients(
+            input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units)
+        // The first layer's input needs no gradient: an empty tensor stands for "not computed".
+        guard computesInputGradient else { return Tensor(zeros: [0]) }
+        return Tensor(shape: input.shape) { dx in
+            AffineMath.inputGradient(
+                outputGradient: dz, weight: weight, inputs: inputSize, units: units, beta: 0, into: dx.baseAddress!)
+        }
+    }
+}

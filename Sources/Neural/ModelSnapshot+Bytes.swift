@@ -1,0 +1,66 @@
+import Foundation
+
+/// The compact form of a snapshot: a 4-byte little-endian header length, the snapshot as JSON
+/// with its float arrays left empty, then every parameter's values and then every optimizer
+/// buffer (parameter by parameter, slot by slot) as raw little-endian float32.
+extension ModelSnapshot {
+    public func bytes() throws -> [UInt8] {
+        var header = self
+        for i in header.parameters.indices { header.parameters[i].values = [] }
+        if header.optimizer != nil { header.optimizer!.slots = [] }
+        let json = try JSONEncoder().encode(header)
+        var out: [UInt8] = []
+        let floatCount =
+            parameters.reduce(0) { $0 + $1.values.count }
+            + (optimizer?.slots.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } ?? 0)
+        out.reserveCapacity(4 + json.count + 4 * floatCount)
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { out += $0 }
+        out += json
+        func append(_ values: [Float]) {
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+        }
+        parameters.forEach { append($0.values) }
+        optimizer?.slots.forEach { $0.forEach(append) }
+        return out
+    }
+
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count >= 4 else { throw ModelError("the saved model is truncated (no header)") }
+        let headerLength = Int(
+            UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
+        guard bytes.count >= 4 + headerLength else { throw ModelError("the saved model is truncated (header)") }
+        var snapshot: ModelSnapshot
+        do {
+            snapshot = try JSONDecoder().decode(ModelSnapshot.self, from: Data(bytes[4..<4 + headerLength]))
+        } catch {
+            throw ModelError("the saved model's header cannot be read: \(error)")
+        }
+        var offset = 4 + headerLength
+        func take(_ count: Int) throws -> [Float] {
+            guard count >= 0, bytes.count - offset >= 4 * count else {
+                throw ModelError("the saved model is truncated (values)")
+            }
+            let values = (0..<count).map { i -> Float in
+                let at = offset + 4 * i
+                let bits =
+                    UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16
+                    | UInt32(bytes[at + 3]) << 24
+                return Float(bitPattern: bits)
+            }
+            offset += 4 * count
+            return values
+        }
+        for i in snapshot.parameters.indices {
+            snapshot.parameters[i].values = try take(snapshot.parameters[i].shape.reduce(1, *))
+        }
+        if let kind = snapshot.optimizer?.kind {
+            snapshot.optimizer!.slots = try snapshot.parameters.map { p in
+                try (0..<kind.slotCount).map { _ in try take(p.shape.reduce(1, *)) }
+            }
+        }
+        guard offset == bytes.count else {
+            throw ModelError("the saved model has \(bytes.count - offset) unexpected bytes at its end")
+        }
+        self = snapshot
+    }
+}

@@ -1,0 +1,61 @@
+/// Construction, reshaping and batch slicing: the few tensor operations that are not layers.
+extension Tensor {
+    /// A tensor whose elements are all `value`.
+    public init(shape: [Int], repeating value: Float) {
+        self.init(shape: shape, data: [Float](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    /// A tensor whose elements are written by `fill` before anyone reads them
+    /// (saves zeroing buffers that a GEMM with beta 0 overwrites anyway).
+    init(shape: [Int], filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        let count = shape.reduce(1, *)
+        let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
+            fill(buffer)
+            initialised = count
+        }
+        self.init(shape: shape, data: data)
+    }
+
+    /// The same elements under another shape with the same element count.
+    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        let newCount = newShape.reduce(1, *)
+        guard newCount == count, newShape.allSatisfy({ $0 >= 0 }) else {
+            throw ShapeError(
+                "cannot reshape \(Tensor.describe(shape)) (\(count) values) to \(Tensor.describe(newShape)) (\(newCount) values)"
+            )
+        }
+        return Tensor(shape: newShape, data: data)
+    }
+
+    /// The same elements with the batch dimension kept and each sample given `sampleShape`.
+    public func reshapedSamples(_ sampleShape: [Int]) throws -> Tensor {
+        try reshaped([batch] + sampleShape)
+    }
+
+    /// Samples `range` of the batch, copied.
+    public func samples(_ range: Range<Int>) -> Tensor {
+        let size = sampleSize
+        precondition(range.lowerBound >= 0 && range.upperBound <= batch, "sample range out of bounds")
+        return Tensor(
+            shape: [range.count] + sampleShape, data: Array(data[range.lowerBound * size..<range.upperBound * size]))
+    }
+
+    /// The samples at `indices`, in that order (mini-batch assembly from a shuffled order).
+    public func gathering(_ indices: ArraySlice<Int>) -> Tensor {
+        let size = sampleSize
+        return Tensor(shape: [indices.count] + sampleShape) { out in
+            data.withUnsafeBufferPointer { source in
+                var offset = 0
+                for index in indices {
+                    (out.baseAddress! + offset).update(from: source.baseAddress! + index * size, count: size)
+                    offset += size
+                }
+            }
+        }
+    }
+
+    /// "28x28x1" for [28, 28, 1]; "(batch) x 784" style text is left to callers.
+    public static func describe(_ shape: [Int]) -> String {
+        shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "x")
+    }
+}
