@@ -81,16 +81,10 @@ struct ConvGeometry: Equatable, Sendable {
         _ image: UnsafePointer<Float>, samples: Int, padded: UnsafeMutablePointer<Float>,
         into col: UnsafeMutablePointer<Float>
     ) {
-        let c = input.channels, k = kernel, hp = paddedHeight, wp = paddedWidth, run = k * c
-        let columns = min(input.width, wp - padLeft)
+        let c = input.channels, k = kernel, wp = paddedWidth, run = k * c
         var dst = col
         for n in 0..<samples {
-            let src = image + n * input.count
-            padded.update(repeating: 0, count: paddedCount)
-            for iy in 0..<input.height where iy + padTop < hp && columns > 0 {
-                (padded + ((iy + padTop) * wp + padLeft) * c).update(
-                    from: src + iy * input.width * c, count: columns * c)
-            }
+            fillPadded(from: image + n * input.count, into: padded)
             for oy in 0..<outHeight {
                 for ox in 0..<outWidth {
                     for ky in 0..<k {
@@ -99,6 +93,38 @@ struct ConvGeometry: Equatable, Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Floats in one image's row expansion (see `rowExpand`).
+    var rowExpandedCount: Int { paddedHeight * outWidth * kernel * input.channels }
+
+    /// For stride 1: R[py][ox][(kx, c)] = padded[py][ox + kx][c], a kernel-fold (not
+    /// kernel-squared-fold) copy of one image. The im2col matrix restricted to kernel row ky is
+    /// then R itself from row ky*outWidth on, (outPixels x kernel*channels) with leading
+    /// dimension kernel*channels, so a GEMM can read it in place.
+    func rowExpand(
+        _ image: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into r: UnsafeMutablePointer<Float>
+    ) {
+        let c = input.channels, run = kernel * c, wp = paddedWidth
+        fillPadded(from: image, into: padded)
+        var dst = r
+        for py in 0..<paddedHeight {
+            for ox in 0..<outWidth {
+                copyFloats(from: padded + (py * wp + ox) * c, to: dst, count: run)
+                dst += run
+            }
+        }
+    }
+
+    /// Copies one image into `padded` (paddedCount floats) inside its zero border.
+    private func fillPadded(from image: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let c = input.channels, hp = paddedHeight, wp = paddedWidth
+        let columns = min(input.width, wp - padLeft)
+        padded.update(repeating: 0, count: paddedCount)
+        guard columns > 0 else { return }
+        for iy in 0..<input.height where iy + padTop < hp {
+            (padded + ((iy + padTop) * wp + padLeft) * c).update(from: image + iy * input.width * c, count: columns * c)
         }
     }
 
