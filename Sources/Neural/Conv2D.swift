@@ -91,7 +91,7 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                                 x + samples.lowerBound * g.input.count, samples: samples.count,
                                 padded: buffers[worker][1], into: col)
                             let yChunk = y + samples.lowerBound * rowsPerSample * f
-                            for r in 0..<rows { (yChunk + r * f).update(from: b, count: f) }
+                            fillRows(yChunk, rows: rows, with: b, width: f)
                             gemm(
                                 transposeA: false, transposeB: false, m: rows, n: f, k: patch, a: col, lda: patch, b: w,
                                 ldb: f, beta: 1, c: yChunk, ldc: f)

@@ -170,3 +170,17 @@ func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutable
         i += 1
     }
 }
+
+/// Writes `pattern` (width floats) into each of `rows` consecutive rows: the first row, then
+/// doubling copies, so that a bias of one to a few floats costs a handful of memmoves rather
+/// than one per pixel.
+func fillRows(_ destination: UnsafeMutablePointer<Float>, rows: Int, with pattern: UnsafePointer<Float>, width: Int) {
+    guard rows > 0, width > 0 else { return }
+    destination.update(from: pattern, count: width)
+    var filled = 1
+    while filled < rows {
+        let chunk = min(filled, rows - filled)
+        (destination + filled * width).update(from: destination, count: chunk * width)
+        filled += chunk
+    }
+}
