@@ -95,6 +95,24 @@ if arguments.first == "conv-layers" {
 let which = arguments.first { !$0.hasPrefix("--") } ?? "all"
 let epochs = arguments.firstIndex(of: "--epochs").flatMap { Int(arguments[$0 + 1]) } ?? 1
 
+// The seed-002 conv model (bench/engine-conv/run.sh, see ConvBenchmark.swift):
+// `NeuralBench conv-train [batches]` times the real training loop, `conv-layers [batches]` the
+// spatial layers alone.
+if which == "conv-train" || which == "conv-layers" {
+    let batches = arguments.dropFirst().first.flatMap { Int($0) } ?? 30
+    do {
+        if which == "conv-train" {
+            try runConvTrainingBenchmark(batches: batches)
+        } else {
+            try runConvLayerBenchmark(batches: batches)
+        }
+    } catch {
+        print("NeuralBench failed: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+
 do {
     let mnist = try MNIST.load()
     let train = Tensor(shape: [mnist.train.count, 28, 28, 1], data: mnist.train.pixels)
