@@ -77,14 +77,14 @@ extension Parser {
         let kind: LayerKind
         switch word {
         case "dense":
-            let units = try s.expectInteger("the number of units", minimum: 1)
+            let units = try s.expectSize("the number of units")
             var activation: ActivationName?, dropout: Double?
             try parseLayerOptions(&s, layer: "dense", activation: &activation) { option, s in
                 dropout = try s.expectNumber("dropout", in: .fraction).value
             }
             kind = .dense(units: units.value, activation: activation, dropout: dropout)
         case "latent":
-            let units = try s.expectInteger("the size of the code", minimum: 1)
+            let units = try s.expectSize("the size of the code")
             var activation: ActivationName?, gaussian = false, sparsity: SparsitySyntax?
             try parseLayerOptions(&s, layer: "latent", activation: &activation) { option, s in
                 if option == "gaussian" {
@@ -108,12 +108,12 @@ extension Parser {
             }
             kind = .latent(units: units.value, activation: activation, gaussian: gaussian, sparsity: sparsity)
         case "conv", "deconv":
-            let filters = try s.expectInteger("the number of filters", minimum: 1)
+            let filters = try s.expectSize("the number of filters")
             var activation: ActivationName?, kernel = 3, stride = 1, padding = PaddingName.same
             try parseLayerOptions(&s, layer: word, activation: &activation) { option, s in
                 switch option {
-                case "kernel": kernel = try s.expectInteger("the kernel size", minimum: 1).value
-                case "stride": stride = try s.expectInteger("the stride", minimum: 1).value
+                case "kernel": kernel = try s.expectSize("the kernel size", maximum: 256).value
+                case "stride": stride = try s.expectSize("the stride", maximum: 256).value
                 default: padding = try s.expectChoice(PaddingName.self, "padding").value
                 }
             }
@@ -130,20 +130,20 @@ extension Parser {
                 _ = w
             }
             var size = 2
-            if !s.atEnd { size = try s.expectInteger("the pool size", minimum: 1).value }
+            if !s.atEnd { size = try s.expectSize("the pool size", maximum: 256).value }
             try s.expectEnd("pool")
             kind = .pool(pool, size: size)
         case "upsample":
             var factor = 2
-            if !s.atEnd { factor = try s.expectInteger("the upsampling factor", minimum: 1).value }
+            if !s.atEnd { factor = try s.expectSize("the upsampling factor", maximum: 256).value }
             try s.expectEnd("upsample")
             kind = .upsample(factor: factor)
         case "flatten":
             try s.expectEnd("flatten")
             kind = .flatten
         case "reshape":
-            var dims = [try s.expectInteger("a size", minimum: 1).value]
-            while !s.atEnd && dims.count < 3 { dims.append(try s.expectInteger("a size", minimum: 1).value) }
+            var dims = [try s.expectSize("a size").value]
+            while !s.atEnd && dims.count < 3 { dims.append(try s.expectSize("a size").value) }
             try s.expectEnd("reshape (at most three sizes: height width channels)")
             kind = .reshape(dims)
         default:  // dropout

@@ -1,3 +1,4 @@
+import Datasets
 import XCTest
 
 @testable import Session
@@ -161,5 +162,53 @@ final class ProgressThrottleTests: XCTestCase {
         XCTAssertTrue(out.contains("train loss"))
         XCTAssertGreaterThanOrEqual(t.sink.updates, 2)  // the first tick and the final state
         XCTAssertLessThanOrEqual(Double(t.sink.updates), seconds * 4 + 3)
+    }
+}
+
+final class DataSourceTests: XCTestCase {
+    func testIDXFromGzipFilesAndFashionFromItsFolder() throws {
+        let dir = try Datasets.MNIST.directory()
+        let t = try TestSession()
+        let out = t.run(
+            "mine = idx \"\(dir)/t10k-images-idx3-ubyte.gz\" \"\(dir)/t10k-labels-idx1-ubyte.gz\"\nmine[0:3]")
+        XCTAssertTrue(out.hasPrefix("mine: 10,000 images of 28x28x1"), out)
+        // Fashion-MNIST's files carry MNIST's names; a folder of them stands in for the package.
+        setenv("LATENT_FASHION_DIR", dir, 1)
+        defer { unsetenv("LATENT_FASHION_DIR") }
+        XCTAssertTrue(t.run("clothes = fashion train 50 test 20").hasPrefix("clothes: 50 train / 20 test images"))
+        setenv("LATENT_FASHION_DIR", t.directory, 1)
+        XCTAssertTrue(t.fail("clothes = fashion").text.contains("Fashion-MNIST is not installed on this machine"))
+        XCTAssertEqual(t.session.datasets["clothes"]?.trainImages.count, 50)
+    }
+}
+
+final class CrossThreadInterruptTests: XCTestCase {
+    /// As the kernel does it: the cell trains on one thread, the control thread raises the flag.
+    func testInterruptFromAnotherThreadStopsALongTrain() throws {
+        let t = try TestSession()
+        t.run(SessionBehaviourTests.setup)
+        let done = expectation(description: "train returned")
+        let session = t.session, sink = t.sink
+        /// Hands the session to the training thread; the test touches it only after `done`.
+        final class Box: @unchecked Sendable {
+            let session: LessonSession
+            let sink: RecordingSink
+            var outcome: ExecutionOutcome?
+            init(_ session: LessonSession, _ sink: RecordingSink) {
+                self.session = session
+                self.sink = sink
+            }
+        }
+        let box = Box(session, sink)
+        Thread.detachNewThread {
+            box.outcome = box.session.execute("train ae epochs 100000 batch 10", output: box.sink)
+            done.fulfill()
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        session.interruption.raise()
+        wait(for: [done], timeout: 60)
+        XCTAssertEqual(box.outcome, .ok(result: nil))
+        XCTAssertTrue(sink.text.contains("ae: stopped during epoch"), sink.text)
+        XCTAssertLessThan(session.models["ae"]!.epochsTrained, 100)
     }
 }

@@ -26,10 +26,13 @@ final class TerminalSinkTests: XCTestCase {
         let sink = TerminalSink(pictureDirectory: nil) { text, stream in
             if stream == .stdout { out += text } else { err += text }
         }
-        let status = ScriptRunner.run("print \"one\"\nprint nosuch\nprint \"three\"", session: LessonSession(), sink: sink)
+        let status = ScriptRunner.run(
+            "print \"one\"\nprint nosuch\nprint \"three\"", session: LessonSession(), sink: sink)
         XCTAssertEqual(status, 1)
         XCTAssertEqual(out, "one\n")
-        XCTAssertTrue(err.hasPrefix("NameError: line 2: there is no 'nosuch' in this session\n    print nosuch\n          ^^^^^^"), err)
+        XCTAssertTrue(
+            err.hasPrefix(
+                "NameError: line 2: there is no 'nosuch' in this session\n    print nosuch\n          ^^^^^^"), err)
         XCTAssertEqual(ScriptRunner.run("print \"fine\"", session: LessonSession(), sink: sink), 0)
     }
 
@@ -40,6 +43,7 @@ final class TerminalSinkTests: XCTestCase {
         }
         XCTAssertEqual(ScriptRunner.run("print \"one\"\ntrian x\nseed -2", session: LessonSession(), sink: sink), 1)
         XCTAssertEqual(out, "")
-        XCTAssertTrue(err.contains("line 2: 'trian' is not a statement") && err.contains("line 3: the seed must be at least 0"))
+        XCTAssertTrue(
+            err.contains("line 2: 'trian' is not a statement") && err.contains("line 3: the seed must be at least 0"))
     }
 }

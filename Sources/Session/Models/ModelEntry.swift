@@ -49,7 +49,8 @@ final class ModelEntry {
     /// Parameters of the built network, or of one built for 28x28x1; nil when it cannot be built.
     var parameterCount: Int? {
         if let network { return network.parameterCount }
-        return (try? Autoencoder(specs: specs, inputShape: ModelEntry.assumedInput, seed: seed))?.parameterCount
+        // Through `build`, so that the size limits apply before any memory is taken.
+        return (try? build(for: ModelEntry.assumedInput, cell: -1, statement: headerRange))?.parameterCount
     }
 
     /// The shape summaries assume before a model has met data: MNIST's.
