@@ -106,6 +106,17 @@ struct TokenStream {
         return Located(v, n.range)
     }
 
+    /// A layer size: a whole number from 1 up to `maximum`.
+    mutating func expectSize(_ what: String, maximum: Int = 1_000_000) throws -> Located<Int> {
+        let n = try expectInteger(what, minimum: 1)
+        guard n.value <= maximum else {
+            throw Diagnostic(
+                "\(what) must be at most \(maximum), not \(n.value)", range: n.range, kind: .value,
+                expected: "a whole number from 1 to \(maximum)")
+        }
+        return n
+    }
+
     /// A number checked against a rule, e.g. lr > 0, dropout in [0, 1).
     mutating func expectNumber(_ what: String, in rule: NumberRule) throws -> Located<Double> {
         let n = try expectNumber(what)

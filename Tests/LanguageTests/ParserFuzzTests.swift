@@ -21,8 +21,11 @@ final class ParserFuzzTests: XCTestCase {
     }
 
     static let pieces: [String] =
-        ["\"", ":", "[", "]", ".", "=", "-", "#", "\n", "    ", "\t", "0", "1e-", "9999999999999999999999", "é", "😀", "“", "\\",
-            "\r\n", ",", "(", ")", " "] + Vocabulary.statements + Vocabulary.layerKinds + Vocabulary.activations
+        [
+            "\"", ":", "[", "]", ".", "=", "-", "#", "\n", "    ", "\t", "0", "1e-", "9999999999999999999999", "é", "😀",
+            "“", "\\",
+            "\r\n", ",", "(", ")", " ",
+        ] + Vocabulary.statements + Vocabulary.layerKinds + Vocabulary.activations
         + ["on", "epochs", "label", "kl", "weight", "gaussian", "test", "train"]
 
     func corpus() throws -> [String] {

@@ -18,7 +18,8 @@ final class ParserTests: XCTestCase {
     func testEverySketchExampleParses() {
         for example in SketchExamples.all {
             let (cell, diagnostics) = parse(example)
-            XCTAssertEqual(diagnostics, [], "in:\n\(example)\n" + DiagnosticRenderer(source: example).render(diagnostics))
+            XCTAssertEqual(
+                diagnostics, [], "in:\n\(example)\n" + DiagnosticRenderer(source: example).render(diagnostics))
             XCTAssertFalse(cell.statements.isEmpty)
         }
         XCTAssertEqual(parse(SketchExamples.models).0.statements.count, 6)
@@ -94,8 +95,13 @@ final class ParserTests: XCTestCase {
     func testPictureStatementsFullSyntax() {
         XCTAssertEqual(
             only("generate ae 36 normal 0 0.33"),
-            .picture(.generate(model: Identifier("ae", range(1, 10, 12)), count: Located(36, range(1, 13, 15)), normal: (0, 0.33))))
-        guard case .picture(.traverse(_, 2, -1.5, 3, 7, let around)) = only("traverse ae steps 7 to 3 dim 2 from -1.5 around data.test[0]")
+            .picture(
+                .generate(
+                    model: Identifier("ae", range(1, 10, 12)), count: Located(36, range(1, 13, 15)), normal: (0, 0.33)))
+        )
+        guard
+            case .picture(.traverse(_, 2, -1.5, 3, 7, let around)) = only(
+                "traverse ae steps 7 to 3 dim 2 from -1.5 around data.test[0]")
         else { return XCTFail() }
         XCTAssertNotNil(around)
         guard case .picture(.embed(nil, _, .tsne, 2)) = only("embed data.test[0:2000] tsne") else { return XCTFail() }
@@ -103,7 +109,9 @@ final class ParserTests: XCTestCase {
             return XCTFail()
         }
         XCTAssertEqual(model.value, "ae")
-        guard case .picture(.histogram(_, _, 0..<4)) = only("histogram ae data.train dims 0:4") else { return XCTFail() }
+        guard case .picture(.histogram(_, _, 0..<4)) = only("histogram ae data.train dims 0:4") else {
+            return XCTFail()
+        }
         guard case .picture(.plot(let models)) = only("plot deep nodrop") else { return XCTFail() }
         XCTAssertEqual(models.map(\.value), ["deep", "nodrop"])
     }
@@ -126,7 +134,8 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(first("train ae epocs 3")?.suggestion, "epochs")
         XCTAssertEqual(first("train ae batch 0")?.message, "batch must be at least 1, not 0")
         XCTAssertEqual(first("train ae lr -0.01")?.kind, .value)
-        XCTAssertEqual(first("model m:\n    dense 4 dropout 1.5\n    latent 2")?.message,
+        XCTAssertEqual(
+            first("model m:\n    dense 4 dropout 1.5\n    latent 2")?.message,
             "dropout must be from 0 up to (not including) 1, not 1.5")
         XCTAssertEqual(first("model m:\n    dense 4\n    dense 784")?.message, "model m has no latent layer")
         XCTAssertEqual(first("model m:\n    latent 4\n    latent 2")?.range.start.line, 3)
@@ -162,7 +171,8 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(Parser.completeness(of: "data = mnist"), .complete)
         XCTAssertEqual(Parser.completeness(of: "model ae:"), .incomplete(indent: "    "))
         XCTAssertEqual(Parser.completeness(of: "model ae:\n    dense 10 relu"), .incomplete(indent: "    "))
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dense 10 relu\n    latent 2\n    dense 784\n\n"), .complete)
+        XCTAssertEqual(
+            Parser.completeness(of: "model ae:\n    dense 10 relu\n    latent 2\n    dense 784\n\n"), .complete)
         XCTAssertEqual(Parser.completeness(of: "model ae:\n    latent 2\nwho"), .complete)
         XCTAssertEqual(Parser.completeness(of: "print \"abc"), .incomplete(indent: ""))
         XCTAssertEqual(Parser.completeness(of: "train ae epochs -1"), .invalid)

@@ -29,7 +29,9 @@ final class GoldenScriptTests: XCTestCase {
                 continue
             }
             if actual != expected {
-                XCTFail("\(file): output differs from \(expectedURL.lastPathComponent)\n" + firstDifference(expected, actual))
+                XCTFail(
+                    "\(file): output differs from \(expectedURL.lastPathComponent)\n"
+                        + firstDifference(expected, actual))
             }
         }
     }

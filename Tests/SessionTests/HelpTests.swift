@@ -7,7 +7,8 @@ import XCTest
 /// `help` serves docs/language.md, embedded in the binary; this keeps the two the same.
 /// After editing the document: `LATENT_RECORD=1 swift test --filter HelpTests`.
 final class HelpTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+        .standardized
 
     func testEmbeddedReferenceMatchesTheDocument() throws {
         let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/language.md"), encoding: .utf8)
@@ -31,10 +32,11 @@ final class HelpTests: XCTestCase {
     }
 
     func testEveryStatementHasASection() {
-        for word in ["data", "model", "layers", "summary", "train", "evaluate", "seed", "who", "print", "values",
+        for word in [
+            "data", "model", "layers", "summary", "train", "evaluate", "seed", "who", "print", "values",
             "save", "load", "delete", "help", "show", "reconstruct", "generate", "interpolate", "histogram", "embed",
-            "weights", "traverse", "progress", "plot"]
-        {
+            "weights", "traverse", "progress", "plot",
+        ] {
             XCTAssertNotNil(HelpText.sections[word], word)
         }
         XCTAssertEqual(HelpText.section(for: "relu"), HelpText.sections["layers"])

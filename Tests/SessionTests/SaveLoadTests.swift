@@ -19,7 +19,9 @@ final class SaveLoadTests: XCTestCase {
         XCTAssertEqual(a.optimizerState, b.optimizerState)
         XCTAssertEqual(a.history, b.history)
         XCTAssertEqual(t.session.models["ae2"]?.settings, t.session.models["ae"]?.settings)
-        XCTAssertEqual(t.run("evaluate ae on small.test"), t.run("evaluate ae2 on small.test").replacingOccurrences(of: "ae2", with: "ae"))
+        XCTAssertEqual(
+            t.run("evaluate ae on small.test"),
+            t.run("evaluate ae2 on small.test").replacingOccurrences(of: "ae2", with: "ae"))
         // Training goes on identically from both.
         t.run("train ae on small steps 2\ntrain ae2 on small steps 2")
         XCTAssertEqual(t.run("ae.loss"), t.run("ae2.loss"))
@@ -64,7 +66,9 @@ final class SaveLoadTests: XCTestCase {
 
     func testForeignFileAndNewerVersion() throws {
         let t = try trained()
-        XCTAssertTrue(try damage(t) { $0 = Array("\u{89}PNG\r\n\u{1a}\n not a model at all".utf8) }.contains("not a Latent model file"))
+        XCTAssertTrue(
+            try damage(t) { $0 = Array("\u{89}PNG\r\n\u{1a}\n not a model at all".utf8) }.contains(
+                "not a Latent model file"))
         XCTAssertTrue(try damage(t) { $0 = [] }.contains("not a Latent model file"))
         XCTAssertTrue(try damage(t) { $0[12] = 9 }.contains("format version 9"))
     }

@@ -1,3 +1,4 @@
+import Datasets
 import XCTest
 
 @testable import Session
@@ -18,7 +19,8 @@ final class SessionBehaviourTests: XCTestCase {
         t.run(Self.setup)
         let before = t.fingerprint
         let mistakes = [
-            "trian ae", "train ae epocs 2", "model bad:\n    dens 3\n    latent 2", "model bad:\n    dense 3\n    dense 784",
+            "trian ae", "train ae epocs 2", "model bad:\n    dens 3\n    latent 2",
+            "model bad:\n    dense 3\n    dense 784",
             "model bad:\n    latent 3\n    latent 2\n    dense 784", "model bad:\n    dense 4 relu\n    latent 2 tanx",
             "train ae lr -1", "model bad:\n    dense 3 dropout 1.5\n    latent 2", "train ae batch 0",
             "train ae on nosuch", "train ae on small.train[label 11]", "x = small.train[0:100000]",
@@ -69,8 +71,7 @@ final class SessionBehaviourTests: XCTestCase {
         t.sink.onUpdate = { [weak session = t.session] in session?.interruption.raise() }
         let out = t.run("train ae epochs 3")
         t.sink.onUpdate = nil
-        XCTAssertTrue(out.contains("epoch 2"), out)
-        XCTAssertTrue(out.lowercased().contains("interrupt") || out.contains("stopped"), out)
+        XCTAssertTrue(out.contains("ae: stopped during epoch 2 after batch 1; the model keeps what it learned"), out)
         XCTAssertNotEqual(entry.network!.parameters[0].value.data, weightsBefore)
         XCTAssertLessThan(entry.epochsTrained, 2)
         XCTAssertGreaterThan(entry.epochsTrained, 1)
@@ -131,7 +132,8 @@ final class SessionBehaviourTests: XCTestCase {
         let t = try TestSession()
         t.run("data = mnist train 10 test 10")
         XCTAssertTrue(t.session.inspect("train ae", cursor: 2, detailLevel: 0)?.text.hasPrefix("### train") ?? false)
-        XCTAssertTrue(t.session.inspect("show data", cursor: 7, detailLevel: 0)?.text.contains("10 train / 10 test") ?? false)
+        XCTAssertTrue(
+            t.session.inspect("show data", cursor: 7, detailLevel: 0)?.text.contains("10 train / 10 test") ?? false)
         XCTAssertNil(t.session.inspect("   ", cursor: 1, detailLevel: 0))
         XCTAssertEqual(t.session.isComplete("model ae:"), .incomplete(indent: "    "))
         XCTAssertEqual(t.session.isComplete("who"), .complete)
@@ -145,5 +147,37 @@ final class SessionBehaviourTests: XCTestCase {
         let tables = t.sink.displays.filter { $0.text.contains("---") }
         XCTAssertGreaterThanOrEqual(tables.count, 4)
         for table in tables { XCTAssertNotNil(table.data["text/html"], table.text) }
+    }
+}
+
+final class ProgressThrottleTests: XCTestCase {
+    /// Many small batches: the display is updated at most about four times a second.
+    func testUpdatesAreThrottled() throws {
+        let t = try TestSession()
+        t.run(SessionBehaviourTests.setup)
+        let start = Date()
+        t.sink.updates = 0
+        let out = t.run("train ae epochs 1 batch 2")
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertTrue(out.contains("train loss"))
+        XCTAssertGreaterThanOrEqual(t.sink.updates, 2)  // the first tick and the final state
+        XCTAssertLessThanOrEqual(Double(t.sink.updates), seconds * 4 + 3)
+    }
+}
+
+final class DataSourceTests: XCTestCase {
+    func testIDXFromGzipFilesAndFashionFromItsFolder() throws {
+        let dir = try Datasets.MNIST.directory()
+        let t = try TestSession()
+        let out = t.run(
+            "mine = idx \"\(dir)/t10k-images-idx3-ubyte.gz\" \"\(dir)/t10k-labels-idx1-ubyte.gz\"\nmine[0:3]")
+        XCTAssertTrue(out.hasPrefix("mine: 10,000 images of 28x28x1"), out)
+        // Fashion-MNIST's files carry MNIST's names; a folder of them stands in for the package.
+        setenv("LATENT_FASHION_DIR", dir, 1)
+        defer { unsetenv("LATENT_FASHION_DIR") }
+        XCTAssertTrue(t.run("clothes = fashion train 50 test 20").hasPrefix("clothes: 50 train / 20 test images"))
+        setenv("LATENT_FASHION_DIR", t.directory, 1)
+        XCTAssertTrue(t.fail("clothes = fashion").text.contains("Fashion-MNIST is not installed on this machine"))
+        XCTAssertEqual(t.session.datasets["clothes"]?.trainImages.count, 50)
     }
 }

@@ -10,7 +10,8 @@ final class TestSession {
     let directory: String
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("latent-test-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("latent-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         session = LessonSession(workingDirectory: directory)
         session.showsTimings = false
@@ -48,7 +49,8 @@ final class TestSession {
                 let weights = m.network?.parameters.map { $0.value.data.reduce(0, +) } ?? []
                 parts.append(
                     "\(name): \(m.specs.map(\.text)) \(m.settings) \(m.epochsTrained) \(weights) "
-                        + "\(m.network?.history.count ?? -1) \(m.trainedOnName ?? "-") \(m.network?.optimizerState?.step ?? -1)")
+                        + "\(m.network?.history.count ?? -1) \(m.trainedOnName ?? "-") \(m.network?.optimizerState?.step ?? -1)"
+                )
             }
         }
         return parts.joined(separator: "\n")

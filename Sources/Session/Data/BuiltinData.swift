@@ -22,7 +22,8 @@ enum BuiltinData {
             guard let dir = fashionDirectory() else {
                 throw Diagnostic(
                     "Fashion-MNIST is not installed on this machine", range: range, kind: .file,
-                    expected: "Debian's package dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist), or LATENT_FASHION_DIR set to a folder with its four .gz files",
+                    expected:
+                        "Debian's package dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist), or LATENT_FASHION_DIR set to a folder with its four .gz files",
                     notes: ["mnist works everywhere: data = mnist"])
             }
             let paths = fashionFiles.map { dir + "/" + $0 }

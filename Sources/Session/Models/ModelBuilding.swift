@@ -28,14 +28,34 @@ extension ModelEntry {
             return (statement, ["in the definition of \(name), layer \(index + 1): \(specs[index].text)"])
         }
         var current = shape
+        var parameters = 0
         for (index, spec) in specs.enumerated() {
             let (range, notes) = place(index)
             do {
-                for layer in try LayerFactory.layers(for: spec) { current = try layer.outputShape(for: current) }
+                let input = current
+                for layer in try LayerFactory.layers(for: spec) {
+                    current = try layer.outputShape(for: current)
+                    guard let values = ModelLimits.product(current), values <= ModelLimits.valuesPerSample else {
+                        throw Diagnostic(
+                            "this layer's output (\(describeShape(current))) is too large for this kernel",
+                            range: range,
+                            kind: .value, expected: "at most \(grouped(ModelLimits.valuesPerSample)) values per image",
+                            notes: notes)
+                    }
+                }
+                parameters += ModelLimits.parameters(of: spec, input: input) ?? Int.max / 2
+                guard parameters <= ModelLimits.parameters else {
+                    throw Diagnostic(
+                        "\(name) would need more than \(grouped(ModelLimits.parameters)) parameters by this layer",
+                        range: range, kind: .value, expected: "smaller layers", notes: notes)
+                }
+            } catch let d as Diagnostic {
+                throw d
             } catch let e as ShapeError {
                 throw Diagnostic(
                     "this layer does not fit: \(e.message)", range: range, kind: .shape,
-                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)", notes: notes)
+                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)",
+                    notes: notes)
             } catch {
                 throw Diagnostic("this layer cannot be built: \(error)", range: range, kind: .shape, notes: notes)
             }
@@ -59,4 +79,41 @@ extension ModelEntry {
 /// [28, 28, 1] -> "28x28x1"
 func describeShape(_ shape: [Int]) -> String {
     shape.map(String.init).joined(separator: "x")
+}
+
+/// Sizes beyond which a model would exhaust the machine's memory: refused with a message
+/// rather than crashing the kernel.
+enum ModelLimits {
+    static let parameters = 50_000_000
+    static let valuesPerSample = 250_000
+    /// The widest layer's output times the batch size.
+    static let valuesPerBatch = 100_000_000
+
+    /// The product of sizes, or nil when it overflows.
+    static func product(_ sizes: [Int]) -> Int? {
+        var p = 1
+        for s in sizes {
+            let (r, overflow) = p.multipliedReportingOverflow(by: max(s, 0))
+            if overflow { return nil }
+            p = r
+        }
+        return p
+    }
+
+    /// Weights and biases a layer will hold for a per-sample `input` (nil on overflow).
+    static func parameters(of spec: LayerSpec, input: [Int]) -> Int? {
+        func affine(_ fanIn: Int?, _ units: Int, copies: Int = 1) -> Int? {
+            guard let fanIn else { return nil }
+            let (w, o1) = fanIn.multipliedReportingOverflow(by: units)
+            let (t, o2) = (w + units).multipliedReportingOverflow(by: copies)
+            return o1 || o2 ? nil : t
+        }
+        switch spec {
+        case .dense(let units, _, _): return affine(product(input), units)
+        case .latent(let units, _, let kind, _): return affine(product(input), units, copies: kind == .gaussian ? 2 : 1)
+        case .conv(let filters, let kernel, _, _, _), .deconv(let filters, let kernel, _, _, _):
+            return affine(product([kernel, kernel, input.last ?? 1]), filters)
+        default: return 0
+        }
+    }
 }

@@ -24,7 +24,9 @@ final class ModelEntry {
     /// their reconstructions before training and after every epoch.
     var progress = ProgressRecord()
 
-    init(name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64, cell: Int) {
+    init(
+        name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64, cell: Int
+    ) {
         self.cell = cell
         self.name = name
         self.specs = specs
@@ -50,14 +52,17 @@ final class ModelEntry {
     /// Parameters of the built network, or of one built for 28x28x1; nil when it cannot be built.
     var parameterCount: Int? {
         if let network { return network.parameterCount }
-        return (try? Autoencoder(specs: specs, inputShape: ModelEntry.assumedInput, seed: seed))?.parameterCount
+        // Through `build`, so that the size limits apply before any memory is taken.
+        return (try? build(for: ModelEntry.assumedInput, cell: -1, statement: headerRange))?.parameterCount
     }
 
     /// The shape summaries assume before a model has met data: MNIST's.
     static let assumedInput = [28, 28, 1]
 
+    /// For `who`: cheap, so an unbuilt model is not built just to count its weights.
     var sizeText: String {
-        "\(latentSize)-d code, " + (parameterCount.map { "\(grouped($0)) parameters" } ?? "does not fit 28x28x1 yet")
+        "\(latentSize)-d code, "
+            + (network.map { "\(grouped($0.parameterCount)) parameters" } ?? "not built yet (summary shows its shapes)")
     }
 
     /// The last test loss, or the last train loss without a test set.
@@ -67,7 +72,8 @@ final class ModelEntry {
     }
 
     func describe() -> MimeBundle {
-        var lines = ["model \(name): \(kindText), \(specs.count) layers, \(sizeText)"]
+        let size = parameterCount.map { "\(grouped($0)) parameters" } ?? "does not fit 28x28x1 images"
+        var lines = ["model \(name): \(kindText), \(specs.count) layers, \(latentSize)-d code, \(size)"]
         for spec in specs { lines.append("    " + spec.text) }
         if let network {
             lines.append("built for \(network.inputShape.map(String.init).joined(separator: "x")) inputs")

@@ -16,7 +16,11 @@ extension LessonSession {
                         "\(which.rawValue) has \(grouped(available)) \(isTrain ? "train" : "test") images, not \(grouped(count.value))",
                         range: count.range, kind: .value, expected: "a number from 1 to \(available)")
                 }
-                if isTrain { split.train = split.train.slice(0..<count.value) } else { split.test = split.test.slice(0..<count.value) }
+                if isTrain {
+                    split.train = split.train.slice(0..<count.value)
+                } else {
+                    split.test = split.test.slice(0..<count.value)
+                }
             }
             value = .split(split)
         case .idx(let trainImages, let trainLabels, let testImages, let testLabels, _):

@@ -24,7 +24,8 @@ extension LessonSession {
         }
         let i = images.images
         let shape = [i.height, i.width, i.channels]
-        let network = try entry.network(for: shape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
+        let network = try entry.network(
+            for: shape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
         let result: Evaluation
         do {
             result = try network.evaluate(on: Tensor(shape: [i.count] + shape, data: i.pixels))
@@ -38,7 +39,12 @@ extension LessonSession {
         let table = Table(
             title: "\(entry.name) on \(images.name) (\(grouped(result.count)) images)",
             columns: [("mse", .right), ("l1", .right), ("bce", .right), ("PSNR (dB)", .right)],
-            rows: [[formatLoss(result.mse), formatLoss(result.l1), formatLoss(result.bce), String(format: "%.2f", result.psnr)]])
+            rows: [
+                [
+                    formatLoss(result.mse), formatLoss(result.l1), formatLoss(result.bce),
+                    String(format: "%.2f", result.psnr),
+                ]
+            ])
         return table.bundle
     }
 }

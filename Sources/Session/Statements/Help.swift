@@ -51,7 +51,9 @@ enum HelpText {
     static func section(for word: String) -> String? {
         let w = word.lowercased()
         if let s = sections[w] { return s }
-        if Vocabulary.layerKinds.contains(w) || Vocabulary.activations.contains(w) || w == "layer" { return sections["layers"] }
+        if Vocabulary.layerKinds.contains(w) || Vocabulary.activations.contains(w) || w == "layer" {
+            return sections["layers"]
+        }
         if Vocabulary.dataSources.contains(w) || w == "mnist" { return sections["data"] }
         for statement in Vocabulary.statements where Vocabulary.options[statement]?.contains(w) == true {
             return sections[statement]

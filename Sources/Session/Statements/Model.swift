@@ -6,7 +6,8 @@ extension LessonSession {
     /// meets data.
     func defineModel(_ syntax: ModelSyntax, _ context: StatementContext) throws -> MimeBundle? {
         let entry = ModelEntry(
-            name: syntax.name.value, specs: syntax.layers.map(SpecConversion.spec), layerRanges: syntax.layers.map(\.range),
+            name: syntax.name.value, specs: syntax.layers.map(SpecConversion.spec),
+            layerRanges: syntax.layers.map(\.range),
             headerRange: syntax.headerRange, seed: seed, cell: cellNumber)
         var message = "model \(entry.name): \(entry.specs.count) layers, \(entry.latentSize)-d code"
         if let old = models[entry.name] {

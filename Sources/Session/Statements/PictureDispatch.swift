@@ -6,7 +6,8 @@ extension LessonSession {
         switch picture {
         case .show(let data): return try show(data, context)
         case .reconstruct(let model, let data): return try reconstruct(model, data, context)
-        case .generate(let model, let count, let normal): return try generate(model, count: count, normal: normal, context)
+        case .generate(let model, let count, let normal):
+            return try generate(model, count: count, normal: normal, context)
         case .interpolate(let model, let from, let to, let steps):
             return try interpolate(model, from: from, to: to, steps: steps, context)
         case .histogram(let model, let data, let dims): return try histogram(model, data, dims: dims, context)

@@ -27,9 +27,19 @@ extension LessonSession {
             throw Diagnostic("\(dataName) holds no images", range: syntax.data?.range ?? context.range, kind: .data)
         }
         let shape = [trainImages.height, trainImages.width, trainImages.channels]
-        let network = try entry.network(for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
+        let network = try entry.network(
+            for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
         let train = Tensor(shape: [trainImages.count] + shape, data: trainImages.pixels)
         let test = data.testImages.flatMap { t in t.count > 0 ? Tensor(shape: [t.count] + shape, data: t.pixels) : nil }
+        let widest = network.layerOutputShapes.compactMap(ModelLimits.product).max() ?? 0
+        let batchValues = widest.multipliedReportingOverflow(by: min(settings.batch, trainImages.count))
+        guard !batchValues.overflow, batchValues.partialValue <= ModelLimits.valuesPerBatch else {
+            throw Diagnostic(
+                "a batch of \(settings.batch) through \(entry.name) would hold too many values at once for this kernel",
+                range: syntax.batch?.range ?? syntax.model.range, kind: .value,
+                expected:
+                    "a smaller batch (at most \(max(1, ModelLimits.valuesPerBatch / max(widest, 1))) for this model)")
+        }
         var options = settings.trainingOptions
         options.batchSize = settings.batch
         if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer {
@@ -51,7 +61,8 @@ extension LessonSession {
         } catch {
             progress.finish("not started", fraction: 0)
             throw Diagnostic(
-                "\(entry.name) cannot train: \(error)", range: context.range, kind: error is ShapeError ? .shape : .training)
+                "\(entry.name) cannot train: \(error)", range: context.range,
+                kind: error is ShapeError ? .shape : .training)
         }
         // Only now does the session change: the network, its settings and its data.
         entry.network = network
@@ -70,7 +81,7 @@ extension LessonSession {
             progress.finish("stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: 1)
         }
         context.output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
-        if report.stop != .finished { context.say(report.message) }
+        if report.stop != .finished { context.say("\(entry.name): \(report.message)") }
         return nil
     }
 
