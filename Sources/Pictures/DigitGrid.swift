@@ -14,7 +14,8 @@ public struct DigitGrid: Sendable {
 
     public var imageHeight: Int
     public var imageWidth: Int
-    /// Whole-number magnification; nil picks one that makes a cell about 56 pixels across.
+    /// Whole-number magnification; nil picks one that makes a cell about 56 pixels across (28 for
+    /// more than 100 images).
     public var scale: Int?
     /// Images per row; nil picks one row up to 10 images, else a near-square grid up to 20 wide.
     public var columns: Int?
@@ -39,7 +40,10 @@ public struct DigitGrid: Sendable {
     }
 
     public func layout(count: Int, labelled: Bool) -> Layout {
-        let chosenScale = max(1, scale ?? min(8, max(1, Int((56.0 / Double(max(imageHeight, imageWidth))).rounded()))))
+        // About 56 pixels a cell; for more than 100 images about 28, so big grids stay on screen.
+        let target = count > 100 ? 28.0 : 56.0
+        let chosenScale = max(
+            1, scale ?? min(8, max(1, Int((target / Double(max(imageHeight, imageWidth))).rounded()))))
         let chosenColumns = max(1, min(columns ?? DigitGrid.defaultColumns(for: count), max(1, count)))
         let rows = (count + chosenColumns - 1) / chosenColumns
         let cellWidth = imageWidth * chosenScale

@@ -40,7 +40,8 @@ public struct LineChart: Sendable {
         let finite = drawn.flatMap { zip($0.x, $0.y).filter { $0.0.isFinite && $0.1.isFinite } }
         let xs = finite.map(\.0)
         let ys = finite.map(\.1)
-        let xTicks = NiceTicks(min: xs.min() ?? 0, max: xs.max() ?? 1, target: 6)
+        let xTicks = NiceTicks(
+            min: xs.min() ?? 0, max: xs.max() ?? 1, target: 6, integer: xs.allSatisfy { $0 == $0.rounded() })
         let yTicks = NiceTicks(min: ys.min() ?? 0, max: ys.max() ?? 1, target: 5)
         let legendWidth = 150.0
         let frame = PlotFrame(

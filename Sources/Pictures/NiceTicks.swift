@@ -1,14 +1,14 @@
 import Foundation
 
 /// Axis ticks at round numbers: steps of 1, 2 or 5 times a power of ten, about `target` of them,
-/// covering the data range.
+/// covering the data range; with `integer`, steps are whole numbers.
 public struct NiceTicks: Sendable, Equatable {
     public var lower: Double
     public var upper: Double
     public var step: Double
     public var values: [Double]
 
-    public init(min low: Double, max high: Double, target: Int = 5) {
+    public init(min low: Double, max high: Double, target: Int = 5, integer: Bool = false) {
         var lo = low.isFinite ? low : 0
         var hi = high.isFinite ? high : 1
         if lo > hi { swap(&lo, &hi) }
@@ -22,7 +22,8 @@ public struct NiceTicks: Sendable, Equatable {
         let magnitude = pow(10, floor(log10(raw)))
         let fraction = raw / magnitude
         let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
-        step = nice * magnitude
+        // Whole-number axes (epochs) never get ticks between the numbers.
+        step = integer ? Swift.max(1, (nice * magnitude).rounded()) : nice * magnitude
         lower = floor(lo / step + 1e-9) * step
         upper = ceil(hi / step - 1e-9) * step
         var ticks = [Double]()

@@ -2,8 +2,8 @@ import CZlib
 
 /// PNG (ISO/IEC 15948) writer: 8-bit greyscale, RGB and RGBA, non-interlaced. Each row gets the
 /// filter whose output has the smallest sum of absolute (signed) bytes, the heuristic the PNG
-/// specification recommends; the filtered stream is deflated by zlib and every chunk carries
-/// zlib's CRC-32.
+/// specification recommends; the filtered stream is deflated by zlib (deflate, Z_RLE strategy)
+/// and every chunk carries zlib's CRC-32.
 public enum PNGEncoder {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -44,16 +44,27 @@ public enum PNGEncoder {
         try deflate(filteredScanlines(image), level: level)
     }
 
-    static func deflate(_ raw: [UInt8], level: Int32) throws -> [UInt8] {
-        var bound = compressBound(uLong(raw.count))
-        var out = [UInt8](repeating: 0, count: Int(bound))
-        let code = out.withUnsafeMutableBufferPointer { dst in
-            raw.withUnsafeBufferPointer { src in
-                compress2(dst.baseAddress, &bound, src.baseAddress, uLong(src.count), level)
+    /// One zlib stream. Z_RLE: after filtering, digit pictures (whole-number upscaling, flat
+    /// canvas) are runs of equal bytes, and run-length matching gives level 6's size in a third
+    /// of its time (measured on a 10x10 MNIST grid).
+    static func deflate(_ raw: [UInt8], level: Int32, strategy: Int32 = Z_RLE) throws -> [UInt8] {
+        var stream = z_stream()
+        var code = deflateInit2_(
+            &stream, level, Z_DEFLATED, 15, 8, strategy, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard code == Z_OK else { throw PicturesError.compressionFailed(code: code) }
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(raw.count))))
+        code = raw.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
+                stream.avail_in = uInt(src.count)
+                stream.next_out = dst.baseAddress
+                stream.avail_out = uInt(dst.count)
+                return CZlib.deflate(&stream, Z_FINISH)
             }
         }
-        guard code == Z_OK else { throw PicturesError.compressionFailed(code: code) }
-        out.removeSubrange(Int(bound)...)
+        guard code == Z_STREAM_END else { throw PicturesError.compressionFailed(code: code) }
+        out.removeSubrange(Int(stream.total_out)...)
         return out
     }
 

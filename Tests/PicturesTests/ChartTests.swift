@@ -20,6 +20,7 @@ final class ChartTests: XCTestCase {
         let big = NiceTicks(min: 1, max: 20, target: 6)
         XCTAssertEqual(big.step, 5)
         XCTAssertEqual(big.values, [0, 5, 10, 15, 20])
+        XCTAssertEqual(NiceTicks(min: 1, max: 3, target: 6, integer: true).values, [1, 2, 3])
         let flat = NiceTicks(min: 3, max: 3)
         XCTAssertLessThan(flat.lower, 3)
         XCTAssertGreaterThan(flat.upper, 3)

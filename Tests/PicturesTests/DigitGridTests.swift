@@ -17,6 +17,8 @@ final class DigitGridTests: XCTestCase {
         XCTAssertEqual(DigitGrid.defaultColumns(for: 1000), 20)
         let l = DigitGrid().layout(count: 36, labelled: false)
         XCTAssertEqual([l.rows, l.columns, l.scale, l.cellWidth], [6, 6, 2, 56])
+        let big = DigitGrid().layout(count: 250, labelled: false)
+        XCTAssertEqual([big.rows, big.columns, big.scale], [16, 16, 1])
     }
 
     func testPixelsAreScaledPlacedAndClamped() throws {

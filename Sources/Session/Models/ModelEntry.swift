@@ -20,6 +20,9 @@ final class ModelEntry {
     var trainedOnName: String?
     /// Epochs trained, a part-epoch counting as the fraction of its batches.
     var epochsTrained: Double = 0
+    /// For `progress`: fixed digits (the first test images of the first training data) and
+    /// their reconstructions before training and after every epoch.
+    var progress = ProgressRecord()
 
     init(
         name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64, cell: Int

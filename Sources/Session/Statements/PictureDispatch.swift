@@ -20,9 +20,4 @@ extension LessonSession {
         case .plot(let models): return try plot(models, context)
         }
     }
-
-    /// Until the Pictures target lands: a plain answer that names what would be drawn.
-    func picturesNotAvailable(_ what: String) -> MimeBundle {
-        MimeBundle(text: "\(what) (pictures are not available yet in this build)")
-    }
 }

@@ -50,9 +50,12 @@ extension LessonSession {
             output: context.output, id: nextDisplayID("train"), title: "training \(entry.name) on \(dataName)")
         let batchesPerEpoch = (train.batch + min(settings.batch, train.batch) - 1) / min(settings.batch, train.batch)
         let report: TrainingReport
+        var record = entry.progress
+        record.start(network: network, data: data)
         do {
             report = try network.train(on: train, test: test, options: options) { p in
                 progress.tick(p)
+                if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
                 return !self.interruption.isRaised
             }
         } catch {
@@ -63,6 +66,7 @@ extension LessonSession {
         }
         // Only now does the session change: the network, its settings and its data.
         entry.network = network
+        entry.progress = record
         entry.settings = settings
         entry.trainedOn = data
         entry.trainedOnName = dataName
