@@ -1,7 +1,7 @@
-import ArgumentParser
 import Session
 
-/// The interpreter `latent kernel` drives: the lesson session, once the language branch lands.
+/// The interpreter `latent kernel` drives: one lesson session per kernel process, with relative
+/// paths starting from the folder Jupyter started the kernel in (the notebook's).
 func makeKernelInterpreter() throws -> Interpreter {
-    throw ValidationError("the lesson session is not merged into this build yet")
+    LessonSession()
 }

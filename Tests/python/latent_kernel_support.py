@@ -74,3 +74,32 @@ def stdout_of(messages: list[dict[str, Any]]) -> str:
 
 def kernel_json(jupyter_dir: Path) -> dict[str, Any]:
     return json.loads((jupyter_dir / "kernels" / "latent" / "kernel.json").read_text())
+
+
+# --- pytest fixtures (imported by the test modules that use them) ---------------------------
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def latent_env(tmp_path_factory):
+    """The kernelspec installed into a temporary Jupyter path and a temporary history file,
+    set in os.environ for this module; yields the environment changes."""
+    scratch = tmp_path_factory.mktemp("latent-kernel")
+    changes = isolate_jupyter(install_kernelspec(scratch), scratch / "history.jsonl")
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in changes.items():
+            patch.setenv(key, value)
+        yield changes
+
+
+@pytest.fixture
+def kernel(latent_env):
+    """A started Latent kernel and a ready blocking client; shut down afterwards."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="latent", startup_timeout=30)
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
