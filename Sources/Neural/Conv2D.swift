@@ -34,8 +34,7 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     }
 
     public var description: String {
-        "conv \(filters) kernel \(kernel)" + (stride == 1 ? "" : " stride \(stride)")
-            + (padding == .same ? "" : " padding \(padding.rawValue)")
+        ConvParts.description("conv", filters: filters, kernel: kernel, stride: stride, padding: padding)
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -55,14 +54,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         let g = try makeGeometry(inputShape)
         geometry = g
         let fanIn = kernel * kernel * g.input.channels, fanOut = kernel * kernel * filters
-        weight = Parameter(
-            name: "kernel",
-            value: Tensor(
-                shape: [kernel, kernel, g.input.channels, filters],
-                data: initializer.weights(count: fanIn * filters, fanIn: fanIn, fanOut: fanOut, rng: rng)))
-        bias = Parameter(
-            name: "bias",
-            value: Tensor(shape: [filters], data: initializer.biases(count: filters, fanIn: fanIn, rng: rng)))
+        (weight, bias) = ConvParts.parameters(
+            kernelShape: [kernel, kernel, g.input.channels, filters], filters: filters, fanIn: fanIn, fanOut: fanOut,
+            initializer: initializer, rng: rng)
     }
 
     private func builtGeometry() throws -> ConvGeometry {
@@ -111,14 +105,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     // Other strides: dW += col^T . dy and dx = col2im(dy . W^T).
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         let g = try builtGeometry()
-        guard let input = cachedInput else { throw ShapeError("\(description): backward called before forward") }
         try checkBatchShape(
             outputGradient, expected: [g.outHeight, g.outWidth, filters], layer: description, what: "output-gradient")
-        guard outputGradient.batch == input.batch else {
-            throw ShapeError(
-                "\(description): the output gradient's batch \(describeShape(outputGradient.shape)) does not match "
-                    + "the input's \(describeShape(input.shape))")
-        }
+        let input = try ConvParts.cachedInput(cachedInput, for: outputGradient, layer: description)
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters, cin = g.input.channels
         let run = kernel * cin, k = kernel
         let full = stride == 1 ? g.inputGradientGeometry(filters: f) : nil

@@ -35,8 +35,7 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
     }
 
     public var description: String {
-        "deconv \(filters) kernel \(kernel)" + (stride == 1 ? "" : " stride \(stride)")
-            + (padding == .same ? "" : " padding \(padding.rawValue)")
+        ConvParts.description("deconv", filters: filters, kernel: kernel, stride: stride, padding: padding)
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -67,14 +66,9 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
         geometry = g
         // Keras's fans for a (k, k, filters, cin) kernel: fanIn = k*k*filters, fanOut = k*k*cin.
         let fanIn = kernel * kernel * filters, fanOut = kernel * kernel * image.channels
-        weight = Parameter(
-            name: "kernel",
-            value: Tensor(
-                shape: [kernel, kernel, filters, image.channels],
-                data: initializer.weights(count: fanIn * image.channels, fanIn: fanIn, fanOut: fanOut, rng: rng)))
-        bias = Parameter(
-            name: "bias",
-            value: Tensor(shape: [filters], data: initializer.biases(count: filters, fanIn: fanIn, rng: rng)))
+        (weight, bias) = ConvParts.parameters(
+            kernelShape: [kernel, kernel, filters, image.channels], filters: filters, fanIn: fanIn, fanOut: fanOut,
+            initializer: initializer, rng: rng)
     }
 
     private func built() throws -> (ImageShape, ConvGeometry) {
@@ -123,13 +117,8 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
     // backward: dy (n, oh, ow, filters) -> dx (n, h, w, cin); dx = im2col(dy) . W.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         let (image, g) = try built()
-        guard let input = cachedInput else { throw ShapeError("\(description): backward called before forward") }
         try checkBatchShape(outputGradient, expected: g.input.dimensions, layer: description, what: "output-gradient")
-        guard outputGradient.batch == input.batch else {
-            throw ShapeError(
-                "\(description): the output gradient's batch \(describeShape(outputGradient.shape)) does not match "
-                    + "the input's \(describeShape(input.shape))")
-        }
+        let input = try ConvParts.cachedInput(cachedInput, for: outputGradient, layer: description)
         let n = input.batch, rowsPerSample = image.height * image.width, patch = g.patchSize
         let cin = image.channels, outCount = g.input.count, f = filters
         let wantsInputGradient = computesInputGradient

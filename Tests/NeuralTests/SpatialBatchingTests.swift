@@ -50,6 +50,27 @@ final class SpatialBatchingTests: XCTestCase {
         XCTAssertEqual(try run(), try run())
     }
 
+    /// A model's first layer skips its input gradient; its parameter gradients stay the same.
+    func testSkippingTheInputGradientKeepsParameterGradients() throws {
+        func run(skip: Bool, _ layer: Layer & InputGradientSkippingLayer) throws -> (Tensor, [[Float]]) {
+            let rng = SeededGenerator(seed: 8)
+            try layer.build(inputShape: [12, 12, 2], initializer: .glorotUniform, rng: rng)
+            layer.computesInputGradient = !skip
+            let y = try layer.forward(randomTensor([5, 12, 12, 2], rng: rng), context: evaluationContext())
+            let dx = try layer.backward(randomTensor(y.shape, rng: rng))
+            return (dx, layer.parameters.map(\.grad.data))
+        }
+        for make in [{ Conv2D(filters: 3, kernel: 5) as Layer & InputGradientSkippingLayer }, {
+            ConvTranspose2D(filters: 3, kernel: 3, stride: 2)
+        }] {
+            let (fullDx, fullGrads) = try run(skip: false, make())
+            let (skippedDx, skippedGrads) = try run(skip: true, make())
+            XCTAssertEqual(fullDx.shape, [5, 12, 12, 2])
+            XCTAssertEqual(skippedDx.count, 0)
+            XCTAssertEqual(skippedGrads, fullGrads)
+        }
+    }
+
     func testGlorotLimitsUseKerasFans() throws {
         let conv = Conv2D(filters: 8, kernel: 5)
         try conv.build(inputShape: [14, 14, 4], initializer: .glorotUniform, rng: SeededGenerator(seed: 2))
