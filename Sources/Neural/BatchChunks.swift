@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -9,10 +10,11 @@ import Dispatch
 ///
 /// Why: a convolution's im2col buffer for a whole batch of 200 images is tens of megabytes; in
 /// chunks of a few samples it stays in the core's L2 cache, and two workers (the machine's two
-/// cores) each take every other chunk. While the workers run, OpenBLAS is held at one thread so
-/// that the two levels of threading do not fight over the cores. The partition is static
-/// (worker w always takes chunks w, w + workers, ...), so partial sums are added in the same
-/// order every run: same seed, same result, bit for bit.
+/// cores) take chunks in turn, whichever is free next (on a shared machine a static split would
+/// leave one worker waiting for the other). While the workers run, OpenBLAS is held at one
+/// thread so that the two levels of threading do not fight over the cores. Gradients summed
+/// over samples are kept per chunk and added in chunk order afterwards, so the result does not
+/// depend on which worker took which chunk: same seed, same result, bit for bit.
 struct BatchChunks {
     let samples: Int
     let samplesPerChunk: Int
@@ -35,21 +37,23 @@ struct BatchChunks {
         return low..<min(samples, low + samplesPerChunk)
     }
 
-    /// Calls `body(worker, samples)` for every chunk; each worker takes its chunks in order.
-    func run(_ body: (_ worker: Int, _ samples: Range<Int>) -> Void) {
+    /// Calls `body(worker, chunk, samples)` once for every chunk; `worker` (below `workers`)
+    /// names the scratch the call may use, `chunk` (below `chunkCount`) its slot for partial sums.
+    func run(_ body: (_ worker: Int, _ chunk: Int, _ samples: Range<Int>) -> Void) {
         if workers == 1 {
-            for chunk in 0..<chunkCount { body(0, range(ofChunk: chunk)) }
+            for chunk in 0..<chunkCount { body(0, chunk, range(ofChunk: chunk)) }
             return
         }
+        let next = Atomic<Int>(0)
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendable(body)
             let blasThreads = openblas_get_num_threads()
             openblas_set_num_threads(1)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var chunk = worker
-                while chunk < chunkCount {
-                    shared.value(worker, range(ofChunk: chunk))
-                    chunk += workers
+                while true {
+                    let chunk = next.add(1, ordering: .relaxed).oldValue
+                    guard chunk < chunkCount else { break }
+                    shared.value(worker, chunk, range(ofChunk: chunk))
                 }
             }
             openblas_set_num_threads(blasThreads)

@@ -24,6 +24,7 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     private var geometry: ConvGeometry?
     private var cachedInput: Tensor?
     private let scratch = Scratch()
+    private let partialSums = Scratch()
 
     public init(filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same) {
         self.filters = filters
@@ -83,14 +84,14 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                 weight.value.data.withUnsafeBufferPointer { w in
                     bias.value.data.withUnsafeBufferPointer { b in
                         let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
-                        chunks.run { worker, samples in
+                        chunks.run { worker, _, samples in
                             let col = buffers[worker][0]
                             let rows = samples.count * rowsPerSample
                             g.im2col(
                                 x + samples.lowerBound * g.input.count, samples: samples.count,
                                 padded: buffers[worker][1], into: col)
                             let yChunk = y + samples.lowerBound * rowsPerSample * f
-                            for r in 0..<rows { (yChunk + r * f).update(from: b, count: f) }
+                            fillRows(yChunk, rows: rows, with: b, width: f)
                             gemm(
                                 transposeA: false, transposeB: false, m: rows, n: f, k: patch, a: col, lda: patch, b: w,
                                 ldb: f, beta: 1, c: yChunk, ldc: f)
@@ -103,10 +104,11 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         return Tensor(shape: [n, g.outHeight, g.outWidth, f], data: output)
     }
 
-    // backward: dy (n, oh, ow, filters) -> dx (n, h, w, cin); im2col is recomputed per chunk
-    // rather than kept from forward (a whole batch of it would not fit in cache).
-    // With stride 1, dx is itself a convolution: im2col'(dy) (n*h*w, k*k*filters) . flip(W)
-    // (k*k*filters, cin), a GEMM as large as forward's; otherwise dx = col2im(dy . W^T).
+    // backward: dy (n, oh, ow, filters) -> dx (n, h, w, cin), chunk by chunk; what forward's
+    // im2col gave is recomputed rather than kept (a whole batch of it would not fit in cache).
+    // Stride 1: dW += sum over ky of R_ky^T . dy, R the row expansion (see ConvGeometry), and
+    //   dx = im2col'(dy) (n*h*w, k*k*filters) . flip(W) (k*k*filters, cin), a convolution itself.
+    // Other strides: dW += col^T . dy and dx = col2im(dy . W^T).
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         let g = try builtGeometry()
         guard let input = cachedInput else { throw ShapeError("\(description): backward called before forward") }
@@ -118,55 +120,72 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                     + "the input's \(describeShape(input.shape))")
         }
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters, cin = g.input.channels
+        let run = kernel * cin, k = kernel
         let full = stride == 1 ? g.inputGradientGeometry(filters: f) : nil
         let flipped = stride == 1 ? flippedKernel() : []
         let wantsInputGradient = computesInputGradient
         var inputGradient = uninitializedFloats(wantsInputGradient ? n * g.input.count : 0)
         let chunks = BatchChunks(samples: n, floatsPerSample: 2 * rowsPerSample * patch)
-        let colSize = chunks.samplesPerChunk * rowsPerSample * patch
-        let secondSize = full.map { chunks.samplesPerChunk * $0.outPixels * $0.patchSize } ?? colSize
+        let firstSize = full == nil ? chunks.samplesPerChunk * rowsPerSample * patch : g.rowExpandedCount
+        let secondSize = full.map { chunks.samplesPerChunk * $0.outPixels * $0.patchSize } ?? firstSize
         let padSize = max(g.paddedCount, full?.paddedCount ?? 0)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: [colSize, secondSize, patch * f + f, padSize])
-        for worker in 0..<chunks.workers { buffers[worker][2].update(repeating: 0, count: patch * f + f) }
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: [firstSize, secondSize, padSize])
+        // Per-chunk partial dW and db, added in chunk order below.
+        let slot = patch * f + f
+        let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
         input.data.withUnsafeBufferPointer { x in
             outputGradient.data.withUnsafeBufferPointer { dy in
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     weight.value.data.withUnsafeBufferPointer { w in
                         flipped.withUnsafeBufferPointer { wFlipped in
                             let x = x.baseAddress!, dy = dy.baseAddress!, w = w.baseAddress!
-                            let dx = dx.baseAddress ?? UnsafeMutablePointer<Float>(mutating: w)
-                            let wFlipped = wFlipped.baseAddress
-                            chunks.run { worker, samples in
-                                let col = buffers[worker][0], second = buffers[worker][1]
-                                let dw = buffers[worker][2], db = dw + patch * f
+                            // An empty array may still have a base address (the shared empty storage): ask the flag.
+                            let dx = wantsInputGradient ? dx.baseAddress : nil, wFlipped = wFlipped.baseAddress
+                            chunks.run { worker, chunk, samples in
+                                let first = buffers[worker][0], second = buffers[worker][1], pad = buffers[worker][2]
+                                let dw = partials + chunk * slot, db = dw + patch * f
+                                dw.update(repeating: 0, count: slot)
                                 let rows = samples.count * rowsPerSample
                                 let dyChunk = dy + samples.lowerBound * rowsPerSample * f
-                                let dxChunk = dx + samples.lowerBound * g.input.count
-                                g.im2col(
-                                    x + samples.lowerBound * g.input.count, samples: samples.count,
-                                    padded: buffers[worker][3], into: col)
-                                // dW += col^T . dy
-                                gemm(
-                                    transposeA: true, transposeB: false, m: patch, n: f, k: rows, a: col, lda: patch,
-                                    b: dyChunk, ldb: f, beta: 1, c: dw, ldc: f)
+                                if full != nil {
+                                    for sample in samples {
+                                        g.rowExpand(x + sample * g.input.count, padded: pad, into: first)
+                                        let dySample = dy + sample * rowsPerSample * f
+                                        for ky in 0..<k {
+                                            gemm(
+                                                transposeA: true, transposeB: false, m: run, n: f, k: rowsPerSample,
+                                                a: first + ky * g.outWidth * run, lda: run, b: dySample, ldb: f,
+                                                beta: 1,
+                                                c: dw + ky * run * f, ldc: f)
+                                        }
+                                    }
+                                } else {
+                                    g.im2col(
+                                        x + samples.lowerBound * g.input.count, samples: samples.count, padded: pad,
+                                        into: first)
+                                    gemm(
+                                        transposeA: true, transposeB: false, m: patch, n: f, k: rows, a: first,
+                                        lda: patch,
+                                        b: dyChunk, ldb: f, beta: 1, c: dw, ldc: f)
+                                }
                                 for r in 0..<rows {
                                     let row = dyChunk + r * f
                                     for j in 0..<f { db[j] += row[j] }
                                 }
-                                guard wantsInputGradient else { return }
+                                guard let dx else { return }
+                                let dxChunk = dx + samples.lowerBound * g.input.count
                                 if let full, let wFlipped {
-                                    // dx = im2col'(dy) . flip(W)
-                                    full.im2col(
-                                        dyChunk, samples: samples.count, padded: buffers[worker][3], into: second)
+                                    full.im2col(dyChunk, samples: samples.count, padded: pad, into: second)
                                     gemm(
                                         transposeA: false, transposeB: false, m: samples.count * full.outPixels, n: cin,
                                         k: full.patchSize, a: second, lda: full.patchSize, b: wFlipped, ldb: cin,
-                                        beta: 0, c: dxChunk, ldc: cin)
+                                        beta: 0,
+                                        c: dxChunk, ldc: cin)
                                 } else {
-                                    // dcol = dy . W^T, then scattered back onto the image.
                                     gemm(
                                         transposeA: false, transposeB: true, m: rows, n: patch, k: f, a: dyChunk,
-                                        lda: f, b: w, ldb: f, beta: 0, c: second, ldc: patch)
+                                        lda: f,
+                                        b: w, ldb: f, beta: 0, c: second, ldc: patch)
                                     g.col2im(second, samples: samples.count, into: dxChunk)
                                 }
                             }
@@ -175,8 +194,7 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                 }
             }
         }
-        addWorkerPartials(buffers.map { $0[2] }, count: patch * f, into: weight)
-        addWorkerPartials(buffers.map { $0[2] + patch * f }, count: f, into: bias)
+        addPartials(partials, slot: slot, chunks: chunks.chunkCount, into: weight, bias)
         guard wantsInputGradient else { return Tensor(zeros: [0]) }
         return Tensor(shape: input.shape, data: inputGradient)
     }
@@ -198,11 +216,19 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     }
 }
 
-/// Adds per-worker partial gradients into a parameter's gradient, in worker order.
-func addWorkerPartials(_ partials: [UnsafeMutablePointer<Float>], count: Int, into parameter: Parameter) {
-    parameter.grad.data.withUnsafeMutableBufferPointer { grad in
-        for partial in partials {
-            for i in 0..<count { grad[i] += partial[i] }
+/// Adds per-chunk partial gradients (slots of `slot` floats: the kernel's, then the bias's)
+/// into the parameters' gradients, in chunk order.
+func addPartials(
+    _ partials: UnsafeMutablePointer<Float>, slot: Int, chunks: Int, into weight: Parameter, _ bias: Parameter
+) {
+    let weightCount = weight.grad.count
+    weight.grad.data.withUnsafeMutableBufferPointer { dw in
+        bias.grad.data.withUnsafeMutableBufferPointer { db in
+            for chunk in 0..<chunks {
+                let partial = partials + chunk * slot
+                for i in 0..<weightCount { dw[i] += partial[i] }
+                for j in 0..<db.count { db[j] += partial[weightCount + j] }
+            }
         }
     }
 }

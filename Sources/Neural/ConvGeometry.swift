@@ -81,16 +81,10 @@ struct ConvGeometry: Equatable, Sendable {
         _ image: UnsafePointer<Float>, samples: Int, padded: UnsafeMutablePointer<Float>,
         into col: UnsafeMutablePointer<Float>
     ) {
-        let c = input.channels, k = kernel, hp = paddedHeight, wp = paddedWidth, run = k * c
-        let columns = min(input.width, wp - padLeft)
+        let c = input.channels, k = kernel, wp = paddedWidth, run = k * c
         var dst = col
         for n in 0..<samples {
-            let src = image + n * input.count
-            padded.update(repeating: 0, count: paddedCount)
-            for iy in 0..<input.height where iy + padTop < hp && columns > 0 {
-                (padded + ((iy + padTop) * wp + padLeft) * c).update(
-                    from: src + iy * input.width * c, count: columns * c)
-            }
+            fillPadded(from: image + n * input.count, into: padded)
             for oy in 0..<outHeight {
                 for ox in 0..<outWidth {
                     for ky in 0..<k {
@@ -99,6 +93,38 @@ struct ConvGeometry: Equatable, Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Floats in one image's row expansion (see `rowExpand`).
+    var rowExpandedCount: Int { paddedHeight * outWidth * kernel * input.channels }
+
+    /// For stride 1: R[py][ox][(kx, c)] = padded[py][ox + kx][c], a kernel-fold (not
+    /// kernel-squared-fold) copy of one image. The im2col matrix restricted to kernel row ky is
+    /// then R itself from row ky*outWidth on, (outPixels x kernel*channels) with leading
+    /// dimension kernel*channels, so a GEMM can read it in place.
+    func rowExpand(
+        _ image: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, into r: UnsafeMutablePointer<Float>
+    ) {
+        let c = input.channels, run = kernel * c, wp = paddedWidth
+        fillPadded(from: image, into: padded)
+        var dst = r
+        for py in 0..<paddedHeight {
+            for ox in 0..<outWidth {
+                copyFloats(from: padded + (py * wp + ox) * c, to: dst, count: run)
+                dst += run
+            }
+        }
+    }
+
+    /// Copies one image into `padded` (paddedCount floats) inside its zero border.
+    private func fillPadded(from image: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let c = input.channels, hp = paddedHeight, wp = paddedWidth
+        let columns = min(input.width, wp - padLeft)
+        padded.update(repeating: 0, count: paddedCount)
+        guard columns > 0 else { return }
+        for iy in 0..<input.height where iy + padTop < hp {
+            (padded + ((iy + padTop) * wp + padLeft) * c).update(from: image + iy * input.width * c, count: columns * c)
         }
     }
 
@@ -142,5 +168,19 @@ func copyFloats(from source: UnsafePointer<Float>, to destination: UnsafeMutable
     while i < count {
         destination[i] = source[i]
         i += 1
+    }
+}
+
+/// Writes `pattern` (width floats) into each of `rows` consecutive rows: the first row, then
+/// doubling copies, so that a bias of one to a few floats costs a handful of memmoves rather
+/// than one per pixel.
+func fillRows(_ destination: UnsafeMutablePointer<Float>, rows: Int, with pattern: UnsafePointer<Float>, width: Int) {
+    guard rows > 0, width > 0 else { return }
+    destination.update(from: pattern, count: width)
+    var filled = 1
+    while filled < rows {
+        let chunk = min(filled, rows - filled)
+        (destination + filled * width).update(from: destination, count: chunk * width)
+        filled += chunk
     }
 }

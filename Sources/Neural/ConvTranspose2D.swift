@@ -25,6 +25,7 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
     private var inputShape: ImageShape?
     private var cachedInput: Tensor?
     private let scratch = Scratch()
+    private let partialSums = Scratch()
 
     public init(filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same) {
         self.filters = filters
@@ -97,7 +98,7 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
                 weight.value.data.withUnsafeBufferPointer { w in
                     bias.value.data.withUnsafeBufferPointer { b in
                         let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
-                        chunks.run { worker, samples in
+                        chunks.run { worker, _, samples in
                             let col = buffers[worker][0]
                             let rows = samples.count * rowsPerSample
                             gemm(
@@ -135,20 +136,22 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
         var inputGradient = uninitializedFloats(wantsInputGradient ? n * image.count : 0)
         let chunks = BatchChunks(samples: n, floatsPerSample: rowsPerSample * patch)
         let buffers = scratch.reserve(
-            workers: chunks.workers,
-            sizes: [chunks.samplesPerChunk * rowsPerSample * patch, patch * cin + f, g.paddedCount])
-        for worker in 0..<chunks.workers { buffers[worker][1].update(repeating: 0, count: patch * cin + f) }
+            workers: chunks.workers, sizes: [chunks.samplesPerChunk * rowsPerSample * patch, g.paddedCount])
+        let slot = patch * cin + f
+        let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
         input.data.withUnsafeBufferPointer { x in
             outputGradient.data.withUnsafeBufferPointer { dy in
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     weight.value.data.withUnsafeBufferPointer { w in
-                        let x = x.baseAddress!, dy = dy.baseAddress!, dx = dx.baseAddress, w = w.baseAddress!
-                        chunks.run { worker, samples in
-                            let col = buffers[worker][0], dw = buffers[worker][1], db = dw + patch * cin
+                        let x = x.baseAddress!, dy = dy.baseAddress!, dx = wantsInputGradient ? dx.baseAddress : nil,
+                            w = w.baseAddress!
+                        chunks.run { worker, chunk, samples in
+                            let col = buffers[worker][0], dw = partials + chunk * slot, db = dw + patch * cin
+                            dw.update(repeating: 0, count: slot)
                             let rows = samples.count * rowsPerSample
                             let dyChunk = dy + samples.lowerBound * outCount
                             let xChunk = x + samples.lowerBound * rowsPerSample * cin
-                            g.im2col(dyChunk, samples: samples.count, padded: buffers[worker][2], into: col)
+                            g.im2col(dyChunk, samples: samples.count, padded: buffers[worker][1], into: col)
                             // dx = col . W
                             if let dx {
                                 gemm(
@@ -168,8 +171,7 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
                 }
             }
         }
-        addWorkerPartials(buffers.map { $0[1] }, count: patch * cin, into: weight)
-        addWorkerPartials(buffers.map { $0[1] + patch * cin }, count: f, into: bias)
+        addPartials(partials, slot: slot, chunks: chunks.chunkCount, into: weight, bias)
         guard wantsInputGradient else { return Tensor(zeros: [0]) }
         return Tensor(shape: input.shape, data: inputGradient)
     }

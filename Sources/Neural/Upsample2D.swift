@@ -49,7 +49,7 @@ public final class Upsample2D: Layer {
                         let inRow = src + (sample * image.height + iy) * image.width * c
                         let outRow = dst + (sample * out.height + iy * f) * out.width * c
                         for ix in 0..<image.width {
-                            for r in 0..<f { (outRow + (ix * f + r) * c).update(from: inRow + ix * c, count: c) }
+                            for r in 0..<f { copyFloats(from: inRow + ix * c, to: outRow + (ix * f + r) * c, count: c) }
                         }
                         for r in 1..<max(f, 1) {
                             (outRow + r * out.width * c).update(from: outRow, count: out.width * c)

@@ -70,3 +70,31 @@ final class ConvModelTrainingTests: XCTestCase {
         XCTAssertLessThan(losses.last!, before * 0.8)
     }
 }
+
+/// A small conv model with every spatial layer trains a few steps on synthetic images (quick,
+/// and small enough to run under a memory checker).
+final class SmallConvModelTests: XCTestCase {
+    func testEverySpatialLayerInOneModelTrains() throws {
+        let specs: [LayerSpec] = [
+            .conv(filters: 3, kernel: 3, stride: 1, padding: .same, activation: .relu),
+            .pool(kind: .avg, size: 2),
+            .conv(filters: 4, kernel: 3, stride: 2, padding: .valid, activation: .relu),
+            .flatten,
+            .latent(units: 4, activation: .tanh, kind: .plain, sparsity: .none),
+            .dense(units: 64, activation: .relu, dropout: nil),
+            .reshape(shape: [4, 4, 4]),
+            .deconv(filters: 4, kernel: 3, stride: 2, padding: .same, activation: .relu),
+            .upsample(factor: 2),
+            .pool(kind: .max, size: 2),
+            .upsample(factor: 2),
+            .conv(filters: 1, kernel: 4, stride: 1, padding: .same, activation: .sigmoid),
+        ]
+        let rng = SeededGenerator(seed: 4)
+        let images = Tensor(shape: [40, 16, 16, 1], data: (0..<(40 * 256)).map { _ in rng.nextUniform() })
+        let model = try Autoencoder(specs: specs, inputShape: [16, 16, 1], seed: 1)
+        XCTAssertEqual(model.layerOutputShapes.last, [16, 16, 1])
+        let report = try model.train(on: images, options: TrainingOptions(length: .epochs(4), batchSize: 8))
+        XCTAssertEqual(report.stop, .finished)
+        XCTAssertLessThan(model.history.last!.trainLoss, model.history.first!.trainLoss)
+    }
+}

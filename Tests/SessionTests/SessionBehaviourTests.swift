@@ -181,3 +181,34 @@ final class DataSourceTests: XCTestCase {
         XCTAssertEqual(t.session.datasets["clothes"]?.trainImages.count, 50)
     }
 }
+
+final class CrossThreadInterruptTests: XCTestCase {
+    /// As the kernel does it: the cell trains on one thread, the control thread raises the flag.
+    func testInterruptFromAnotherThreadStopsALongTrain() throws {
+        let t = try TestSession()
+        t.run(SessionBehaviourTests.setup)
+        let done = expectation(description: "train returned")
+        let session = t.session, sink = t.sink
+        /// Hands the session to the training thread; the test touches it only after `done`.
+        final class Box: @unchecked Sendable {
+            let session: LessonSession
+            let sink: RecordingSink
+            var outcome: ExecutionOutcome?
+            init(_ session: LessonSession, _ sink: RecordingSink) {
+                self.session = session
+                self.sink = sink
+            }
+        }
+        let box = Box(session, sink)
+        Thread.detachNewThread {
+            box.outcome = box.session.execute("train ae epochs 100000 batch 10", output: box.sink)
+            done.fulfill()
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        session.interruption.raise()
+        wait(for: [done], timeout: 60)
+        XCTAssertEqual(box.outcome, .ok(result: nil))
+        XCTAssertTrue(sink.text.contains("ae: stopped during epoch"), sink.text)
+        XCTAssertLessThan(session.models["ae"]!.epochsTrained, 100)
+    }
+}

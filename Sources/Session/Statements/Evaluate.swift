@@ -23,12 +23,11 @@ extension LessonSession {
             throw Diagnostic("\(images.name) holds no images", range: reference?.range ?? model.range, kind: .data)
         }
         let i = images.images
-        let shape = [i.height, i.width, i.channels]
         let network = try entry.network(
-            for: shape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
+            for: i.sampleShape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
         let result: Evaluation
         do {
-            result = try network.evaluate(on: Tensor(shape: [i.count] + shape, data: i.pixels))
+            result = try network.evaluate(on: i.tensor)
         } catch {
             throw Diagnostic("\(entry.name) cannot be evaluated: \(error)", range: model.range, kind: .shape)
         }

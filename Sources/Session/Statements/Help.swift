@@ -3,8 +3,8 @@ import Language
 extension LessonSession {
     /// `help` and `help TOPIC`, served from the embedded docs/language.md.
     func help(_ topic: Identifier?) throws -> MimeBundle {
-        guard let topic else { return MimeBundle(text: HelpText.overview) }
-        if let text = HelpText.section(for: topic.value) { return MimeBundle(text: text) }
+        guard let topic else { return HelpText.bundle(HelpText.overview) }
+        if let text = HelpText.section(for: topic.value) { return HelpText.bundle(text) }
         throw Diagnostic(
             "there is no help on '\(topic.value)'", range: topic.range, kind: .name,
             expected: "a statement word: " + HelpText.topics.joined(separator: ", "),
@@ -40,6 +40,11 @@ enum HelpText {
     }()
 
     static var topics: [String] { sections.keys.sorted() }
+
+    /// The reference is Markdown: notebooks render it, consoles show the text as written.
+    static func bundle(_ markdown: String) -> MimeBundle {
+        MimeBundle(data: ["text/plain": markdown, "text/markdown": markdown])
+    }
 
     /// The introduction (up to the first section).
     static let overview: String = {

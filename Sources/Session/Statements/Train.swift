@@ -26,11 +26,11 @@ extension LessonSession {
         guard trainImages.count > 0 else {
             throw Diagnostic("\(dataName) holds no images", range: syntax.data?.range ?? context.range, kind: .data)
         }
-        let shape = [trainImages.height, trainImages.width, trainImages.channels]
+        let shape = trainImages.sampleShape
         let network = try entry.network(
             for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
-        let train = Tensor(shape: [trainImages.count] + shape, data: trainImages.pixels)
-        let test = data.testImages.flatMap { t in t.count > 0 ? Tensor(shape: [t.count] + shape, data: t.pixels) : nil }
+        let train = trainImages.tensor
+        let test = data.testImages.flatMap { $0.count > 0 ? $0.tensor : nil }
         let widest = network.layerOutputShapes.compactMap(ModelLimits.product).max() ?? 0
         let batchValues = widest.multipliedReportingOverflow(by: min(settings.batch, trainImages.count))
         guard !batchValues.overflow, batchValues.partialValue <= ModelLimits.valuesPerBatch else {
