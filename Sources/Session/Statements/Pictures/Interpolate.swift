@@ -1,3 +1,4 @@
+import Foundation
 import Language
 import Neural
 
@@ -36,7 +37,7 @@ extension LessonSession {
             for j in 0..<k { blended.append((1 - t) * codes[j] + t * codes[k + j]) }
         }
         let latentRow = try drawing(context.range) { try network.decode(Tensor(shape: [steps, k], data: blended)) }.data
-        let labels = ts.map { shortNumber(Double($0)) }
+        let labels = ts.map { $0 == 0 || $0 == 1 ? shortNumber(Double($0)) : String(format: "%.2f", $0) }
         let grid = try gridBundle(
             pixelRow + latentRow, count: 2 * steps, height: a.height, width: a.width, channels: a.channels,
             columns: steps,
