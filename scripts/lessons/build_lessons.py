@@ -331,9 +331,9 @@ def dense_autoencoder():
             After {DENSE_EPOCHS} epochs the test error should be under **{DENSE_LOSS}**, and the
             reconstructions keep each digit's slant and thickness.
 
-            **Try it:** run `train ae epochs 40` to reach the 50 epochs of the original tutorial
-            (a few minutes). Its figure was about 0.01; the curve flattens, so each extra epoch
-            buys less than the one before.
+            **Try it:** run `train ae epochs 12` (under a minute on a quiet machine). At 20 epochs
+            this model reaches 0.0100, the figure the original tutorial's reached after 50; the
+            curve flattens, so each extra epoch buys less than the one before.
             """
         ),
         code("ae.loss", below(DENSE_LOSS)),
@@ -1092,24 +1092,39 @@ def variational():
         code("histogram vae data.train dims 0:4", picture()),
         md(
             """
-            Where lesson 2's histograms were lopsided and lumpy, the VAE's coordinates are
-            bell-shaped and centred on zero. (Some coordinates may be a single narrow spike: the
-            VAE found no use for them and left them at the prior, which costs nothing in KL.)
+            Lesson 2's coordinates were roughly bell-shaped too, but each had its own centre and a
+            spread of about five, set by nothing in particular. The VAE's are centred on zero with
+            a spread of one: exactly the prior that `generate` draws from, which is why its random
+            codes land among real ones. (A coordinate the VAE finds no use for is left at the
+            prior; it costs nothing in KL, and decoding ignores it.)
+
+            PCA draws both code spaces along their two main directions:
             """
         ),
         code("embed ae data.train[0:3000] pca 2", picture()),
         code("embed vae data.train[0:3000] pca 2", picture()),
         md(
             """
-            The VAE's map is one round region with the digits arranged around it and no island
-            cut off from the rest: even the ones are joined to their neighbours. That continuity
-            shows up when walking between digits:
+            Both are one round crowd in these two directions, so PCA alone does not show lesson
+            2's problem; the difference is elsewhere. The plain code space is large (the axes run
+            to ±20) and its digits fill it unevenly, so that a random code must be aimed. The
+            VAE's fills a disc of radius about three, the size of the prior, with digits arranged
+            around it (the ones in a group at the edge, still joined to the rest) and no empty
+            regions that a random draw could fall into.
+
+            Walk from the 7 to the 2 in both spaces:
             """
         ),
         code("interpolate ae data.test[0] data.test[1] steps 10", picture(animated=True), picture(aspect=TWO_ROWS_OF_TEN)),
         code("interpolate vae data.test[0] data.test[1] steps 10", picture(animated=True), picture(aspect=TWO_ROWS_OF_TEN)),
         md(
             """
+            Both decoders draw a path of digit-like shapes. The plain autoencoder's passes through
+            something like a 3, crisp but a detour; the VAE's is fainter and blurrier in the
+            middle, the price of the noise in its code. After five epochs the VAE's advantage is
+            not in walking between two real digits; it is in landing anywhere at all, as the
+            generated grid showed.
+
             ## Latent traversals
 
             Hold a code fixed and move just one coordinate from −2 to 2 (two spreads of the
@@ -1120,9 +1135,9 @@ def variational():
         code("traverse vae dim 1 from -2 to 2 steps 9", picture(aspect=ONE_ROW_OF_NINE)),
         md(
             """
-            Often one coordinate tilts the digit, another thickens the stroke, another turns one
-            digit into a neighbour. Nobody told the VAE about slant or thickness; these are simply
-            the directions along which handwriting varies most.
+            A coordinate may tilt the digit, thicken the stroke, or, as often happens, turn one
+            digit into a neighbour (a 4 into an 8 or 9 is common). Nobody told the VAE about any of
+            these; they are simply directions along which handwriting varies a lot.
 
             ## Questions
 
