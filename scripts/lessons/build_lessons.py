@@ -60,6 +60,14 @@ ONE_ROW_OF_NINE = (4.0, 8.0)
 SQUARE_GRID = (0.6, 1.6)
 
 
+def seed_dense(name, code_line):
+    """Seed 002's dense autoencoder, 784-250-16 / 16-320-784, with the given code layer."""
+    return f"model {name}:\n    dense 250 relu\n    {code_line}\n    dense 320 relu\n    dense 784 sigmoid"
+
+
+FIT_DENSE = "batch 200 loss mse optimizer adam lr 0.001"
+
+
 def below(bound):
     """The number in the cell's result is under `bound`."""
     return {"kind": "below", "value": bound}
@@ -244,20 +252,7 @@ def dense_autoencoder():
             output uses `sigmoid`, so every pixel it draws lies between 0 and 1, like the data.
             """
         ),
-        code(
-            """
-            data = mnist
-            seed 2
-
-            model ae:
-                dense 250 relu
-                latent 16 tanh
-                dense 320 relu
-                dense 784 sigmoid
-
-            summary ae
-            """
-        ),
+        code("data = mnist\nseed 2", seed_dense("ae", "latent 16 tanh"), "summary ae"),
         md(
             """
             ## Training, one epoch at a time
@@ -303,18 +298,7 @@ def dense_autoencoder():
             Latent says so) with a bare `latent 16`:
             """
         ),
-        code(
-            """
-            seed 2
-            model ae:
-                dense 250 relu
-                latent 16
-                dense 320 relu
-                dense 784 sigmoid
-
-            train ae on data epochs 1 batch 200 loss mse optimizer adam lr 0.001
-            """
-        ),
+        code("seed 2\n" + seed_dense("ae", "latent 16"), f"train ae on data epochs 1 {FIT_DENSE}"),
         code("reconstruct ae data.test[0:10]", picture(aspect=TWO_ROWS_OF_TEN)),
         md(
             f"""
@@ -787,24 +771,10 @@ def convolutional():
             """
         ),
         code(
-            f"""
-            seed 2
-            model ae:
-                dense 250 relu
-                latent 16 tanh
-                dense 320 relu
-                dense 784 sigmoid
-
-            seed 2
-            model linear:
-                dense 250 relu
-                latent 16
-                dense 320 relu
-                dense 784 sigmoid
-
-            train ae on data epochs {CONV_EPOCHS_FIRST} batch 200 loss mse optimizer adam lr 0.001
-            train linear on data epochs {CONV_EPOCHS_FIRST} batch 200 loss mse optimizer adam lr 0.001
-            """
+            "seed 2\n" + seed_dense("ae", "latent 16 tanh"),
+            "seed 2\n" + seed_dense("linear", "latent 16"),
+            f"train ae on data epochs {CONV_EPOCHS_FIRST} {FIT_DENSE}\n"
+            f"train linear on data epochs {CONV_EPOCHS_FIRST} {FIT_DENSE}",
         ),
         code("linear.loss", below(DENSE_FIRST_LOSS)),
         md(
@@ -1078,17 +1048,7 @@ def variational():
             there.
             """
         ),
-        code(
-            f"""
-            model ae:
-                dense 250 relu
-                latent 16
-                dense 320 relu
-                dense 784 sigmoid
-
-            train ae on data epochs {VAE_EPOCHS} batch 200 loss mse optimizer adam lr 0.001
-            """
-        ),
+        code(seed_dense("ae", "latent 16"), f"train ae on data epochs {VAE_EPOCHS} {FIT_DENSE}"),
         code("histogram vae data.train dims 0:4", picture()),
         md(
             """
