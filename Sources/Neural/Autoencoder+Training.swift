@@ -92,7 +92,11 @@ extension Autoencoder {
                     epoch: epoch, batch: batch, batchesPerEpoch: batchesPerEpoch, step: stepsDone,
                     totalSteps: totalSteps, runningLoss: Float(lossSum / Double(samplesSeen)),
                     seconds: seconds(from: callStart, clock))
-                if !progress(report) {
+                // The hook may look at the model (reconstruct a few digits): it sees probabilities.
+                if fusesSigmoid { setLogitsFusion(false) }
+                let goOn = progress(report)
+                if fusesSigmoid { setLogitsFusion(for: options.loss) }
+                if !goOn {
                     if batch < batchesPerEpoch || stepsDone < totalSteps {
                         stop = .interrupted(epoch: epoch, batch: batch)
                     }
