@@ -53,18 +53,12 @@ public final class Dropout: Layer {
         return y
     }
 
-    /// values[i] *= scale or 0, by a murmur3-style finaliser of (key, i).
+    /// values[i] *= scale or 0, by the hash of (key, i).
     private static func mask(
         _ values: UnsafeMutablePointer<Float>, _ count: Int, key: UInt32, threshold: UInt32, scale: Float
     ) {
         for i in 0..<count {
-            var h = UInt32(truncatingIfNeeded: i) &* 0x9E37_79B9 ^ key
-            h ^= h >> 16
-            h = h &* 0x85EB_CA6B
-            h ^= h >> 13
-            h = h &* 0xC2B2_AE35
-            h ^= h >> 16
-            values[i] *= (h >> 8) >= threshold ? scale : 0
+            values[i] *= (CounterHash.bits(i, key: key) >> 8) >= threshold ? scale : 0
         }
     }
 }
