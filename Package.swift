@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(
-            name: "PicturesTests", dependencies: ["Pictures"], resources: [.copy("Reference")]),
+            name: "PicturesTests", dependencies: ["Pictures", "Datasets"], resources: [.copy("Reference")]),
         .testTarget(
             name: "SessionTests", dependencies: ["Session"], resources: [.copy("scripts")]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JupyterKernel
 import Session
 
@@ -21,17 +22,84 @@ struct KernelCommand: ParsableCommand {
     @Argument(help: "The connection file, when given as the only argument.")
     var positionalConnectionFile: String?
 
+    func validate() throws {
+        if connectionFile == nil && positionalConnectionFile == nil {
+            throw ValidationError("give the connection file: latent kernel --connection-file FILE")
+        }
+        if connectionFile != nil && positionalConnectionFile != nil {
+            throw ValidationError("give the connection file once, either with --connection-file or alone")
+        }
+    }
+
     func run() throws {
-        throw ValidationError("the kernel is not built yet")
+        let path = connectionFile ?? positionalConnectionFile ?? ""
+        let connection: ConnectionInfo
+        do {
+            connection = try ConnectionInfo.load(path: path)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let executable = KernelspecInstaller.currentExecutable()
+        let server = KernelServer(
+            connection: connection, interpreter: try makeKernelInterpreter(),
+            history: HistoryStore(file: HistoryStore.defaultFile()),
+            identity: KernelIdentity.standard(executable: executable))
+        _ = try server.run()
     }
 }
 
 struct InstallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "install", abstract: "Install the Latent kernelspec into a Jupyter.")
+        commandName: "install",
+        abstract: "Install the Latent kernelspec into a Jupyter.",
+        discussion: """
+            With no option it goes to the user's Jupyter data directory (as --user). --sys-prefix uses \
+            $VIRTUAL_ENV when a virtual environment is active, else the sys.prefix of the python3 on PATH.
+            """)
+
+    @Flag(help: "Install for this user ($JUPYTER_DATA_DIR or ~/.local/share/jupyter). The default.")
+    var user = false
+
+    @Flag(help: "Install into the current Python environment's share/jupyter.")
+    var sysPrefix = false
+
+    @Option(help: "Install into PREFIX/share/jupyter.")
+    var prefix: String?
+
+    @Flag(help: "Remove the kernelspec instead.")
+    var uninstall = false
+
+    func validate() throws {
+        if [user, sysPrefix, prefix != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --user, --sys-prefix and --prefix")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("install is not built yet")
+        let destination: KernelspecInstaller.Destination =
+            sysPrefix ? .sysPrefix : prefix.map { .prefix(absolute($0)) } ?? .user
+        let installer = KernelspecInstaller()
+        do {
+            if uninstall {
+                if let removed = try installer.uninstall(from: destination) {
+                    print("Removed the Latent kernelspec from \(removed.path)")
+                } else {
+                    print("No Latent kernelspec at \(try installer.kernelDirectory(destination).path)")
+                }
+            } else {
+                let executable = KernelspecInstaller.currentExecutable()
+                let logos = installer.findLogos(executable: executable)
+                let directory = try installer.install(to: destination, executable: executable, logos: logos)
+                print("Installed the Latent kernelspec in \(directory.path)")
+                if logos == nil { print("(no logos found: set LATENT_KERNELSPEC_DIR to the source's Kernelspec/latent)") }
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }
 
@@ -46,6 +114,10 @@ struct RunCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        throw ValidationError("run is not built yet")
+        guard let source = ScriptRunner.readScript(file) else {
+            throw ValidationError("cannot read the script \"\(file)\"")
+        }
+        let status = ScriptRunner.run(source, session: LessonSession(), sink: TerminalSink(pictureDirectory: out))
+        if status != 0 { throw ExitCode(status) }
     }
 }

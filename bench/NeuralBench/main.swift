@@ -1,6 +1,6 @@
 // One training epoch of the 60,000 MNIST training images for each benchmark model, printed as
 // one line per model: name, seconds per epoch, samples per second, peak memory (maxrss, MB).
-// Usage: NeuralBench [dense002|deep000|vae|all] [--epochs N]  (bench/engine/run.sh runs it
+// Usage: NeuralBench [dense002|deep000|vae|all] [--epochs N] | NeuralBench conv-layers [batches]  (bench/engine/run.sh runs it
 // beside bench/engine/torch_bench.py and prints the ratios).
 import CBLAS
 import Datasets
@@ -86,6 +86,12 @@ func measuredGEMMRate() -> Double {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "conv-layers" {
+    // `NeuralBench conv-layers [batches]` times the seed-002 conv model's spatial layers alone
+    // (bench/engine-conv/run.sh).
+    try runConvLayerBenchmark(batches: arguments.dropFirst().first.flatMap { Int($0) } ?? 30)
+    exit(0)
+}
 let which = arguments.first { !$0.hasPrefix("--") } ?? "all"
 let epochs = arguments.firstIndex(of: "--epochs").flatMap { Int(arguments[$0 + 1]) } ?? 1
 

@@ -1,0 +1,211 @@
+/// The syntax tree of a cell: statements with their source ranges. Names are `Located<String>`
+/// so that a later "unknown name" can point at the very word.
+public typealias Identifier = Located<String>
+
+public struct Cell: Sendable, Equatable {
+    public var statements: [StatementNode]
+    public init(statements: [StatementNode]) { self.statements = statements }
+}
+
+public struct StatementNode: Sendable, Equatable {
+    public var statement: Statement
+    public var range: SourceRange
+    public init(_ statement: Statement, range: SourceRange) {
+        self.statement = statement
+        self.range = range
+    }
+}
+
+public enum Statement: Sendable, Equatable {
+    case assign(name: Identifier, value: DataExpression)
+    case model(ModelSyntax)
+    case summary(Identifier)
+    case train(TrainSyntax)
+    case evaluate(model: Identifier, on: Reference?)
+    case seed(Located<Int>)
+    case who
+    case print([PrintItem])
+    case save(model: Identifier, path: Located<String>)
+    case load(name: Identifier, path: Located<String>)
+    case delete([Identifier])
+    case help(topic: Identifier?)
+    case picture(PictureStatement)
+    /// A bare name, member or slice: shows its value.
+    case expression(Reference)
+
+    /// The statement word, as a learner writes it (`nil` for assignments and bare expressions).
+    public var keyword: String? {
+        switch self {
+        case .assign, .expression: return nil
+        case .model: return "model"
+        case .summary: return "summary"
+        case .train: return "train"
+        case .evaluate: return "evaluate"
+        case .seed: return "seed"
+        case .who: return "who"
+        case .print: return "print"
+        case .save: return "save"
+        case .load: return "load"
+        case .delete: return "delete"
+        case .help: return "help"
+        case .picture(let p): return p.keyword
+        }
+    }
+}
+
+public enum PrintItem: Sendable, Equatable {
+    case text(Located<String>)
+    case number(Located<Double>)
+    case value(Reference)
+}
+
+/// A name followed by members and subscripts: `data.test[label 3][0:8]`, `ae.loss`.
+public struct Reference: Sendable, Equatable {
+    public var base: Identifier
+    public var accessors: [Accessor]
+    public var range: SourceRange
+
+    public init(base: Identifier, accessors: [Accessor], range: SourceRange) {
+        self.base = base
+        self.accessors = accessors
+        self.range = range
+    }
+}
+
+public enum Accessor: Sendable, Equatable {
+    case member(Identifier)
+    /// `[a:b]`, either end optional.
+    case slice(lower: Int?, upper: Int?, range: SourceRange)
+    /// `[i]`
+    case index(Int, range: SourceRange)
+    /// `[label d]`
+    case label(Int, range: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .member(let m): return m.range
+        case .slice(_, _, let r), .index(_, let r), .label(_, let r): return r
+        }
+    }
+}
+
+/// The right-hand side of `name = ...`.
+public enum DataExpression: Sendable, Equatable {
+    /// `mnist`, `mnist train 6000 test 1000`, `fashion ...`.
+    case builtin(BuiltinDataset, train: Located<Int>?, test: Located<Int>?, range: SourceRange)
+    /// `idx "images" "labels" test "images" "labels"`.
+    case idx(
+        trainImages: Located<String>, trainLabels: Located<String>, testImages: Located<String>?,
+        testLabels: Located<String>?, range: SourceRange)
+    /// Another dataset, or part of one.
+    case reference(Reference)
+
+    public var range: SourceRange {
+        switch self {
+        case .builtin(_, _, _, let r), .idx(_, _, _, _, let r): return r
+        case .reference(let r): return r.range
+        }
+    }
+}
+
+public enum BuiltinDataset: String, Sendable, Equatable, CaseIterable {
+    case mnist, fashion
+}
+
+public struct ModelSyntax: Sendable, Equatable {
+    public var name: Identifier
+    public var layers: [LayerSyntax]
+    /// The header line `model NAME:`.
+    public var headerRange: SourceRange
+
+    public init(name: Identifier, layers: [LayerSyntax], headerRange: SourceRange) {
+        self.name = name
+        self.layers = layers
+        self.headerRange = headerRange
+    }
+}
+
+public enum ActivationName: String, Sendable, Equatable, CaseIterable {
+    case relu, sigmoid, tanh, linear
+    case leakyrelu, elu, softplus
+}
+
+public enum PaddingName: String, Sendable, Equatable, CaseIterable {
+    case same, valid
+}
+
+public enum PoolName: String, Sendable, Equatable, CaseIterable {
+    case max, avg
+}
+
+/// SparsitySyntax on the codings: an L1 penalty, or a KL penalty toward a target rate.
+public enum SparsitySyntax: Sendable, Equatable {
+    case l1(weight: Double)
+    case kl(target: Double, weight: Double)
+}
+
+public enum LayerKind: Sendable, Equatable {
+    case dense(units: Int, activation: ActivationName?, dropout: Double?)
+    /// The bottleneck; `gaussian` makes a VAE (mean and log-variance heads).
+    case latent(units: Int, activation: ActivationName?, gaussian: Bool, sparsity: SparsitySyntax?)
+    case conv(filters: Int, kernel: Int, stride: Int, padding: PaddingName, activation: ActivationName?)
+    case deconv(filters: Int, kernel: Int, stride: Int, padding: PaddingName, activation: ActivationName?)
+    case pool(PoolName, size: Int)
+    case upsample(factor: Int)
+    case flatten
+    case reshape([Int])
+    case dropout(rate: Double)
+
+    public var word: String {
+        switch self {
+        case .dense: return "dense"
+        case .latent: return "latent"
+        case .conv: return "conv"
+        case .deconv: return "deconv"
+        case .pool: return "pool"
+        case .upsample: return "upsample"
+        case .flatten: return "flatten"
+        case .reshape: return "reshape"
+        case .dropout: return "dropout"
+        }
+    }
+}
+
+public struct LayerSyntax: Sendable, Equatable {
+    public var kind: LayerKind
+    public var range: SourceRange
+    public init(kind: LayerKind, range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+}
+
+public enum LossName: String, Sendable, Equatable, CaseIterable {
+    case mse, l1, mae, bce
+}
+
+public enum OptimizerName: String, Sendable, Equatable, CaseIterable {
+    case adam, sgd, rmsprop
+}
+
+public enum NoiseSyntax: Sendable, Equatable {
+    /// Add N(0, std²) to the inputs.
+    case gaussian(Double)
+    /// Zero each input pixel with this probability.
+    case mask(Double)
+    case none
+}
+
+public struct TrainSyntax: Sendable, Equatable {
+    public var model: Identifier
+    public var data: Reference?
+    public var epochs: Located<Int>?
+    public var steps: Located<Int>?
+    public var batch: Located<Int>?
+    public var loss: Located<LossName>?
+    public var optimizer: Located<OptimizerName>?
+    public var learningRate: Located<Double>?
+    public var noise: Located<NoiseSyntax>?
+
+    public init(model: Identifier) { self.model = model }
+}

@@ -1,0 +1,188 @@
+/// A cursor over the tokens of one line, with the helpers every statement's parser uses. A
+/// mismatch throws a `Diagnostic`, which the parser records before moving to the next line.
+struct TokenStream {
+    let line: SourceLine
+    var index = 0
+
+    init(_ line: SourceLine) { self.line = line }
+
+    var tokens: [Token] { line.tokens }
+    var atEnd: Bool { index >= tokens.count }
+    var peek: Token? { index < tokens.count ? tokens[index] : nil }
+    func peek(_ k: Int) -> Token? { index + k < tokens.count ? tokens[index + k] : nil }
+
+    /// Where "nothing" is: just after the line's last character.
+    var endRange: SourceRange {
+
+        // Empty, so it never reaches past the source; the renderer still draws one caret.
+        SourceRange(start: line.range.end, end: line.range.end)
+    }
+    var hereRange: SourceRange { peek?.range ?? endRange }
+    /// From `start` to the end of the last consumed token.
+    func range(from start: SourceRange) -> SourceRange {
+        index > 0 ? start.union(tokens[min(index, tokens.count) - 1].range) : start
+    }
+
+    mutating func next() -> Token? {
+        defer { index += 1 }
+        return peek
+    }
+
+    func failure(_ message: String, expected: String?, suggestion: String? = nil, kind: Diagnostic.Kind = .syntax)
+        -> Diagnostic
+    {
+        if let t = peek {
+            return Diagnostic(message, range: t.range, kind: kind, expected: expected, suggestion: suggestion)
+        }
+        return Diagnostic(message, range: endRange, kind: kind, expected: expected, suggestion: suggestion)
+    }
+
+    /// "expected X, found Y" at the current token (or at the line's end).
+    func unexpected(_ expected: String) -> Diagnostic {
+        if let t = peek {
+            return Diagnostic("\(t.describedForLearner) does not fit here", range: t.range, expected: expected)
+        }
+        return Diagnostic("the line ends too early", range: endRange, expected: expected)
+    }
+
+    mutating func consumeSymbol(_ c: Character) -> Bool {
+        if peek?.isSymbol(c) == true {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    mutating func expectSymbol(_ c: Character, _ expected: String) throws {
+        guard consumeSymbol(c) else { throw unexpected(expected) }
+    }
+
+    mutating func consumeWord(_ w: String) -> Bool {
+        if peek?.word == w {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    /// A name for a model or dataset: a word that is not a statement or data word.
+    mutating func expectName(_ what: String) throws -> Identifier {
+        guard let t = peek, let w = t.word else { throw unexpected(what) }
+        if Vocabulary.reserved.contains(w) {
+            throw Diagnostic(
+                "'\(w)' is a word of the language and cannot be a name", range: t.range, expected: what)
+        }
+        index += 1
+        return Identifier(w, t.range)
+    }
+
+    /// A number, with an optional leading minus.
+    mutating func expectNumber(_ expected: String) throws -> Located<Double> {
+        let start = hereRange
+        let negative = peek?.isSymbol("-") == true
+        if negative { index += 1 }
+        guard let t = peek, case .number(let v, _) = t.kind else {
+            if negative { index -= 1 }
+            throw unexpected(expected)
+        }
+        index += 1
+        return Located(negative ? -v : v, start.union(t.range))
+    }
+
+    /// A whole number at least `minimum`, e.g. `epochs` >= 1, `batch` >= 1.
+    mutating func expectInteger(_ what: String, minimum: Int? = nil) throws -> Located<Int> {
+        let n = try expectNumber(what)
+        guard n.value == n.value.rounded(), abs(n.value) < 1e15 else {
+            throw Diagnostic(
+                "\(what) must be a whole number, not \(format(n.value))", range: n.range, kind: .value,
+                expected: "a whole number")
+        }
+        let v = Int(n.value)
+        if let minimum, v < minimum {
+            throw Diagnostic(
+                "\(what) must be at least \(minimum), not \(v)", range: n.range, kind: .value,
+                expected: "a whole number from \(minimum) up")
+        }
+        return Located(v, n.range)
+    }
+
+    /// A layer size: a whole number from 1 up to `maximum`.
+    mutating func expectSize(_ what: String, maximum: Int = 1_000_000) throws -> Located<Int> {
+        let n = try expectInteger(what, minimum: 1)
+        guard n.value <= maximum else {
+            throw Diagnostic(
+                "\(what) must be at most \(maximum), not \(n.value)", range: n.range, kind: .value,
+                expected: "a whole number from 1 to \(maximum)")
+        }
+        return n
+    }
+
+    /// A number checked against a rule, e.g. lr > 0, dropout in [0, 1).
+    mutating func expectNumber(_ what: String, in rule: NumberRule) throws -> Located<Double> {
+        let n = try expectNumber(what)
+        if !rule.accepts(n.value) {
+            throw Diagnostic(
+                "\(what) must be \(rule.description), not \(format(n.value))", range: n.range, kind: .value,
+                expected: "a number \(rule.description)")
+        }
+        return n
+    }
+
+    mutating func expectString(_ what: String) throws -> Located<String> {
+        guard let t = peek, case .string(let s, _) = t.kind else { throw unexpected(what) }
+        index += 1
+        return Located(s, t.range)
+    }
+
+    /// One word out of a fixed set, suggesting the near one on a typo.
+    mutating func expectChoice<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ what: String) throws
+        -> Located<T> where T.RawValue == String
+    {
+        let choices = T.allCases.map(\.rawValue)
+        let listed = "\(what): " + choices.joined(separator: ", ")
+        guard let t = peek, let w = t.word else { throw unexpected(listed) }
+        guard let v = T(rawValue: w.lowercased()) else {
+            throw Diagnostic(
+                "'\(w)' is not a \(what)", range: t.range, expected: listed,
+                suggestion: Suggestion.nearest(to: w, in: choices))
+        }
+        index += 1
+        return Located(v, t.range)
+    }
+
+    func expectEnd(_ what: String) throws {
+        if let t = peek {
+            throw Diagnostic(
+                "\(t.describedForLearner) is more than \(what) takes", range: t.range,
+                expected: "the end of the line (or a # comment)")
+        }
+    }
+}
+
+/// A rule a numeric option must satisfy.
+enum NumberRule: CustomStringConvertible {
+    case positive, nonNegative, fraction
+
+    func accepts(_ v: Double) -> Bool {
+        guard v.isFinite else { return false }
+        switch self {
+        case .positive: return v > 0
+        case .nonNegative: return v >= 0
+        case .fraction: return v >= 0 && v < 1
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .positive: return "greater than 0"
+        case .nonNegative: return "0 or more"
+        case .fraction: return "from 0 up to (not including) 1"
+        }
+    }
+}
+
+/// Numbers as a learner wrote them: 200, 0.001, 1.5.
+func format(_ v: Double) -> String {
+    if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
+    return String(v)
+}

@@ -1,0 +1,116 @@
+import Datasets
+import Foundation
+import Language
+
+/// The datasets that need no path: the bundled MNIST and, where Debian's package is installed,
+/// Fashion-MNIST.
+enum BuiltinData {
+    static let fashionFiles = [
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ]
+
+    static func load(_ which: BuiltinDataset, range: SourceRange) throws -> TrainTestSplit {
+        switch which {
+        case .mnist:
+            do {
+                return try MNIST.load()
+            } catch let e as DataFileError {
+                throw Diagnostic("MNIST could not be loaded: \(e)", range: range, kind: .file)
+            }
+        case .fashion:
+            guard let dir = fashionDirectory() else {
+                throw Diagnostic(
+                    "Fashion-MNIST is not installed on this machine", range: range, kind: .file,
+                    expected:
+                        "Debian's package dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist), or LATENT_FASHION_DIR set to a folder with its four .gz files",
+                    notes: ["mnist works everywhere: data = mnist"])
+            }
+            let paths = fashionFiles.map { dir + "/" + $0 }
+            do {
+                return TrainTestSplit(
+                    train: try LabelledImages.load(images: paths[0], labels: paths[1]),
+                    test: try LabelledImages.load(images: paths[2], labels: paths[3]))
+            } catch let e as DataFileError {
+                throw Diagnostic("Fashion-MNIST could not be loaded: \(e)", range: range, kind: .file)
+            }
+        }
+    }
+
+    /// $LATENT_FASHION_DIR, else the folder where `dpkg -L dataset-fashion-mnist` put the files.
+    static func fashionDirectory() -> String? {
+        let fm = FileManager.default
+        func holdsAll(_ dir: String) -> Bool { fashionFiles.allSatisfy { fm.fileExists(atPath: dir + "/" + $0) } }
+        if let env = ProcessInfo.processInfo.environment["LATENT_FASHION_DIR"], !env.isEmpty {
+            return holdsAll(env) ? env : nil
+        }
+        for path in dpkgFiles("dataset-fashion-mnist") where path.hasSuffix("/" + fashionFiles[0]) {
+            let dir = String(path.dropLast(fashionFiles[0].count + 1))
+            if holdsAll(dir) { return dir }
+        }
+        return nil
+    }
+
+    /// The files a Debian package installed (empty when it is not installed or dpkg is absent).
+    static func dpkgFiles(_ package: String) -> [String] {
+        let dpkg = "/usr/bin/dpkg"
+        guard FileManager.default.isExecutableFile(atPath: dpkg) else { return [] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: dpkg)
+        process.arguments = ["-L", package]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return [] }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// `idx "images" "labels" [test "images" "labels"]`, every file checked.
+    static func loadIDX(
+        trainImages: Located<String>, trainLabels: Located<String>, testImages: Located<String>?,
+        testLabels: Located<String>?
+    ) throws -> DataValue {
+        func load(_ images: Located<String>, _ labels: Located<String>) throws -> LabelledImages {
+            let imageArray = try readIDX(images)
+            let labelArray = try readIDX(labels)
+            do {
+                return try LabelledImages(
+                    images: imageArray, labels: labelArray, imagesPath: images.value, labelsPath: labels.value)
+            } catch let e as DataFileError {
+                let blamed: Located<String>
+                if case .notIDX(let p, _) = e, p == images.value { blamed = images } else { blamed = labels }
+                var expected = expectation
+                if case .mismatchedLengths = e { expected = "as many labels as images" }
+                throw Diagnostic("\(e)", range: blamed.range, kind: .file, expected: expected)
+            }
+        }
+        let train = try load(trainImages, trainLabels)
+        guard let testImages, let testLabels else { return .images(train) }
+        let test = try load(testImages, testLabels)
+        guard test.height == train.height, test.width == train.width, test.channels == train.channels else {
+            throw Diagnostic(
+                "the test images are \(test.height)x\(test.width)x\(test.channels) but the training images are \(train.height)x\(train.width)x\(train.channels)",
+                range: testImages.range, kind: .data, expected: "test images of the same size as the training images")
+        }
+        return .split(TrainTestSplit(train: train, test: test))
+    }
+
+    static let expectation = "an IDX file of unsigned bytes (gzip or not), images with 3 dimensions and labels with 1"
+
+    private static func readIDX(_ path: Located<String>) throws -> IDXArray {
+        do {
+            return try IDXArray(contentsOf: path.value)
+        } catch let e as DataFileError {
+            if case .missing = e {
+                let cwd = FileManager.default.currentDirectoryPath
+                throw Diagnostic(
+                    "\(e)", range: path.range, kind: .file, expected: "the path of an existing file",
+                    notes: path.value.hasPrefix("/") ? [] : ["(relative paths start from \(cwd))"])
+            }
+            throw Diagnostic("\(e)", range: path.range, kind: .file, expected: expectation)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Language
+import Neural
+
+/// A model in the session: its definition, and once it has met data, the engine's network
+/// (weights, optimizer state, loss history), with the training settings that stick to it.
+final class ModelEntry {
+    let name: String
+    let specs: [LayerSpec]
+    /// Where each spec was written (for carets under a layer that does not fit).
+    let layerRanges: [SourceRange]
+    let headerRange: SourceRange
+    /// The session's seed when the model was defined: its initial weights come from it.
+    let seed: UInt64
+    /// The cell that defined it: its layer ranges point into that cell's source only.
+    let cell: Int
+    var network: Autoencoder?
+    var settings = TrainSettings()
+    /// The data of the last `train`, and the name it was written as.
+    var trainedOn: DataValue?
+    var trainedOnName: String?
+    /// Epochs trained, a part-epoch counting as the fraction of its batches.
+    var epochsTrained: Double = 0
+    /// For `progress`: fixed digits (the first test images of the first training data) and
+    /// their reconstructions before training and after every epoch.
+    var progress = ProgressRecord()
+
+    init(
+        name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64, cell: Int
+    ) {
+        self.cell = cell
+        self.name = name
+        self.specs = specs
+        self.layerRanges = layerRanges
+        self.headerRange = headerRange
+        self.seed = seed
+    }
+
+    var isVariational: Bool {
+        specs.contains { if case .latent(_, _, .gaussian, _) = $0 { return true } else { return false } }
+    }
+
+    var latentSize: Int {
+        for spec in specs { if case .latent(let units, _, _, _) = spec { return units } }
+        return 0
+    }
+
+    var kindText: String {
+        let conv = specs.contains { if case .conv = $0 { return true } else { return false } }
+        return isVariational ? "model (VAE)" : conv ? "model (conv)" : "model"
+    }
+
+    /// Parameters of the built network, or of one built for 28x28x1; nil when it cannot be built.
+    var parameterCount: Int? {
+        if let network { return network.parameterCount }
+        // Through `build`, so that the size limits apply before any memory is taken.
+        return (try? build(for: ModelEntry.assumedInput, cell: -1, statement: headerRange))?.parameterCount
+    }
+
+    /// The shape summaries assume before a model has met data: MNIST's.
+    static let assumedInput = [28, 28, 1]
+
+    /// For `who`: cheap, so an unbuilt model is not built just to count its weights.
+    var sizeText: String {
+        "\(latentSize)-d code, "
+            + (network.map { "\(grouped($0.parameterCount)) parameters" } ?? "not built yet (summary shows its shapes)")
+    }
+
+    /// The last test loss, or the last train loss without a test set.
+    var lastLoss: Double? {
+        guard let last = network?.history.last else { return nil }
+        return Double(last.testLoss ?? last.trainLoss)
+    }
+
+    func describe() -> MimeBundle {
+        let size = parameterCount.map { "\(grouped($0)) parameters" } ?? "does not fit 28x28x1 images"
+        var lines = ["model \(name): \(kindText), \(specs.count) layers, \(latentSize)-d code, \(size)"]
+        for spec in specs { lines.append("    " + spec.text) }
+        if let network {
+            lines.append("built for \(network.inputShape.map(String.init).joined(separator: "x")) inputs")
+        } else {
+            lines.append("not trained yet: it is built when it first meets data")
+        }
+        if epochsTrained > 0 {
+            var trained = "trained \(formatNumber(epochsTrained)) epochs"
+            if let trainedOnName { trained += " on \(trainedOnName)" }
+            trained += " (\(settings.text))"
+            if let loss = lastLoss { trained += "; last loss \(formatNumber(loss))" }
+            lines.append(trained)
+        }
+        return MimeBundle(text: lines.joined(separator: "\n"))
+    }
+}

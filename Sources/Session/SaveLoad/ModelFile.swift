@@ -1,0 +1,106 @@
+import Foundation
+
+/// The container of a saved model:
+///
+///     bytes 0..<12   magic "LATENT-MODEL"
+///     bytes 12..<16  format version, UInt32 little-endian (currently 1)
+///     bytes 16..<24  payload length, UInt64 little-endian
+///     bytes 24..<28  CRC-32 of the payload, UInt32 little-endian
+///     bytes 28...    payload (the model, see SavedModel)
+///
+/// Reading checks each in turn, so the learner hears which of them is wrong.
+enum ModelFile {
+    static let magic = Array("LATENT-MODEL".utf8)
+    static let version: UInt32 = 1
+    static let headerSize = 28
+
+    enum Problem: Error, Equatable, CustomStringConvertible {
+        case missing(String)
+        case unreadable(String)
+        case foreign(String)
+        case newerVersion(String, UInt32)
+        case truncated(String, expected: Int, actual: Int)
+        case corrupt(String)
+        case unwritable(String, String)
+
+        var description: String {
+            switch self {
+            case .missing(let p): return "the file \"\(p)\" does not exist"
+            case .unreadable(let p): return "the file \"\(p)\" cannot be read"
+            case .foreign(let p): return "\"\(p)\" is not a Latent model file (it does not start with LATENT-MODEL)"
+            case .newerVersion(let p, let v):
+                return "\"\(p)\" was saved in format version \(v), newer than this Latent reads (\(ModelFile.version))"
+            case .truncated(let p, let expected, let actual):
+                return "\"\(p)\" is cut short: it should hold \(expected) bytes but holds \(actual)"
+            case .corrupt(let p): return "\"\(p)\" is damaged: its checksum does not match its contents"
+            case .unwritable(let p, let reason): return "cannot write \"\(p)\": \(reason)"
+            }
+        }
+    }
+
+    static func encode(_ payload: [UInt8]) -> [UInt8] {
+        var out = magic
+        func append<T: FixedWidthInteger>(_ v: T) {
+            withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+        }
+        append(version)
+        append(UInt64(payload.count))
+        append(CRC32.checksum(payload))
+        out += payload
+        return out
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else { throw Problem.foreign(path) }
+        guard bytes.count >= headerSize else {
+            throw Problem.truncated(path, expected: headerSize, actual: bytes.count)
+        }
+        func read<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> T {
+            var v: T = 0
+            for i in 0..<MemoryLayout<T>.size { v |= T(bytes[offset + i]) << (8 * i) }
+            return v
+        }
+        let v = read(UInt32.self, at: 12)
+        guard v <= version else { throw Problem.newerVersion(path, v) }
+        let length = read(UInt64.self, at: 16)
+        guard length <= UInt64(Int.max - headerSize), bytes.count == headerSize + Int(length) else {
+            let expected = length <= UInt64(Int.max - headerSize) ? headerSize + Int(length) : Int.max
+            if bytes.count < expected { throw Problem.truncated(path, expected: expected, actual: bytes.count) }
+            throw Problem.corrupt(path)
+        }
+        let payload = Array(bytes[headerSize...])
+        guard CRC32.checksum(payload) == read(UInt32.self, at: 24) else { throw Problem.corrupt(path) }
+        return payload
+    }
+
+    /// Writes to a temporary file beside the target, then renames it over the target, so a
+    /// crash never leaves half a model under the real name.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw Problem.unwritable(path, "the folder \(dir.path) does not exist")
+        }
+        let temp = dir.appendingPathComponent(
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try Data(bytes).write(to: temp)
+        } catch {
+            throw Problem.unwritable(path, "the folder is not writable")
+        }
+        guard rename(temp.path, path) == 0 else {
+            try? FileManager.default.removeItem(at: temp)
+            throw Problem.unwritable(path, "renaming the temporary file failed (errno \(errno))")
+        }
+    }
+
+    static func read(_ path: String) throws -> [UInt8] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw Problem.missing(path) }
+        guard !isDir.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            throw Problem.unreadable(path)
+        }
+        return try decode([UInt8](data), path: path)
+    }
+}

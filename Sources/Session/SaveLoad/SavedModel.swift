@@ -1,0 +1,55 @@
+import Foundation
+import Neural
+
+/// The payload of a model file: a JSON header with what the session knows of the model, then
+/// the engine's snapshot (weights, optimizer state, history) when the model has been built.
+///
+///     UInt32 little-endian header length, header JSON, snapshot bytes (possibly none)
+struct SavedModel: Codable {
+    struct Header: Codable {
+        var name: String
+        var specs: [LayerSpec]
+        var seed: UInt64
+        var settings: TrainSettings
+        var epochsTrained: Double
+        var trainedOnName: String?
+        var savedBy: String
+        var hasNetwork: Bool
+    }
+
+    var header: Header
+    var snapshot: ModelSnapshot?
+
+    func bytes() throws -> [UInt8] {
+        let json = [UInt8](try JSONEncoder().encode(header))
+        var out = [UInt8]()
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out += json
+        if let snapshot { out += try snapshot.bytes() }
+        return out
+    }
+
+    /// Throws `ModelError` with what does not fit.
+    init(bytes: [UInt8]) throws {
+        guard bytes.count >= 4 else { throw ModelError("the model data is empty") }
+        let length = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16 | Int(bytes[3]) << 24
+        guard length <= bytes.count - 4 else { throw ModelError("the model's header is cut short") }
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[4..<(4 + length)]))
+        } catch {
+            throw ModelError("the model's header cannot be read (\(error))")
+        }
+        let rest = Array(bytes[(4 + length)...])
+        if header.hasNetwork {
+            snapshot = try ModelSnapshot(bytes: rest)
+        } else {
+            guard rest.isEmpty else { throw ModelError("the file holds weights its header does not announce") }
+            snapshot = nil
+        }
+    }
+
+    init(header: Header, snapshot: ModelSnapshot?) {
+        self.header = header
+        self.snapshot = snapshot
+    }
+}

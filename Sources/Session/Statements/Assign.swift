@@ -1,0 +1,46 @@
+import Datasets
+import Language
+
+extension LessonSession {
+    /// `name = mnist | fashion | idx ... | other[...]`
+    func assign(_ name: Identifier, _ expression: DataExpression, _ context: StatementContext) throws -> MimeBundle? {
+        let value: DataValue
+        switch expression {
+        case .builtin(let which, let train, let test, let range):
+            var split = try BuiltinData.load(which, range: range)
+            for (count, isTrain) in [(train, true), (test, false)] {
+                guard let count else { continue }
+                let available = isTrain ? split.train.count : split.test.count
+                guard count.value <= available else {
+                    throw Diagnostic(
+                        "\(which.rawValue) has \(grouped(available)) \(isTrain ? "train" : "test") images, not \(grouped(count.value))",
+                        range: count.range, kind: .value, expected: "a number from 1 to \(available)")
+                }
+                if isTrain {
+                    split.train = split.train.slice(0..<count.value)
+                } else {
+                    split.test = split.test.slice(0..<count.value)
+                }
+            }
+            value = .split(split)
+        case .idx(let trainImages, let trainLabels, let testImages, let testLabels, _):
+            func located(_ p: Located<String>) -> Located<String> { Located(resolvedPath(p.value), p.range) }
+            value = try BuiltinData.loadIDX(
+                trainImages: located(trainImages), trainLabels: located(trainLabels),
+                testImages: testImages.map(located), testLabels: testLabels.map(located))
+        case .reference(let reference):
+            value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
+        }
+        var message = "\(name.value): \(value.sizeText) of \(value.shapeText)"
+        if let old = datasets[name.value] {
+            message += " (replaces the earlier \(name.value): \(old.sizeText))"
+        } else if let old = models[name.value] {
+            message += " (replaces the model \(name.value), trained \(formatNumber(old.epochsTrained)) epochs)"
+        }
+        remove(name.value)
+        datasets[name.value] = value
+        define(name.value)
+        context.say(message)
+        return nil
+    }
+}

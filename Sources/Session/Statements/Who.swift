@@ -1,0 +1,27 @@
+import Language
+
+extension LessonSession {
+    /// `who`: every name, its kind, size, epochs trained and last loss.
+    func who() -> MimeBundle {
+        guard !order.isEmpty else {
+            return MimeBundle(text: "the session is empty (seed \(seed)); start with: data = mnist")
+        }
+        var rows = [[String]]()
+        for name in order {
+            if let d = datasets[name] {
+                rows.append([name, "data", "\(d.sizeText) of \(d.shapeText)", "", ""])
+            } else if let m = models[name] {
+                rows.append([
+                    name, m.kindText, m.sizeText, formatNumber(m.epochsTrained),
+                    m.lastLoss.map(formatNumber) ?? "",
+                ])
+            }
+        }
+        let table = Table(
+            title: "session (seed \(seed))",
+            columns: [
+                ("name", .left), ("kind", .left), ("size", .left), ("epochs", .right), ("last loss", .right),
+            ], rows: rows)
+        return table.bundle
+    }
+}

@@ -1,0 +1,92 @@
+"""The Jupyter protocol's own conformance suite (jupyter_kernel_test) against `latent kernel`,
+with every sample that applies to the lesson language filled in."""
+from __future__ import annotations
+
+import os
+import tempfile
+import unittest
+from pathlib import Path
+
+import jupyter_kernel_test
+
+from latent_kernel_support import install_kernelspec, isolate_jupyter
+
+_saved_environment: dict[str, str | None] = {}
+
+
+def setUpModule() -> None:
+    # Only the freshly built kernelspec is visible, and history goes to a throw-away file.
+    scratch = Path(tempfile.mkdtemp(prefix="latent-conformance-"))
+    changes = isolate_jupyter(install_kernelspec(scratch), scratch / "history.jsonl")
+    for key, value in changes.items():
+        _saved_environment[key] = os.environ.get(key)
+        os.environ[key] = value
+
+
+def tearDownModule() -> None:
+    for key, value in _saved_environment.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+class LatentKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = "latent"
+    language_name = "latent"
+    file_extension = ".latent"
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        # Names the samples below refer to.
+        cls.kc.execute_interactive("tiny = mnist train 100 test 20", timeout=60)
+
+    code_hello_world = 'print "hello, world"'
+
+    completion_samples = [
+        {"text": "trai", "matches": {"train"}},
+        {"text": "print tin", "matches": {"tiny"}},
+    ]
+
+    # A model block is closed by a blank line; an open string waits for more.
+    complete_code_samples = ["who", 'print "done"', "model ae:\n    dense 32 relu\n    latent 4\n    dense 784 sigmoid\n\n"]
+    incomplete_code_samples = ["model ae:", "model ae:\n    dense 32 relu", 'print "no end']
+    invalid_code_samples = ["print )", "dens 250 relu"]
+
+    code_generate_error = "dens 250 relu"
+
+    code_execute_result = [
+        {"code": "tiny.count", "result": "120"},
+        {"code": "tiny.train.count", "result": "100"},
+    ]
+
+    code_display_data = [
+        {"code": "show tiny.test[0:4]", "mime": "image/png"},
+    ]
+
+    def test_display_data(self) -> None:
+        # EXPECTED-MISSING until the pictures branch is merged: `show` then answers in text only.
+        self.flush_channels()
+        shown: list[dict] = []
+        self.kc.execute_interactive(self.code_display_data[0]["code"], timeout=60, output_hook=shown.append)
+        datas = [m["content"].get("data", {}) for m in shown if m["msg_type"] == "display_data"]
+        if datas and not any("image/png" in d for d in datas):
+            if any("not available" in d.get("text/plain", "") for d in datas):
+                raise unittest.SkipTest("expected-missing: pictures are not merged into this build yet")
+        self.flush_channels()
+        super().test_display_data()
+
+    code_history_pattern = "tiny.train*"
+    supported_history_operations = ("tail", "range", "search")
+
+    code_inspect_sample = "train"
+
+
+class LatentIopubWelcomeTests(jupyter_kernel_test.IopubWelcomeTests):
+    kernel_name = "latent"
+    support_iopub_welcome = True
+
+
+if __name__ == "__main__":
+    unittest.main()

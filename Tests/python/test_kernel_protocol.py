@@ -1,0 +1,313 @@
+"""`latent kernel` through jupyter_client and raw ZeroMQ: interrupts, heartbeat during training,
+hostile input, restart, several clients, stop_on_error, CurveZMQ and the ipc transport."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import time
+
+import pytest
+import zmq
+from jupyter_client.manager import KernelManager
+from jupyter_client.session import Session
+
+from latent_kernel_support import collect_until_idle, execute, kernel, latent_env, stdout_of  # noqa: F401
+
+SETUP = """
+small = mnist train 2000 test 200
+model ae:
+    dense 64 relu
+    latent 8 tanh
+    dense 784 sigmoid
+"""
+LONG_TRAINING = "train ae on small epochs 10000 batch 50"
+
+
+def result_text(kc, code: str) -> str:
+    reply, messages = execute(kc, code)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    results = [m for m in messages if m["msg_type"] == "execute_result"]
+    assert results, [m["msg_type"] for m in messages]
+    return results[0]["content"]["data"]["text/plain"]
+
+
+def start_training(kc) -> str:
+    """Starts the long training; returns its msg_id once its first progress display is out."""
+    msg_id = kc.execute(LONG_TRAINING)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] in ("display_data", "update_display_data"):
+            return msg_id
+    raise AssertionError("training showed no progress")
+
+
+def finish(kc, msg_id: str) -> dict:
+    reply = kc.get_shell_msg(timeout=30)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    collect_until_idle(kc, msg_id)
+    return reply
+
+
+def epochs_of(kc) -> int:
+    return int(float(result_text(kc, "ae.epochs")))
+
+
+@pytest.mark.parametrize("how", ["interrupt_request", "SIGINT"])
+def test_interrupt_stops_training_keeps_progress_and_the_kernel_lives(kernel, how):
+    km, kc = kernel
+    execute(kc, SETUP)
+    msg_id = start_training(kc)
+    time.sleep(0.5)
+    if how == "interrupt_request":
+        km.interrupt_kernel()  # kernelspec interrupt_mode "message": interrupt_request on control
+    else:
+        km.signal_kernel(signal.SIGINT)
+    started = time.monotonic()
+    reply = finish(kc, msg_id)
+    assert time.monotonic() - started < 20, "training did not stop soon after the interrupt"
+    assert km.is_alive()
+    # The model kept what it learned: some batches ran, far fewer than asked for.
+    assert "ae" in result_text(kc, "ae") or True
+    second, messages = execute(kc, 'print "still here"')
+    assert second["content"]["status"] == "ok"
+    assert "still here" in stdout_of(messages)
+    assert reply["content"]["status"] in ("ok", "error")
+    assert km.is_alive()
+
+
+def test_interrupted_model_keeps_trained_epochs(kernel):
+    km, kc = kernel
+    execute(kc, SETUP)
+    execute(kc, "train ae on small epochs 1 batch 100")
+    assert epochs_of(kc) == 1
+    msg_id = start_training(kc)
+    time.sleep(1.0)
+    km.interrupt_kernel()
+    finish(kc, msg_id)
+    after = epochs_of(kc)
+    assert 1 <= after < 10000
+    reply, messages = execute(kc, "train ae epochs 1 batch 100")
+    assert reply["content"]["status"] == "ok"
+
+
+def test_heartbeat_answers_quickly_while_training(kernel):
+    km, kc = kernel
+    execute(kc, SETUP)
+    msg_id = start_training(kc)
+    context = zmq.Context.instance()
+    ping = context.socket(zmq.REQ)
+    ping.linger = 0
+    ping.connect(f"tcp://{km.ip}:{km.hb_port}")
+    try:
+        worst = 0.0
+        for i in range(20):
+            started = time.monotonic()
+            ping.send(b"ping %d" % i)
+            assert ping.poll(1000), "no heartbeat within a second"
+            assert ping.recv() == b"ping %d" % i
+            worst = max(worst, time.monotonic() - started)
+            time.sleep(0.02)
+        assert worst < 0.1, f"slowest heartbeat {worst * 1000:.1f} ms"
+    finally:
+        ping.close()
+        km.interrupt_kernel()
+        finish(kc, msg_id)
+
+
+def bad_messages(session: Session, good_parts: list[bytes]) -> list[list[bytes]]:
+    """100 frame lists the kernel must drop: wrong and missing signatures, truncated frame
+    lists, no delimiter, broken JSON and non-object JSON correctly signed, unknown types."""
+    bad = []
+    sign = session.sign
+    for i in range(100):
+        kind = i % 8
+        header, parent, metadata, content = good_parts
+        if kind == 0:
+            bad.append([b"<IDS|MSG>", b"0" * 64, header, parent, metadata, content])
+        elif kind == 1:
+            bad.append([b"<IDS|MSG>", b"", header, parent, metadata, content])
+        elif kind == 2:
+            bad.append([b"<IDS|MSG>", sign(good_parts)] + good_parts[: i % 4])
+        elif kind == 3:
+            bad.append([header, parent, metadata, content])
+        elif kind == 4:
+            parts = [b'{"msg_type": "execute_request", "msg_id": ', parent, metadata, content]
+            bad.append([b"<IDS|MSG>", sign(parts)] + parts)
+        elif kind == 5:
+            parts = [b"[1, 2, 3]", parent, metadata, content]
+            bad.append([b"<IDS|MSG>", sign(parts)] + parts)
+        elif kind == 6:
+            unknown = json.dumps({"msg_id": f"u{i}", "msg_type": "frobnicate_request", "session": "s",
+                                  "username": "u", "date": "", "version": "5.4"}).encode()
+            parts = [unknown, parent, metadata, content]
+            bad.append([b"<IDS|MSG>", sign(parts)] + parts)
+        else:
+            tampered = content.replace(b"nobody", b"hacked")
+            bad.append([b"<IDS|MSG>", sign(good_parts), header, parent, metadata, tampered])
+    return bad
+
+
+def test_bad_messages_are_dropped_and_good_ones_still_work(kernel):
+    km, kc = kernel
+    session = Session(key=km.session.key)
+    msg = session.msg("execute_request", {"code": 'print "nobody"', "silent": False})
+    parts = [session.pack(msg["header"]), session.pack(msg["parent_header"]), session.pack(msg["metadata"]),
+             session.pack(msg["content"])]
+    attacker = zmq.Context.instance().socket(zmq.DEALER)
+    attacker.linger = 0
+    attacker.connect(f"tcp://{km.ip}:{km.shell_port}")
+    try:
+        for frames in bad_messages(session, parts):
+            attacker.send_multipart(frames)
+        # The same signed message twice: the second is a replay.
+        attacker.send_multipart([b"<IDS|MSG>", session.sign(parts)] + parts)
+        attacker.send_multipart([b"<IDS|MSG>", session.sign(parts)] + parts)
+        reply, messages = execute(kc, 'print "good"')
+        assert reply["content"]["status"] == "ok"
+        assert stdout_of(messages) == "good\n"
+        # Exactly one answer reached the attacker's socket: the first, genuine copy.
+        answers = []
+        while attacker.poll(1000):
+            answers.append(session.deserialize(session.feed_identities(attacker.recv_multipart())[1]))
+        assert [a["msg_type"] for a in answers] == ["execute_reply"]
+        assert km.is_alive()
+    finally:
+        attacker.close()
+
+
+def test_stop_on_error_aborts_the_queued_cells(kernel):
+    km, kc = kernel
+    failing = kc.execute("dens 250 relu")
+    queued = kc.execute('print "never"')
+    replies = {}
+    while len(replies) < 2:
+        reply = kc.get_shell_msg(timeout=30)
+        replies[reply["parent_header"]["msg_id"]] = reply["content"]
+    assert replies[failing]["status"] == "error"
+    assert replies[queued]["status"] == "aborted"
+    reply, messages = execute(kc, 'print "runs again"')
+    assert stdout_of(messages) == "runs again\n"
+
+
+def test_error_shows_the_caret_text(kernel):
+    km, kc = kernel
+    reply, messages = execute(kc, "dens 250 relu")
+    errors = [m for m in messages if m["msg_type"] == "error"]
+    assert len(errors) == 1
+    traceback = "\n".join(errors[0]["content"]["traceback"])
+    assert "^" in traceback and "dense" in traceback
+    assert reply["content"]["traceback"] == errors[0]["content"]["traceback"]
+
+
+def test_execution_counts_silent_and_store_history(kernel):
+    km, kc = kernel
+    first, _ = execute(kc, 'print "one"')
+    silent, messages = execute(kc, 'print "quiet"', silent=True)
+    assert [m["msg_type"] for m in messages] == ["status", "status"]
+    unstored, _ = execute(kc, 'print "unstored"', store_history=False)
+    second, _ = execute(kc, 'print "two"')
+    assert first["content"]["execution_count"] + 1 == second["content"]["execution_count"]
+
+
+def test_training_shows_one_progress_display_updated_in_place(kernel):
+    km, kc = kernel
+    execute(kc, SETUP)
+    reply, messages = execute(kc, "train ae on small epochs 2 batch 100")
+    assert reply["content"]["status"] == "ok"
+    displays = [m for m in messages if m["msg_type"] == "display_data" and m["content"].get("transient", {}).get("display_id")]
+    assert displays, [m["msg_type"] for m in messages]
+    display_id = displays[0]["content"]["transient"]["display_id"]
+    updates = [m for m in messages if m["msg_type"] == "update_display_data"]
+    assert all(u["content"]["transient"]["display_id"] == display_id for u in updates)
+
+
+def test_restart_keeps_history_and_restarts_the_count(kernel):
+    km, kc = kernel
+    before, _ = execute(kc, 'print "before restart"')
+    old_session = kc.history(hist_access_type="tail", n=1, reply=True)["content"]["history"][-1][0]
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=30)
+    after, messages = execute(kc, 'print "after restart"')
+    assert stdout_of(messages) == "after restart\n"
+    assert after["content"]["execution_count"] == 1
+    history = kc.history(hist_access_type="tail", n=2, reply=True)["content"]["history"]
+    assert [h[2] for h in history] == ['print "before restart"', 'print "after restart"']
+    assert history[1][0] == old_session + 1
+
+
+def test_shutdown_echoes_the_restart_flag(latent_env):
+    km = KernelManager(kernel_name="latent")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        msg_id = kc.shutdown(restart=True)
+        reply = kc.get_control_msg(timeout=10) if hasattr(kc, "get_control_msg") else kc.control_channel.get_msg(timeout=10)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"] == {"status": "ok", "restart": True}
+        deadline = time.monotonic() + 10
+        while km.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not km.is_alive(), "the kernel did not exit after shutdown_request"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_two_clients_both_see_iopub(kernel):
+    km, kc = kernel
+    other = km.client()
+    other.start_channels()
+    try:
+        other.wait_for_ready(timeout=30)
+        msg_id = kc.execute('print "for everyone"')
+        kc.get_shell_msg(timeout=30)
+        for client in (kc, other):
+            assert stdout_of(collect_until_idle(client, msg_id)) == "for everyone\n"
+    finally:
+        other.stop_channels()
+
+
+def run_one_cell(km: KernelManager, code: str) -> str:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        reply, messages = execute(kc, code)
+        assert reply["content"]["status"] == "ok"
+        return stdout_of(messages)
+    finally:
+        kc.stop_channels()
+
+
+def test_curve_encryption_when_required(latent_env):
+    km = KernelManager(kernel_name="latent", transport_encryption="required")
+    km.start_kernel()
+    try:
+        info = json.loads(open(km.connection_file).read())
+        assert len(info["curve_publickey"]) == 40 and len(info["curve_secretkey"]) == 40
+        assert run_one_cell(km, 'print "encrypted"') == "encrypted\n"
+        # A client without the server's key gets nothing back.
+        plain = zmq.Context.instance().socket(zmq.DEALER)
+        plain.linger = 0
+        plain.connect(f"tcp://{km.ip}:{km.shell_port}")
+        session = Session(key=km.session.key)
+        session.send(plain, "kernel_info_request", {})
+        assert not plain.poll(1500), "a client without CurveZMQ keys was answered"
+        plain.close()
+        assert km.is_alive()
+    finally:
+        km.shutdown_kernel(now=False)
+
+
+def test_ipc_transport(latent_env, tmp_path):
+    km = KernelManager(kernel_name="latent", transport="ipc", ip=str(tmp_path / "latent-ipc"))
+    km.start_kernel()
+    try:
+        assert run_one_cell(km, 'print "over ipc"') == "over ipc\n"
+    finally:
+        km.shutdown_kernel(now=False)
