@@ -77,9 +77,10 @@ extension LessonSession {
                 )
             }
         }
+        let axis = method == .tsne ? "t-SNE" : "component"
         let chart = try drawing(context.range) {
             try ScatterChart(
-                title: "\(title) of \(what) (\(n) images\(note))", xLabel: "1", yLabel: "2",
+                title: "\(title) of \(what) (\(n) images\(note))", xLabel: axis + " 1", yLabel: axis + " 2",
                 x: (0..<n).map { Double(xy[2 * $0]) }, y: (0..<n).map { Double(xy[2 * $0 + 1]) },
                 classes: images.labels.map(Int.init)
             ).render()
