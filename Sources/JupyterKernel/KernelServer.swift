@@ -34,6 +34,7 @@ public final class KernelServer: @unchecked Sendable {
     /// the client asked for a restart (the client starts the new process).
     public func run() throws(ZeroMQError) -> Bool {
         SignalWatcher.start(raising: interruption)
+        ParentWatcher.start()
         let heartbeat = try makeSocket(.rep, port: connection.heartbeatPort)
         let control = try makeSocket(.router, port: connection.controlPort)
         let shell = try makeSocket(.router, port: connection.shellPort)

@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import signal
+import subprocess
 import time
 
 import pytest
@@ -314,3 +315,25 @@ def test_ipc_transport(latent_env, tmp_path):
         assert run_one_cell(km, 'print "over ipc"') == "over ipc\n"
     finally:
         km.shutdown_kernel(now=False)
+
+
+def test_kernel_exits_when_its_launcher_dies(latent_env, tmp_path):
+    from jupyter_client.connect import write_connection_file
+
+    from latent_kernel_support import latent_binary
+
+    connection, _ = write_connection_file(str(tmp_path / "orphan.json"))
+    # A launcher that starts the kernel, reports its pid, and dies at once.
+    launcher = subprocess.run(
+        ["sh", "-c", f'"{latent_binary()}" kernel "{connection}" >/dev/null 2>&1 & echo $!; sleep 1'],
+        capture_output=True, text=True, check=True)
+    pid = int(launcher.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    raise AssertionError("an orphaned kernel kept running")
