@@ -137,8 +137,12 @@ public final class KernelServer: @unchecked Sendable {
             }
             if channel == .shell && core.isAborting {
                 // Abort the execute requests already queued behind the failed cell, then resume.
-                while let queued = try? socket.receive(dontWait: true) {
-                    if case .shutdown = handle(queued, channel: channel, outlet: outlet, feed: feed) { return }
+                // They are taken off the socket before any abort reply goes out, so a request
+                // sent in answer to an abort reply is not itself aborted.
+                var queued: [[[UInt8]]] = []
+                while let next = try? socket.receive(dontWait: true) { queued.append(next) }
+                for frames in queued {
+                    if case .shutdown = handle(frames, channel: channel, outlet: outlet, feed: feed) { return }
                 }
                 core.finishAborting()
             }

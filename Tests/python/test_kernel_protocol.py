@@ -337,3 +337,13 @@ def test_kernel_exits_when_its_launcher_dies(latent_env, tmp_path):
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
     raise AssertionError("an orphaned kernel kept running")
+
+
+def test_kernel_info_links_to_the_lessons_and_the_reference(kernel):
+    km, kc = kernel
+    info = kc.kernel_info(reply=True)["content"]
+    assert info["protocol_version"] == "5.4"
+    assert info["language_info"]["mimetype"] == "text/x-latent"
+    texts = [link["text"] for link in info["help_links"]]
+    assert texts == ["Latent lessons", "Latent language reference"]
+    assert info["help_links"][1]["url"].endswith("docs/language.md")
