@@ -35,7 +35,11 @@ let package = Package(
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimised),
         // The numeric engine: tensors over BLAS, layers, losses, optimizers, training.
-        .target(name: "Neural", dependencies: ["CBLAS"], swiftSettings: optimised),
+        // -fno-math-errno: square roots become sqrtps instead of errno-setting sqrtf calls, so the
+        // optimizer loops vectorise.
+        .target(
+            name: "Neural", dependencies: ["CBLAS"],
+            swiftSettings: optimised + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         // The lesson language: lexer, parser, syntax tree, diagnostics. No dependencies.
         .target(name: "Language"),
         // PNG / APNG over zlib, digit grids, SVG charts, HTML tables; PCA, KernelPCA, t-SNE.
@@ -68,7 +72,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(
-            name: "PicturesTests", dependencies: ["Pictures"], resources: [.copy("Reference")]),
+            name: "PicturesTests", dependencies: ["Pictures", "Datasets"], resources: [.copy("Reference")]),
         .testTarget(
             name: "SessionTests", dependencies: ["Session"], resources: [.copy("scripts")]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),

@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${LATENT_SKIP_SETUP:-}" ]; then scripts/setup.sh; fi
-exec .venv/bin/jupyter lab --no-browser --ip=127.0.0.1 --ServerApp.root_dir="$PWD/Lessons" "$@"
+extra=()
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+if [ "$(id -u)" -eq 0 ]; then extra+=(--allow-root); fi
+exec .venv/bin/jupyter lab "${extra[@]}" --no-browser --ip=127.0.0.1 --ServerApp.root_dir="$PWD/Lessons" "$@"

@@ -24,7 +24,8 @@ extension Parser {
             var i = lines.count - 1
             while i > 0 && lines[i].indent > 0 { i -= 1 }
             let header = lines[i]
-            let opensBlock = header.indent == 0 && header.tokens.first?.word == "model" && header.tokens.last?.isSymbol(":") == true
+            let opensBlock =
+                header.indent == 0 && header.tokens.first?.word == "model" && header.tokens.last?.isSymbol(":") == true
             if opensBlock {
                 let (_, diagnostics) = Parser(source).parse()
                 // Only the missing body (or missing latent) may be wrong while the block is open.

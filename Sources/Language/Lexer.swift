@@ -94,7 +94,8 @@ public struct Lexer {
                     i = j
                     continue
                 }
-                tokens.append(Token(kind: .number(Double(t) ?? 0, isInteger: isInteger), range: range(tokenStart, i), text: t))
+                tokens.append(
+                    Token(kind: .number(Double(t) ?? 0, isInteger: isInteger), range: range(tokenStart, i), text: t))
             } else if c == "\"" {
                 i += 1
                 var value = String.UnicodeScalarView()

@@ -35,7 +35,8 @@ extension Parser {
             diagnostics.append(
                 Diagnostic(
                     "model \(name.value) has no layers", range: header.range,
-                    expected: "its layers on the lines below, indented, e.g.\n        dense 250 relu\n        latent 16"))
+                    expected: "its layers on the lines below, indented, e.g.\n        dense 250 relu\n        latent 16"
+                ))
             return nil
         }
         let latents = layers.filter { if case .latent = $0.kind { return true } else { return false } }
@@ -65,7 +66,8 @@ extension Parser {
         guard Vocabulary.layerKinds.contains(word) else {
             if Vocabulary.activations.contains(word) {
                 throw Diagnostic(
-                    "'\(word)' is an activation, not a layer", range: t.range, expected: kindList + " (put the activation after it, e.g. dense 250 \(word))")
+                    "'\(word)' is an activation, not a layer", range: t.range,
+                    expected: kindList + " (put the activation after it, e.g. dense 250 \(word))")
             }
             throw Diagnostic(
                 "'\(word)' is not a layer kind", range: t.range, expected: kindList,
@@ -75,14 +77,14 @@ extension Parser {
         let kind: LayerKind
         switch word {
         case "dense":
-            let units = try s.expectInteger("the number of units", minimum: 1)
+            let units = try s.expectSize("the number of units")
             var activation: ActivationName?, dropout: Double?
             try parseLayerOptions(&s, layer: "dense", activation: &activation) { option, s in
                 dropout = try s.expectNumber("dropout", in: .fraction).value
             }
             kind = .dense(units: units.value, activation: activation, dropout: dropout)
         case "latent":
-            let units = try s.expectInteger("the size of the code", minimum: 1)
+            let units = try s.expectSize("the size of the code")
             var activation: ActivationName?, gaussian = false, sparsity: SparsitySyntax?
             try parseLayerOptions(&s, layer: "latent", activation: &activation) { option, s in
                 if option == "gaussian" {
@@ -95,7 +97,8 @@ extension Parser {
                     if s.consumeWord("weight") { weight = try s.expectNumber("the weight", in: .nonNegative).value }
                     sparsity = .kl(target: target, weight: weight)
                 } else {
-                    sparsity = .l1(weight: try s.expectNumber("the L1 weight (e.g. 1e-5) or kl", in: .nonNegative).value)
+                    sparsity = .l1(
+                        weight: try s.expectNumber("the L1 weight (e.g. 1e-5) or kl", in: .nonNegative).value)
                 }
             }
             if gaussian && activation != nil {
@@ -105,19 +108,21 @@ extension Parser {
             }
             kind = .latent(units: units.value, activation: activation, gaussian: gaussian, sparsity: sparsity)
         case "conv", "deconv":
-            let filters = try s.expectInteger("the number of filters", minimum: 1)
+            let filters = try s.expectSize("the number of filters")
             var activation: ActivationName?, kernel = 3, stride = 1, padding = PaddingName.same
             try parseLayerOptions(&s, layer: word, activation: &activation) { option, s in
                 switch option {
-                case "kernel": kernel = try s.expectInteger("the kernel size", minimum: 1).value
-                case "stride": stride = try s.expectInteger("the stride", minimum: 1).value
+                case "kernel": kernel = try s.expectSize("the kernel size", maximum: 256).value
+                case "stride": stride = try s.expectSize("the stride", maximum: 256).value
                 default: padding = try s.expectChoice(PaddingName.self, "padding").value
                 }
             }
             kind =
                 word == "conv"
-                ? .conv(filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
-                : .deconv(filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
+                ? .conv(
+                    filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
+                : .deconv(
+                    filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
         case "pool":
             var pool = PoolName.max
             if let w = s.peek?.word {
@@ -125,20 +130,20 @@ extension Parser {
                 _ = w
             }
             var size = 2
-            if !s.atEnd { size = try s.expectInteger("the pool size", minimum: 1).value }
+            if !s.atEnd { size = try s.expectSize("the pool size", maximum: 256).value }
             try s.expectEnd("pool")
             kind = .pool(pool, size: size)
         case "upsample":
             var factor = 2
-            if !s.atEnd { factor = try s.expectInteger("the upsampling factor", minimum: 1).value }
+            if !s.atEnd { factor = try s.expectSize("the upsampling factor", maximum: 256).value }
             try s.expectEnd("upsample")
             kind = .upsample(factor: factor)
         case "flatten":
             try s.expectEnd("flatten")
             kind = .flatten
         case "reshape":
-            var dims = [try s.expectInteger("a size", minimum: 1).value]
-            while !s.atEnd && dims.count < 3 { dims.append(try s.expectInteger("a size", minimum: 1).value) }
+            var dims = [try s.expectSize("a size").value]
+            while !s.atEnd && dims.count < 3 { dims.append(try s.expectSize("a size").value) }
             try s.expectEnd("reshape (at most three sizes: height width channels)")
             kind = .reshape(dims)
         default:  // dropout

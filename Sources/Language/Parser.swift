@@ -56,7 +56,8 @@ public struct Parser {
         guard let word = first.word else {
             throw Diagnostic(
                 "a line cannot start with \(first.describedForLearner)", range: first.range,
-                expected: "a statement word (\(Vocabulary.statements.prefix(6).joined(separator: ", ")), ...) or a name")
+                expected: "a statement word (\(Vocabulary.statements.prefix(6).joined(separator: ", ")), ...) or a name"
+            )
         }
         if s.peek(1)?.isSymbol("=") == true {
             let name = try s.expectName("a name for the data")
@@ -131,7 +132,9 @@ public struct Parser {
             _ = s.next()
             var topic: Identifier?
             if let t = s.next() {
-                guard let w = t.word else { throw Diagnostic("help takes a word", range: t.range, expected: "a statement word, e.g. help train") }
+                guard let w = t.word else {
+                    throw Diagnostic("help takes a word", range: t.range, expected: "a statement word, e.g. help train")
+                }
                 topic = Identifier(w, t.range)
             }
             try s.expectEnd("help")
@@ -190,7 +193,9 @@ public struct Parser {
 
     func parseNoise(_ s: inout TokenStream) throws -> Located<NoiseSyntax> {
         let start = s.hereRange
-        guard let t = s.peek, let w = t.word else { throw s.unexpected("a kind of noise: gaussian STD, mask P or none") }
+        guard let t = s.peek, let w = t.word else {
+            throw s.unexpected("a kind of noise: gaussian STD, mask P or none")
+        }
         switch w {
         case "gaussian":
             _ = s.next()
@@ -219,7 +224,9 @@ public struct Parser {
         var seen = [String: SourceRange]()
         while let t = s.peek {
             guard let w = t.word, allowed.contains(w) else {
-                let listed = allowed.isEmpty ? "the end of the line" : "an option of \(statement): " + allowed.joined(separator: ", ")
+                let listed =
+                    allowed.isEmpty
+                    ? "the end of the line" : "an option of \(statement): " + allowed.joined(separator: ", ")
                 if let w = t.word {
                     throw Diagnostic(
                         "'\(w)' is not an option of \(statement)", range: t.range, expected: listed,

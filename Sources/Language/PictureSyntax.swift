@@ -50,7 +50,10 @@ public enum PictureStatement: Sendable, Equatable {
         case (.embed(let m1, let d1, let e1, let n1), .embed(let m2, let d2, let e2, let n2)):
             return m1 == m2 && d1 == d2 && e1 == e2 && n1 == n2
         case (.weights(let x), .weights(let y)), (.progress(let x), .progress(let y)): return x == y
-        case (.traverse(let m1, let d1, let f1, let t1, let s1, let a1), .traverse(let m2, let d2, let f2, let t2, let s2, let a2)):
+        case (
+            .traverse(let m1, let d1, let f1, let t1, let s1, let a1),
+            .traverse(let m2, let d2, let f2, let t2, let s2, let a2)
+        ):
             return m1 == m2 && d1 == d2 && f1 == f2 && t1 == t2 && s1 == s2 && a1 == a2
         case (.plot(let x), .plot(let y)): return x == y
         default: return false

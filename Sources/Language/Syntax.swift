@@ -94,7 +94,8 @@ public enum DataExpression: Sendable, Equatable {
     /// `mnist`, `mnist train 6000 test 1000`, `fashion ...`.
     case builtin(BuiltinDataset, train: Located<Int>?, test: Located<Int>?, range: SourceRange)
     /// `idx "images" "labels" test "images" "labels"`.
-    case idx(trainImages: Located<String>, trainLabels: Located<String>, testImages: Located<String>?,
+    case idx(
+        trainImages: Located<String>, trainLabels: Located<String>, testImages: Located<String>?,
         testLabels: Located<String>?, range: SourceRange)
     /// Another dataset, or part of one.
     case reference(Reference)

@@ -13,8 +13,9 @@ struct TokenStream {
 
     /// Where "nothing" is: just after the line's last character.
     var endRange: SourceRange {
-        let end = line.range.end
-        return SourceRange(start: end, end: SourcePosition(offset: end.offset + 1, line: end.line, column: end.column + 1))
+
+        // Empty, so it never reaches past the source; the renderer still draws one caret.
+        SourceRange(start: line.range.end, end: line.range.end)
     }
     var hereRange: SourceRange { peek?.range ?? endRange }
     /// From `start` to the end of the last consumed token.
@@ -103,6 +104,17 @@ struct TokenStream {
                 expected: "a whole number from \(minimum) up")
         }
         return Located(v, n.range)
+    }
+
+    /// A layer size: a whole number from 1 up to `maximum`.
+    mutating func expectSize(_ what: String, maximum: Int = 1_000_000) throws -> Located<Int> {
+        let n = try expectInteger(what, minimum: 1)
+        guard n.value <= maximum else {
+            throw Diagnostic(
+                "\(what) must be at most \(maximum), not \(n.value)", range: n.range, kind: .value,
+                expected: "a whole number from 1 to \(maximum)")
+        }
+        return n
     }
 
     /// A number checked against a rule, e.g. lr > 0, dropout in [0, 1).

@@ -11,7 +11,9 @@ public enum Vocabulary {
         "progress", "plot",
     ]
     public static let dataSources = ["mnist", "fashion", "idx"]
-    public static let layerKinds = ["dense", "latent", "conv", "deconv", "pool", "upsample", "flatten", "reshape", "dropout"]
+    public static let layerKinds = [
+        "dense", "latent", "conv", "deconv", "pool", "upsample", "flatten", "reshape", "dropout",
+    ]
     public static let activations = ActivationName.allCases.map(\.rawValue)
     /// Options of each statement (the words that may follow its required parts).
     public static let options: [String: [String]] = [

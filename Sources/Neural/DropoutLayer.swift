@@ -2,7 +2,11 @@
 /// survivors are scaled by 1 / (1 - rate), so evaluation needs no rescaling and is the identity.
 public final class Dropout: Layer {
     public let rate: Float
-    private var mask = Tensor(zeros: [0])
+    /// The mask of the last training forward pass, as a key: element i survives when
+    /// hash(key, i) clears the threshold. Recomputing it in backward saves storing a mask, and a
+    /// counter-based hash (rather than one generator draw per element) lets the loop vectorise.
+    private var maskKey: UInt32 = 0
+    private var shape: [Int] = []
     private var active = false
 
     public init(rate: Float) { self.rate = rate }
@@ -19,37 +23,48 @@ public final class Dropout: Layer {
         _ = try outputShape(for: inputShape)
     }
 
-    // forward: x (B, ...) -> y (B, ...); training: y = x ⊙ m, m = (u >= rate) / (1 - rate); else y = x
+    // forward: x (B, ...) -> y (B, ...); training: y = x ⊙ m, m_i = [hash(key, i) ≥ rate] / (1 - rate); else y = x
     public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
         active = context.training && rate > 0
         guard active else { return x }
-        let scale = 1 / (1 - rate)
-        let rng = context.rng
-        mask = Tensor(shape: x.shape) { m in
-            for i in 0..<m.count { m[i] = rng.nextUniform() >= rate ? scale : 0 }
-        }
-        var y = x
-        y.data.withUnsafeMutableBufferPointer { yp in
-            mask.data.withUnsafeBufferPointer { mp in
-                for i in 0..<yp.count { yp[i] *= mp[i] }
-            }
-        }
-        return y
+        maskKey = UInt32(truncatingIfNeeded: context.rng.next())
+        shape = x.shape
+        return applyMask(x)
     }
 
     // backward: dy (B, ...) -> dx (B, ...), dx = dy ⊙ m (the same mask)
     public func backward(_ dy: Tensor) throws -> Tensor {
         guard active else { return dy }
-        guard dy.shape == mask.shape else {
+        guard dy.shape == shape else {
             throw ShapeError(
-                "dropout saw \(Tensor.describe(mask.shape)) but its gradient is \(Tensor.describe(dy.shape))")
+                "dropout saw \(Tensor.describe(shape)) but its gradient is \(Tensor.describe(dy.shape))")
         }
-        var dx = dy
-        dx.data.withUnsafeMutableBufferPointer { g in
-            mask.data.withUnsafeBufferPointer { mp in
-                for i in 0..<g.count { g[i] *= mp[i] }
-            }
+        return applyMask(dy)
+    }
+
+    private func applyMask(_ x: Tensor) -> Tensor {
+        var y = x
+        // Survive when the hash's top 24 bits, as a fraction of 2^24, reach the rate.
+        let threshold = UInt32((rate * Float(1 << 24)).rounded())
+        let scale = 1 / (1 - rate)
+        y.data.withUnsafeMutableBufferPointer { p in
+            Dropout.mask(p.baseAddress!, p.count, key: maskKey, threshold: threshold, scale: scale)
         }
-        return dx
+        return y
+    }
+
+    /// values[i] *= scale or 0, by a murmur3-style finaliser of (key, i).
+    private static func mask(
+        _ values: UnsafeMutablePointer<Float>, _ count: Int, key: UInt32, threshold: UInt32, scale: Float
+    ) {
+        for i in 0..<count {
+            var h = UInt32(truncatingIfNeeded: i) &* 0x9E37_79B9 ^ key
+            h ^= h >> 16
+            h = h &* 0x85EB_CA6B
+            h ^= h >> 13
+            h = h &* 0xC2B2_AE35
+            h ^= h >> 16
+            values[i] *= (h >> 8) >= threshold ? scale : 0
+        }
     }
 }

@@ -26,9 +26,25 @@ public enum LayerFactory {
             return [Dropout(rate: rate)]
         case .activation(let activation):
             return [ActivationLayer(activation)]
-        case .conv, .deconv, .pool, .upsample, .flatten, .reshape:
-            // Wired in with the spatial layers (branch engine-conv).
-            throw ModelError("'\(spec.text)': convolutional and reshaping layers are not available yet in this build")
+        case .conv(let filters, let kernel, let stride, let padding, let activation):
+            return withActivation(
+                Conv2D(filters: filters, kernel: kernel, stride: stride, padding: padding), activation)
+        case .deconv(let filters, let kernel, let stride, let padding, let activation):
+            return withActivation(
+                ConvTranspose2D(filters: filters, kernel: kernel, stride: stride, padding: padding), activation)
+        case .pool(let kind, let size):
+            return [Pool2D(kind: kind, size: size)]
+        case .upsample(let factor):
+            return [Upsample2D(factor: factor)]
+        case .flatten:
+            return [Flatten()]
+        case .reshape(let shape):
+            return [Reshape(shape)]
         }
+    }
+
+    /// A convolution followed by its activation as a layer of its own (none when linear).
+    private static func withActivation(_ layer: Layer, _ activation: Activation) -> [Layer] {
+        activation == .linear ? [layer] : [layer, ActivationLayer(activation)]
     }
 }

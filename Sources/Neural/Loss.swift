@@ -55,55 +55,102 @@ public enum Loss {
         let scale: Float =
             reduction == .meanPerElement ? 1 / Float(output.count) : 1 / Float(max(output.batch, 1))
         let width = output.sampleSize
+        // Element losses go to a scratch row and are summed apart: every loop then vectorises
+        // (a running float sum would not, since reordering it changes the result).
+        var elementLosses = [Float](repeating: 0, count: width)
+        var scratchGradient = gradient == nil ? [Float](repeating: 0, count: width) : []
         var total: Double = 0
         output.data.withUnsafeBufferPointer { yp in
             target.data.withUnsafeBufferPointer { tp in
-                for row in 0..<output.batch {
-                    let y = yp.baseAddress! + row * width
-                    let t = tp.baseAddress! + row * width
-                    let g = gradient.map { $0.baseAddress! + row * width }
-                    total += Double(rowLoss(kind, y, t, g, width, scale, logits))
+                elementLosses.withUnsafeMutableBufferPointer { ep in
+                    scratchGradient.withUnsafeMutableBufferPointer { sp in
+                        for row in 0..<output.batch {
+                            let y = yp.baseAddress! + row * width
+                            let t = tp.baseAddress! + row * width
+                            let g = gradient.map { $0.baseAddress! + row * width } ?? sp.baseAddress!
+                            let e = ep.baseAddress!
+                            switch (kind, logits) {
+                            case (.mse, _): LossKernels.squaredError(y, t, e, g, width, scale)
+                            case (.l1, _): LossKernels.absoluteError(y, t, e, g, width, scale)
+                            case (.bce, true): LossKernels.crossEntropyFromLogits(y, t, e, g, width, scale)
+                            case (.bce, false):
+                                LossKernels.crossEntropyFromProbabilities(y, t, e, g, width, scale, probabilityClamp)
+                            }
+                            total += Double(LossKernels.sum(e, width))
+                        }
+                    }
                 }
             }
         }
         return Float(total) * scale
     }
+}
 
-    /// One sample's summed element losses; writes scale · d(loss)/d(y) into g when given.
-    @inline(__always)
-    private static func rowLoss(
-        _ kind: LossKind, _ y: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>?,
-        _ n: Int, _ scale: Float, _ logits: Bool
-    ) -> Float {
-        var sum: Float = 0
-        switch (kind, logits) {
-        case (.mse, _):
-            for i in 0..<n {
-                let d = y[i] - t[i]
-                sum += d * d
-                g?[i] = 2 * d * scale
-            }
-        case (.l1, _):
-            for i in 0..<n {
-                let d = y[i] - t[i]
-                sum += abs(d)
-                g?[i] = (d > 0 ? scale : (d < 0 ? -scale : 0))
-            }
-        case (.bce, true):
-            for i in 0..<n {
-                let z = y[i]
-                sum += max(z, 0) - z * t[i] + FastMath.log1pExpNegAbs(z)
-                g?[i] = (FastMath.sigmoid(z) - t[i]) * scale
-            }
-        case (.bce, false):
-            let low = probabilityClamp, high = 1 - probabilityClamp
-            for i in 0..<n {
-                let p = min(max(y[i], low), high)
-                sum -= t[i] * FastMath.log(p) + (1 - t[i]) * FastMath.log(1 - p)
-                let inside = y[i] > low && y[i] < high
-                g?[i] = inside ? (p - t[i]) / (p * (1 - p)) * scale : 0
-            }
+/// Element losses into e[i] and scale · d(loss)/d(y) into g[i], one function per loss so that
+/// each loop sees only its arguments and vectorises.
+enum LossKernels {
+    static func squaredError(
+        _ y: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float
+    ) {
+        for i in 0..<n {
+            let d = y[i] - t[i]
+            e[i] = d * d
+            g[i] = 2 * d * scale
         }
-        return sum
+    }
+
+    static func absoluteError(
+        _ y: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float
+    ) {
+        for i in 0..<n {
+            let d = y[i] - t[i]
+            e[i] = abs(d)
+            g[i] = d > 0 ? scale : (d < 0 ? -scale : 0)
+        }
+    }
+
+    /// max(z, 0) - z t + log(1 + e^{-|z|}); gradient σ(z) - t.
+    static func crossEntropyFromLogits(
+        _ z: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float
+    ) {
+        for i in 0..<n {
+            let zi = z[i]
+            e[i] = max(zi, 0) - zi * t[i] + FastMath.log1pExpNegAbs(zi)
+            g[i] = (FastMath.sigmoid(zi) - t[i]) * scale
+        }
+    }
+
+    /// -(t log p + (1 - t) log(1 - p)) with p clamped to [clamp, 1 - clamp]; zero gradient outside.
+    static func crossEntropyFromProbabilities(
+        _ y: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
+        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float, _ clamp: Float
+    ) {
+        let low = clamp, high = 1 - clamp
+        for i in 0..<n {
+            let p = min(max(y[i], low), high)
+            e[i] = -(t[i] * FastMath.log(p) + (1 - t[i]) * FastMath.log(1 - p))
+            let inside = y[i] > low && y[i] < high
+            g[i] = inside ? (p - t[i]) / (p * (1 - p)) * scale : 0
+        }
+    }
+
+    /// Σ values[0..<n] in eight interleaved partial sums.
+    static func sum(_ values: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: 0)
+        var i = 0
+        let raw = UnsafeRawPointer(values)
+        while i + 8 <= n {
+            lanes += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < n {
+            total += values[i]
+            i += 1
+        }
+        return total
     }
 }

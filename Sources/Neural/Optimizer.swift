@@ -74,38 +74,67 @@ public struct OptimizerState: Codable, Equatable, Sendable {
                     switch kind {
                     case .adam(let beta1, let beta2, let epsilon):
                         let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
-                        let stepSize = lr / c1
-                        let rootC2 = c2.squareRoot()
-                        first.withUnsafeMutableBufferPointer { mv in
-                            second.withUnsafeMutableBufferPointer { vv in
-                                let m = mv.baseAddress!, v = vv.baseAddress!
-                                for i in 0..<count {
-                                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                                    // m̂ / (√v̂ + ε) = (m / c1) / (√v / √c2 + ε), PyTorch's order.
-                                    p[i] -= stepSize * m[i] / (v[i].squareRoot() / rootC2 + epsilon)
-                                }
+                        first.withUnsafeMutableBufferPointer { m in
+                            second.withUnsafeMutableBufferPointer { v in
+                                OptimizerKernels.adam(
+                                    p, g, m.baseAddress!, v.baseAddress!, count, beta1: beta1, beta2: beta2,
+                                    epsilon: epsilon, stepSize: lr / c1, rootC2: c2.squareRoot())
                             }
                         }
                     case .sgd(let momentum):
-                        first.withUnsafeMutableBufferPointer { bv in
-                            let b = bv.baseAddress!
-                            for i in 0..<count {
-                                b[i] = momentum * b[i] + g[i]
-                                p[i] -= lr * b[i]
-                            }
+                        first.withUnsafeMutableBufferPointer { b in
+                            OptimizerKernels.sgd(p, g, b.baseAddress!, count, momentum: momentum, lr: lr)
                         }
                     case .rmsprop(let rho, let epsilon):
-                        first.withUnsafeMutableBufferPointer { vv in
-                            let v = vv.baseAddress!
-                            for i in 0..<count {
-                                v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
-                                p[i] -= lr * g[i] / (v[i].squareRoot() + epsilon)
-                            }
+                        first.withUnsafeMutableBufferPointer { v in
+                            OptimizerKernels.rmsprop(p, g, v.baseAddress!, count, rho: rho, epsilon: epsilon, lr: lr)
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// The update loops, as functions of their own: every value they use arrives as an argument,
+/// so the compiler need not reload captured state after each store and the loops vectorise.
+enum OptimizerKernels {
+    static func adam(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+        _ v: UnsafeMutablePointer<Float>, _ count: Int, beta1: Float, beta2: Float, epsilon: Float,
+        stepSize: Float, rootC2: Float
+    ) {
+        for i in 0..<count {
+            let gi = g[i]
+            let mi = beta1 * m[i] + (1 - beta1) * gi
+            let vi = beta2 * v[i] + (1 - beta2) * gi * gi
+            m[i] = mi
+            v[i] = vi
+            // m̂ / (√v̂ + ε) = (m / c1) / (√v / √c2 + ε), PyTorch's order of operations.
+            p[i] -= stepSize * mi / (vi.squareRoot() / rootC2 + epsilon)
+        }
+    }
+
+    static func sgd(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ count: Int,
+        momentum: Float, lr: Float
+    ) {
+        for i in 0..<count {
+            let bi = momentum * b[i] + g[i]
+            b[i] = bi
+            p[i] -= lr * bi
+        }
+    }
+
+    static func rmsprop(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ count: Int,
+        rho: Float, epsilon: Float, lr: Float
+    ) {
+        for i in 0..<count {
+            let gi = g[i]
+            let vi = rho * v[i] + (1 - rho) * gi * gi
+            v[i] = vi
+            p[i] -= lr * gi / (vi.squareRoot() + epsilon)
         }
     }
 }

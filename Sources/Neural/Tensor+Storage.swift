@@ -5,6 +5,17 @@ extension Tensor {
         self.init(shape: shape, data: [Float](repeating: value, count: shape.reduce(1, *)))
     }
 
+    /// A tensor from outside data, checked: a `ShapeError` naming both sizes rather than a trap
+    /// when `data` does not fill `shape`.
+    public init(checkedShape shape: [Int], data: [Float]) throws {
+        let expected = shape.reduce(1, *)
+        guard shape.allSatisfy({ $0 >= 0 }), expected == data.count else {
+            throw ShapeError(
+                "a tensor of shape \(Tensor.describe(shape)) needs \(expected) values but got \(data.count)")
+        }
+        self.init(shape: shape, data: data)
+    }
+
     /// A tensor whose elements are written by `fill` before anyone reads them
     /// (saves zeroing buffers that a GEMM with beta 0 overwrites anyway).
     init(shape: [Int], filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
@@ -32,7 +43,15 @@ extension Tensor {
         try reshaped([batch] + sampleShape)
     }
 
-    /// Samples `range` of the batch, copied.
+    /// Samples `range` of the batch, copied; a range outside the batch is a `ShapeError`.
+    public func samples(in range: Range<Int>) throws -> Tensor {
+        guard range.lowerBound >= 0, range.upperBound <= batch else {
+            throw ShapeError("samples \(range.lowerBound)..<\(range.upperBound) asked of a batch of \(batch)")
+        }
+        return samples(range)
+    }
+
+    /// Samples `range` of the batch, copied (the range must lie within the batch).
     public func samples(_ range: Range<Int>) -> Tensor {
         let size = sampleSize
         precondition(range.lowerBound >= 0 && range.upperBound <= batch, "sample range out of bounds")

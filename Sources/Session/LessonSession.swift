@@ -17,6 +17,8 @@ public final class LessonSession: Interpreter {
     var seed: UInt64 = 0
     /// Where numbered display ids come from (progress bars).
     var displayCounter = 0
+    /// Counts executed cells; a model remembers the cell that defined it.
+    var cellNumber = 0
 
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.workingDirectory = workingDirectory
@@ -24,6 +26,7 @@ public final class LessonSession: Interpreter {
 
     public func execute(_ code: String, output: OutputSink) -> ExecutionOutcome {
         interruption.clear()
+        cellNumber += 1
         let renderer = DiagnosticRenderer(source: code)
         let (cell, diagnostics) = Parser(code).parse()
         if !diagnostics.isEmpty { return failure(diagnostics, renderer) }

@@ -100,3 +100,17 @@ final class AutoencoderTests: XCTestCase {
         XCTAssertEqual(model.summary().totalParameters, 784 * 40 + 40 + 2 * (40 * 3 + 3) + 3 * 40 + 40 + 40 * 784 + 784)
     }
 }
+
+/// Tensor helpers that take outside input report errors instead of trapping.
+final class TensorCheckedTests: XCTestCase {
+    func testCheckedConstructionAndSlicing() throws {
+        XCTAssertThrowsError(try Tensor(checkedShape: [2, 3], data: [1, 2, 3])) {
+            XCTAssertEqual(($0 as? ShapeError)?.message, "a tensor of shape 2x3 needs 6 values but got 3")
+        }
+        let t = try Tensor(checkedShape: [3, 2], data: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(try t.samples(in: 1..<3).data, [3, 4, 5, 6])
+        XCTAssertThrowsError(try t.samples(in: 2..<5))
+        XCTAssertThrowsError(try t.reshaped([4, 2]))
+        XCTAssertEqual(t.gathering([2, 0]).data, [5, 6, 1, 2])
+    }
+}

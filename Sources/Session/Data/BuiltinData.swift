@@ -22,7 +22,8 @@ enum BuiltinData {
             guard let dir = fashionDirectory() else {
                 throw Diagnostic(
                     "Fashion-MNIST is not installed on this machine", range: range, kind: .file,
-                    expected: "Debian's package dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist), or LATENT_FASHION_DIR set to a folder with its four .gz files",
+                    expected:
+                        "Debian's package dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist), or LATENT_FASHION_DIR set to a folder with its four .gz files",
                     notes: ["mnist works everywhere: data = mnist"])
             }
             let paths = fashionFiles.map { dir + "/" + $0 }
@@ -81,7 +82,9 @@ enum BuiltinData {
             } catch let e as DataFileError {
                 let blamed: Located<String>
                 if case .notIDX(let p, _) = e, p == images.value { blamed = images } else { blamed = labels }
-                throw Diagnostic("\(e)", range: blamed.range, kind: .file, expected: expectation)
+                var expected = expectation
+                if case .mismatchedLengths = e { expected = "as many labels as images" }
+                throw Diagnostic("\(e)", range: blamed.range, kind: .file, expected: expected)
             }
         }
         let train = try load(trainImages, trainLabels)

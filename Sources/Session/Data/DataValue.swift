@@ -1,5 +1,5 @@
-import Foundation
 import Datasets
+import Foundation
 
 /// A dataset in the session: a train/test split (from `mnist`, `idx ... test ...`) or one set of
 /// images (a split's `.train`, a slice, a label filter).

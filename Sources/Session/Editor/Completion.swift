@@ -29,7 +29,9 @@ extension LessonSession {
         if wordStart > 0 && scalars[wordStart - 1] == "." {
             var b = wordStart - 1
             while b > 0 && (isWordScalar(scalars[b - 1]) || scalars[b - 1] == "]" || scalars[b - 1] == "[") { b -= 1 }
-            let base = String(String.UnicodeScalarView(scalars[b..<(wordStart - 1)])).split(separator: "[").first.map(String.init) ?? ""
+            let base =
+                String(String.UnicodeScalarView(scalars[b..<(wordStart - 1)])).split(separator: "[").first.map(
+                    String.init) ?? ""
             if models[base] != nil { return Vocabulary.modelMembers }
             if datasets[base] != nil { return Vocabulary.dataMembers }
             return Vocabulary.dataMembers + Vocabulary.modelMembers

@@ -13,7 +13,7 @@ extension LessonSession {
         let word = String(String.UnicodeScalarView(scalars[start..<end]))
         if let data = datasets[word] { return MimeBundle(text: data.describe(name: word)) }
         if let model = models[word] { return model.describe() }
-        if let text = HelpText.section(for: word) { return MimeBundle(text: text) }
+        if let text = HelpText.section(for: word) { return HelpText.bundle(text) }
         return nil
     }
 

@@ -4,7 +4,7 @@ import Neural
 extension ModelEntry {
     /// The network for images of `shape`: the one already built (if it fits), or a new one.
     /// Shapes are checked layer by layer first so that a mismatch points at its line.
-    func network(for shape: [Int], dataName: String, at range: SourceRange) throws -> Autoencoder {
+    func network(for shape: [Int], dataName: String, at range: SourceRange, cell current: Int) throws -> Autoencoder {
         if let network {
             guard network.inputShape.reduce(1, *) == shape.reduce(1, *) else {
                 throw Diagnostic(
@@ -14,34 +14,64 @@ extension ModelEntry {
             }
             return network
         }
-        return try build(for: shape)
+        return try build(for: shape, cell: current, statement: range)
     }
 
-    func build(for shape: [Int]) throws -> Autoencoder {
+    /// Builds for `shape`. A layer that does not fit is pointed at when it was written in the
+    /// current cell; otherwise the statement is, with the layer quoted.
+    func build(for shape: [Int], cell current: Int, statement: SourceRange) throws -> Autoencoder {
+        func place(_ index: Int?) -> (SourceRange, [String]) {
+            guard current != cell || layerRanges.isEmpty else {
+                return (index.map { $0 < layerRanges.count ? layerRanges[$0] : headerRange } ?? headerRange, [])
+            }
+            guard let index, index < specs.count else { return (statement, []) }
+            return (statement, ["in the definition of \(name), layer \(index + 1): \(specs[index].text)"])
+        }
         var current = shape
+        var parameters = 0
         for (index, spec) in specs.enumerated() {
-            let range = index < layerRanges.count ? layerRanges[index] : headerRange
+            let (range, notes) = place(index)
             do {
-                for layer in try LayerFactory.layers(for: spec) { current = try layer.outputShape(for: current) }
+                let input = current
+                for layer in try LayerFactory.layers(for: spec) {
+                    current = try layer.outputShape(for: current)
+                    guard let values = ModelLimits.product(current), values <= ModelLimits.valuesPerSample else {
+                        throw Diagnostic(
+                            "this layer's output (\(describeShape(current))) is too large for this kernel",
+                            range: range,
+                            kind: .value, expected: "at most \(grouped(ModelLimits.valuesPerSample)) values per image",
+                            notes: notes)
+                    }
+                }
+                parameters += ModelLimits.parameters(of: spec, input: input) ?? Int.max / 2
+                guard parameters <= ModelLimits.parameters else {
+                    throw Diagnostic(
+                        "\(name) would need more than \(grouped(ModelLimits.parameters)) parameters by this layer",
+                        range: range, kind: .value, expected: "smaller layers", notes: notes)
+                }
+            } catch let d as Diagnostic {
+                throw d
             } catch let e as ShapeError {
                 throw Diagnostic(
                     "this layer does not fit: \(e.message)", range: range, kind: .shape,
-                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)")
+                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)",
+                    notes: notes)
             } catch {
-                throw Diagnostic("this layer cannot be built: \(error)", range: range, kind: .shape)
+                throw Diagnostic("this layer cannot be built: \(error)", range: range, kind: .shape, notes: notes)
             }
         }
         let outputCount = current.reduce(1, *), inputCount = shape.reduce(1, *)
         guard outputCount == inputCount else {
+            let (range, notes) = place(specs.count - 1)
             throw Diagnostic(
                 "the decoder ends with \(outputCount) values but the input has \(inputCount) (\(describeShape(shape)))",
-                range: layerRanges.last ?? headerRange, kind: .shape,
-                expected: "a last layer with \(inputCount) values, e.g. dense \(inputCount) sigmoid")
+                range: range, kind: .shape,
+                expected: "a last layer with \(inputCount) values, e.g. dense \(inputCount) sigmoid", notes: notes)
         }
         do {
             return try Autoencoder(specs: specs, inputShape: shape, initializer: .glorotUniform, seed: seed)
         } catch {
-            throw Diagnostic("\(name) cannot be built: \(error)", range: headerRange, kind: .shape)
+            throw Diagnostic("\(name) cannot be built: \(error)", range: place(nil).0, kind: .shape)
         }
     }
 }
@@ -49,4 +79,41 @@ extension ModelEntry {
 /// [28, 28, 1] -> "28x28x1"
 func describeShape(_ shape: [Int]) -> String {
     shape.map(String.init).joined(separator: "x")
+}
+
+/// Sizes beyond which a model would exhaust the machine's memory: refused with a message
+/// rather than crashing the kernel.
+enum ModelLimits {
+    static let parameters = 50_000_000
+    static let valuesPerSample = 250_000
+    /// The widest layer's output times the batch size.
+    static let valuesPerBatch = 100_000_000
+
+    /// The product of sizes, or nil when it overflows.
+    static func product(_ sizes: [Int]) -> Int? {
+        var p = 1
+        for s in sizes {
+            let (r, overflow) = p.multipliedReportingOverflow(by: max(s, 0))
+            if overflow { return nil }
+            p = r
+        }
+        return p
+    }
+
+    /// Weights and biases a layer will hold for a per-sample `input` (nil on overflow).
+    static func parameters(of spec: LayerSpec, input: [Int]) -> Int? {
+        func affine(_ fanIn: Int?, _ units: Int, copies: Int = 1) -> Int? {
+            guard let fanIn else { return nil }
+            let (w, o1) = fanIn.multipliedReportingOverflow(by: units)
+            let (t, o2) = (w + units).multipliedReportingOverflow(by: copies)
+            return o1 || o2 ? nil : t
+        }
+        switch spec {
+        case .dense(let units, _, _): return affine(product(input), units)
+        case .latent(let units, _, let kind, _): return affine(product(input), units, copies: kind == .gaussian ? 2 : 1)
+        case .conv(let filters, let kernel, _, _, _), .deconv(let filters, let kernel, _, _, _):
+            return affine(product([kernel, kernel, input.last ?? 1]), filters)
+        default: return 0
+        }
+    }
 }

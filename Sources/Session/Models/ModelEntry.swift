@@ -11,6 +11,8 @@ final class ModelEntry {
     let headerRange: SourceRange
     /// The session's seed when the model was defined: its initial weights come from it.
     let seed: UInt64
+    /// The cell that defined it: its layer ranges point into that cell's source only.
+    let cell: Int
     var network: Autoencoder?
     var settings = TrainSettings()
     /// The data of the last `train`, and the name it was written as.
@@ -18,8 +20,14 @@ final class ModelEntry {
     var trainedOnName: String?
     /// Epochs trained, a part-epoch counting as the fraction of its batches.
     var epochsTrained: Double = 0
+    /// For `progress`: fixed digits (the first test images of the first training data) and
+    /// their reconstructions before training and after every epoch.
+    var progress = ProgressRecord()
 
-    init(name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64) {
+    init(
+        name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64, cell: Int
+    ) {
+        self.cell = cell
         self.name = name
         self.specs = specs
         self.layerRanges = layerRanges
@@ -41,16 +49,20 @@ final class ModelEntry {
         return isVariational ? "model (VAE)" : conv ? "model (conv)" : "model"
     }
 
-    var parameterCount: Int {
+    /// Parameters of the built network, or of one built for 28x28x1; nil when it cannot be built.
+    var parameterCount: Int? {
         if let network { return network.parameterCount }
-        return (try? Autoencoder(specs: specs, inputShape: ModelEntry.assumedInput, seed: seed))?.parameterCount ?? 0
+        // Through `build`, so that the size limits apply before any memory is taken.
+        return (try? build(for: ModelEntry.assumedInput, cell: -1, statement: headerRange))?.parameterCount
     }
 
     /// The shape summaries assume before a model has met data: MNIST's.
     static let assumedInput = [28, 28, 1]
 
+    /// For `who`: cheap, so an unbuilt model is not built just to count its weights.
     var sizeText: String {
-        "\(latentSize)-d code, \(grouped(parameterCount)) parameters"
+        "\(latentSize)-d code, "
+            + (network.map { "\(grouped($0.parameterCount)) parameters" } ?? "not built yet (summary shows its shapes)")
     }
 
     /// The last test loss, or the last train loss without a test set.
@@ -60,7 +72,8 @@ final class ModelEntry {
     }
 
     func describe() -> MimeBundle {
-        var lines = ["model \(name): \(kindText), \(specs.count) layers, \(sizeText)"]
+        let size = parameterCount.map { "\(grouped($0)) parameters" } ?? "does not fit 28x28x1 images"
+        var lines = ["model \(name): \(kindText), \(specs.count) layers, \(latentSize)-d code, \(size)"]
         for spec in specs { lines.append("    " + spec.text) }
         if let network {
             lines.append("built for \(network.inputShape.map(String.init).joined(separator: "x")) inputs")

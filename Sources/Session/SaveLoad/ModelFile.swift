@@ -82,7 +82,8 @@ enum ModelFile {
         guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
             throw Problem.unwritable(path, "the folder \(dir.path) does not exist")
         }
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temp = dir.appendingPathComponent(
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try Data(bytes).write(to: temp)
         } catch {
@@ -97,7 +98,9 @@ enum ModelFile {
     static func read(_ path: String) throws -> [UInt8] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw Problem.missing(path) }
-        guard !isDir.boolValue, let data = FileManager.default.contents(atPath: path) else { throw Problem.unreadable(path) }
+        guard !isDir.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            throw Problem.unreadable(path)
+        }
         return try decode([UInt8](data), path: path)
     }
 }

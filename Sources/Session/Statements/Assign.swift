@@ -16,7 +16,11 @@ extension LessonSession {
                         "\(which.rawValue) has \(grouped(available)) \(isTrain ? "train" : "test") images, not \(grouped(count.value))",
                         range: count.range, kind: .value, expected: "a number from 1 to \(available)")
                 }
-                if isTrain { split.train = split.train.slice(0..<count.value) } else { split.test = split.test.slice(0..<count.value) }
+                if isTrain {
+                    split.train = split.train.slice(0..<count.value)
+                } else {
+                    split.test = split.test.slice(0..<count.value)
+                }
             }
             value = .split(split)
         case .idx(let trainImages, let trainLabels, let testImages, let testLabels, _):
@@ -25,7 +29,7 @@ extension LessonSession {
                 trainImages: located(trainImages), trainLabels: located(trainLabels),
                 testImages: testImages.map(located), testLabels: testLabels.map(located))
         case .reference(let reference):
-            value = try lookUpData(reference)
+            value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
         }
         var message = "\(name.value): \(value.sizeText) of \(value.shapeText)"
         if let old = datasets[name.value] {

@@ -23,11 +23,11 @@ extension LessonSession {
             throw Diagnostic("\(images.name) holds no images", range: reference?.range ?? model.range, kind: .data)
         }
         let i = images.images
-        let shape = [i.height, i.width, i.channels]
-        let network = try entry.network(for: shape, dataName: images.name, at: reference?.range ?? model.range)
+        let network = try entry.network(
+            for: i.sampleShape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
         let result: Evaluation
         do {
-            result = try network.evaluate(on: Tensor(shape: [i.count] + shape, data: i.pixels))
+            result = try network.evaluate(on: i.tensor)
         } catch {
             throw Diagnostic("\(entry.name) cannot be evaluated: \(error)", range: model.range, kind: .shape)
         }
@@ -38,7 +38,12 @@ extension LessonSession {
         let table = Table(
             title: "\(entry.name) on \(images.name) (\(grouped(result.count)) images)",
             columns: [("mse", .right), ("l1", .right), ("bce", .right), ("PSNR (dB)", .right)],
-            rows: [[formatLoss(result.mse), formatLoss(result.l1), formatLoss(result.bce), String(format: "%.2f", result.psnr)]])
+            rows: [
+                [
+                    formatLoss(result.mse), formatLoss(result.l1), formatLoss(result.bce),
+                    String(format: "%.2f", result.psnr),
+                ]
+            ])
         return table.bundle
     }
 }

@@ -3,8 +3,8 @@ import Language
 extension LessonSession {
     /// `help` and `help TOPIC`, served from the embedded docs/language.md.
     func help(_ topic: Identifier?) throws -> MimeBundle {
-        guard let topic else { return MimeBundle(text: HelpText.overview) }
-        if let text = HelpText.section(for: topic.value) { return MimeBundle(text: text) }
+        guard let topic else { return HelpText.bundle(HelpText.overview) }
+        if let text = HelpText.section(for: topic.value) { return HelpText.bundle(text) }
         throw Diagnostic(
             "there is no help on '\(topic.value)'", range: topic.range, kind: .name,
             expected: "a statement word: " + HelpText.topics.joined(separator: ", "),
@@ -41,6 +41,11 @@ enum HelpText {
 
     static var topics: [String] { sections.keys.sorted() }
 
+    /// The reference is Markdown: notebooks render it, consoles show the text as written.
+    static func bundle(_ markdown: String) -> MimeBundle {
+        MimeBundle(data: ["text/plain": markdown, "text/markdown": markdown])
+    }
+
     /// The introduction (up to the first section).
     static let overview: String = {
         let text = LanguageReference.markdown
@@ -51,10 +56,14 @@ enum HelpText {
     static func section(for word: String) -> String? {
         let w = word.lowercased()
         if let s = sections[w] { return s }
-        if Vocabulary.layerKinds.contains(w) || Vocabulary.activations.contains(w) || w == "layer" { return sections["layers"] }
+        if Vocabulary.layerKinds.contains(w) || Vocabulary.activations.contains(w) || w == "layer" {
+            return sections["layers"]
+        }
         if Vocabulary.dataSources.contains(w) || w == "mnist" { return sections["data"] }
-        if ["loss", "epochs", "params", "count", "bare", "names", "value"].contains(w) { return sections["values"] }
-        for (statement, options) in Vocabulary.options where options.contains(w) { return sections[statement] }
+        for statement in Vocabulary.statements where Vocabulary.options[statement]?.contains(w) == true {
+            return sections[statement]
+        }
+        if ["loss", "params", "count", "bare", "names", "value"].contains(w) { return sections["values"] }
         return nil
     }
 }

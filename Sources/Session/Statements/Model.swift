@@ -6,8 +6,9 @@ extension LessonSession {
     /// meets data.
     func defineModel(_ syntax: ModelSyntax, _ context: StatementContext) throws -> MimeBundle? {
         let entry = ModelEntry(
-            name: syntax.name.value, specs: syntax.layers.map(SpecConversion.spec), layerRanges: syntax.layers.map(\.range),
-            headerRange: syntax.headerRange, seed: seed)
+            name: syntax.name.value, specs: syntax.layers.map(SpecConversion.spec),
+            layerRanges: syntax.layers.map(\.range),
+            headerRange: syntax.headerRange, seed: seed, cell: cellNumber)
         var message = "model \(entry.name): \(entry.specs.count) layers, \(entry.latentSize)-d code"
         if let old = models[entry.name] {
             message += " (replaces the earlier \(entry.name)"
@@ -25,7 +26,8 @@ extension LessonSession {
     /// `summary MODEL`: layers, output shapes, parameters and totals.
     func summary(_ name: Identifier) throws -> MimeBundle {
         let entry = try lookUpModel(name)
-        let network = try entry.network ?? entry.build(for: ModelEntry.assumedInput)
+        let network =
+            try entry.network ?? entry.build(for: ModelEntry.assumedInput, cell: cellNumber, statement: name.range)
         let s = network.summary()
         let rows = s.rows.map { row -> [String] in
             [row.description, describeShape(row.outputShape), grouped(row.parameters), row.part.rawValue]

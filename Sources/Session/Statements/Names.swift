@@ -14,7 +14,8 @@ extension LessonSession {
         let listing =
             order.isEmpty
             ? "the session has no names yet (make one with: data = mnist)"
-            : "names in this session: " + order.map { "\($0) (\(models[$0] != nil ? "model" : "data"))" }.joined(separator: ", ")
+            : "names in this session: "
+                + order.map { "\($0) (\(models[$0] != nil ? "model" : "data"))" }.joined(separator: ", ")
         return Diagnostic(
             "there is no '\(id.value)' in this session", range: id.range, kind: .name, expected: expected,
             suggestion: Suggestion.nearest(to: id.value, in: order + alsoSuggest), notes: [listing])
@@ -25,13 +26,14 @@ extension LessonSession {
         if datasets[id.value] != nil {
             throw Diagnostic(
                 "'\(id.value)' is data, not a model", range: id.range, kind: .name,
-                expected: "a model's name" + (models.isEmpty ? "" : ": " + models.keys.sorted().joined(separator: ", ")))
+                expected: "a model's name" + (models.isEmpty ? "" : ": " + models.keys.sorted().joined(separator: ", "))
+            )
         }
         throw unknownName(id, expected: "a model's name")
     }
 
-    func lookUpData(_ reference: Reference) throws -> DataValue {
-        switch try resolve(reference) {
+    func lookUpData(_ reference: Reference, alsoSuggest: [String] = []) throws -> DataValue {
+        switch try resolve(reference, expected: "a dataset's name", alsoSuggest: alsoSuggest) {
         case .data(let d): return d
         case .model:
             throw Diagnostic(
@@ -39,12 +41,16 @@ extension LessonSession {
                 expected: "images, e.g. data.test[0:16]")
         case .number:
             throw Diagnostic(
-                "this is a number, not data", range: reference.range, kind: .name, expected: "images, e.g. data.test[0:16]")
+                "this is a number, not data", range: reference.range, kind: .name,
+                expected: "images, e.g. data.test[0:16]")
         }
     }
 
     /// Looks a reference up and applies its members and subscripts.
-    func resolve(_ reference: Reference) throws -> ResolvedValue {
+    func resolve(
+        _ reference: Reference, expected: String = "the name of a dataset or a model",
+        alsoSuggest: [String] = Vocabulary.statements
+    ) throws -> ResolvedValue {
         let base = reference.base
         var current: ResolvedValue
         if let d = datasets[base.value] {
@@ -52,7 +58,7 @@ extension LessonSession {
         } else if let m = models[base.value] {
             current = .model(m)
         } else {
-            throw unknownName(base, expected: "the name of a dataset or a model", alsoSuggest: Vocabulary.statements)
+            throw unknownName(base, expected: expected, alsoSuggest: alsoSuggest)
         }
         var described = base.value
         for accessor in reference.accessors {
@@ -83,7 +89,14 @@ extension LessonSession {
                 }
                 return .number(loss)
             case "epochs": return .number(m.epochsTrained)
-            case "params": return .number(Double(m.parameterCount))
+            case "params":
+                guard let count = m.parameterCount else {
+                    throw Diagnostic(
+                        "\(described) cannot be built for 28x28x1 images, so its parameters are not known yet",
+                        range: member.range, kind: .shape, expected: "summary \(described) to see where it does not fit"
+                    )
+                }
+                return .number(Double(count))
             default:
                 throw Diagnostic(
                     "a model has no member '\(member.value)'", range: member.range, kind: .name,
@@ -95,7 +108,8 @@ extension LessonSession {
                 "a model cannot be sliced", range: accessor.range, kind: .value,
                 expected: "a member: " + Vocabulary.modelMembers.joined(separator: ", "))
         case (.number, _):
-            throw Diagnostic("a number has no members or parts", range: accessor.range, kind: .value, expected: "the end")
+            throw Diagnostic(
+                "a number has no members or parts", range: accessor.range, kind: .value, expected: "the end")
         case (.data(let d), .member(let member)):
             switch (d, member.value) {
             case (.split(let s), "train"): return .data(.images(s.train))
@@ -155,7 +169,8 @@ extension LessonSession {
             let indices = images.labels.indices.filter { Int(images.labels[$0]) == l }
             guard !indices.isEmpty else {
                 let present = Set(images.labels.map(Int.init)).sorted()
-                let shown = present.count <= 12 ? present.map(String.init).joined(separator: ", ") : "\(present.count) labels"
+                let shown =
+                    present.count <= 12 ? present.map(String.init).joined(separator: ", ") : "\(present.count) labels"
                 throw Diagnostic(
                     "no image in \(described) has label \(l)", range: range, kind: .value,
                     expected: "a label that occurs: \(shown)")

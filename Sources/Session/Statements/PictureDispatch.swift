@@ -6,7 +6,8 @@ extension LessonSession {
         switch picture {
         case .show(let data): return try show(data, context)
         case .reconstruct(let model, let data): return try reconstruct(model, data, context)
-        case .generate(let model, let count, let normal): return try generate(model, count: count, normal: normal, context)
+        case .generate(let model, let count, let normal):
+            return try generate(model, count: count, normal: normal, context)
         case .interpolate(let model, let from, let to, let steps):
             return try interpolate(model, from: from, to: to, steps: steps, context)
         case .histogram(let model, let data, let dims): return try histogram(model, data, dims: dims, context)
@@ -18,10 +19,5 @@ extension LessonSession {
         case .progress(let model): return try progress(model, context)
         case .plot(let models): return try plot(models, context)
         }
-    }
-
-    /// Until the Pictures target lands: a plain answer that names what would be drawn.
-    func picturesNotAvailable(_ what: String) -> MimeBundle {
-        MimeBundle(text: "\(what) (pictures are not available yet in this build)")
     }
 }

@@ -14,7 +14,7 @@ extension LessonSession {
             let payload = try SavedModel(header: header, snapshot: entry.network?.snapshot()).bytes()
             let bytes = ModelFile.encode(payload)
             try ModelFile.writeAtomically(bytes, to: full)
-            context.say("saved \(entry.name) to \(path.value) (\(grouped(bytes.count)) bytes)")
+            context.say("saved \(entry.name) to \(path.value)")
         } catch let problem as ModelFile.Problem {
             throw Diagnostic("\(problem)", range: path.range, kind: .file, expected: "a path in a writable folder")
         } catch {
@@ -33,7 +33,8 @@ extension LessonSession {
             if let snapshot = saved.snapshot { network = try Autoencoder(snapshot: snapshot) }
         } catch let problem as ModelFile.Problem {
             throw Diagnostic(
-                "\(problem)", range: path.range, kind: .file, expected: "a file written by save, e.g. save ae \"ae.model\"")
+                "\(problem)", range: path.range, kind: .file,
+                expected: "a file written by save, e.g. save ae \"ae.model\"")
         } catch {
             throw Diagnostic(
                 "\"\(path.value)\" is damaged: \(error)", range: path.range, kind: .file,
@@ -41,7 +42,7 @@ extension LessonSession {
         }
         let h = saved.header
         let entry = ModelEntry(
-            name: name.value, specs: h.specs, layerRanges: [], headerRange: name.range, seed: h.seed)
+            name: name.value, specs: h.specs, layerRanges: [], headerRange: name.range, seed: h.seed, cell: cellNumber)
         entry.network = network
         entry.settings = h.settings
         entry.epochsTrained = h.epochsTrained
@@ -49,7 +50,9 @@ extension LessonSession {
         var message = "loaded \(name.value) from \(path.value): \(h.specs.count) layers"
         message += h.epochsTrained > 0 ? ", trained \(formatNumber(h.epochsTrained)) epochs" : ", untrained"
         if let loss = entry.lastLoss { message += ", last loss \(formatNumber(loss))" }
-        if models[name.value] != nil || datasets[name.value] != nil { message += " (replaces the earlier \(name.value))" }
+        if models[name.value] != nil || datasets[name.value] != nil {
+            message += " (replaces the earlier \(name.value))"
+        }
         remove(name.value)
         models[name.value] = entry
         define(name.value)

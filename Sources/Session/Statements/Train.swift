@@ -26,10 +26,20 @@ extension LessonSession {
         guard trainImages.count > 0 else {
             throw Diagnostic("\(dataName) holds no images", range: syntax.data?.range ?? context.range, kind: .data)
         }
-        let shape = [trainImages.height, trainImages.width, trainImages.channels]
-        let network = try entry.network(for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range)
-        let train = Tensor(shape: [trainImages.count] + shape, data: trainImages.pixels)
-        let test = data.testImages.flatMap { t in t.count > 0 ? Tensor(shape: [t.count] + shape, data: t.pixels) : nil }
+        let shape = trainImages.sampleShape
+        let network = try entry.network(
+            for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
+        let train = trainImages.tensor
+        let test = data.testImages.flatMap { $0.count > 0 ? $0.tensor : nil }
+        let widest = network.layerOutputShapes.compactMap(ModelLimits.product).max() ?? 0
+        let batchValues = widest.multipliedReportingOverflow(by: min(settings.batch, trainImages.count))
+        guard !batchValues.overflow, batchValues.partialValue <= ModelLimits.valuesPerBatch else {
+            throw Diagnostic(
+                "a batch of \(settings.batch) through \(entry.name) would hold too many values at once for this kernel",
+                range: syntax.batch?.range ?? syntax.model.range, kind: .value,
+                expected:
+                    "a smaller batch (at most \(max(1, ModelLimits.valuesPerBatch / max(widest, 1))) for this model)")
+        }
         var options = settings.trainingOptions
         options.batchSize = settings.batch
         if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer {
@@ -40,18 +50,23 @@ extension LessonSession {
             output: context.output, id: nextDisplayID("train"), title: "training \(entry.name) on \(dataName)")
         let batchesPerEpoch = (train.batch + min(settings.batch, train.batch) - 1) / min(settings.batch, train.batch)
         let report: TrainingReport
+        var record = entry.progress
+        record.start(network: network, data: data)
         do {
             report = try network.train(on: train, test: test, options: options) { p in
                 progress.tick(p)
+                if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
                 return !self.interruption.isRaised
             }
         } catch {
             progress.finish("not started", fraction: 0)
             throw Diagnostic(
-                "\(entry.name) cannot train: \(error)", range: context.range, kind: error is ShapeError ? .shape : .training)
+                "\(entry.name) cannot train: \(error)", range: context.range,
+                kind: error is ShapeError ? .shape : .training)
         }
         // Only now does the session change: the network, its settings and its data.
         entry.network = network
+        entry.progress = record
         entry.settings = settings
         entry.trainedOn = data
         entry.trainedOnName = dataName
@@ -66,7 +81,7 @@ extension LessonSession {
             progress.finish("stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: 1)
         }
         context.output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
-        if report.stop != .finished { context.say(report.message) }
+        if report.stop != .finished { context.say("\(entry.name): \(report.message)") }
         return nil
     }
 
@@ -98,7 +113,6 @@ extension LessonSession {
 extension SourceRange {
     /// An empty place just after the range, where something missing would go.
     var endPoint: SourceRange {
-        SourceRange(
-            start: end, end: SourcePosition(offset: end.offset + 1, line: end.line, column: end.column + 1))
+        SourceRange(start: end, end: end)
     }
 }

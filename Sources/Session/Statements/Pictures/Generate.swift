@@ -1,11 +1,50 @@
 import Language
+import Neural
 
 extension LessonSession {
-    /// `generate MODEL N [normal MEAN STD]`: decoded random codings.
+    /// `generate MODEL N [normal MEAN STD]`: decoded random codings. A VAE samples its prior,
+    /// N(0, 1); an autoencoder samples each coordinate from the mean and spread of its codings of
+    /// the data it trained on; `normal MEAN STD` sets both for every coordinate. The draws follow
+    /// the session's seed, so the same statement draws the same digits.
     func generate(
         _ model: Identifier, count: Located<Int>, normal: (mean: Double, std: Double)?, _ context: StatementContext
     ) throws -> MimeBundle? {
         let entry = try lookUpModel(model)
-        return picturesNotAvailable("generate: \(count.value) images from \(entry.name)")
+        guard count.value >= 1, count.value <= Self.gridLimit else {
+            throw Diagnostic(
+                "generate draws between 1 and \(Self.gridLimit) images, not \(count.value)", range: count.range,
+                kind: .value)
+        }
+        if let normal, !(normal.std >= 0) || !normal.mean.isFinite || !normal.std.isFinite {
+            throw Diagnostic(
+                "the spread of the normal must be a finite number of zero or more", range: context.range, kind: .value,
+                expected: "normal MEAN STD, e.g. normal 0 0.33")
+        }
+        let network = try pictureNetwork(entry, for: nil, named: "its data", at: model.range)
+        let k = network.latentSize
+        let (mean, std): ([Float], [Float])
+        let source: String
+        if let normal {
+            (mean, std) = (
+                [Float](repeating: Float(normal.mean), count: k), [Float](repeating: Float(normal.std), count: k)
+            )
+            source = "N(\(shortNumber(normal.mean)), \(shortNumber(normal.std))) for each coordinate"
+        } else {
+            (mean, std) = try codingDistribution(entry, network, at: context.range)
+            source =
+                network.isVariational || entry.trainedOn == nil
+                ? "the prior N(0, 1)" : "normals fitted to its codings of \(entry.trainedOnName ?? "its data")"
+        }
+        let generator = SeededGenerator(seed: seed ^ 0x9E37_79B9_0006)
+        var codes = [Float](repeating: 0, count: count.value * k)
+        for i in 0..<count.value { for j in 0..<k { codes[i * k + j] = mean[j] + std[j] * generator.nextNormal() } }
+        let images = try drawing(context.range) { try network.decode(Tensor(shape: [count.value, k], data: codes)) }
+        let shape = network.inputShape
+        return try gridBundle(
+            images.data, count: count.value, height: shape[0], width: shape.count > 1 ? shape[1] : 1,
+            channels: shape.count > 2 ? shape[2] : 1,
+            summary:
+                "generate \(entry.name): \(count.value) images decoded from random \(k)-d codings drawn from \(source)",
+            at: context.range)
     }
 }

@@ -1,13 +1,62 @@
+import Foundation
 import Language
+import Neural
 
 extension LessonSession {
-    /// `interpolate MODEL A B steps N`: pixel-space row against latent-space row.
+    /// `interpolate MODEL A B steps N`: the top row blends the pixels of A and B, the bottom row
+    /// decodes the blend of their codings; then an animation of the latent-space path, there and
+    /// back. The grid is displayed; the animation is the statement's result.
     func interpolate(_ model: Identifier, from: Reference, to: Reference, steps: Int, _ context: StatementContext)
         throws -> MimeBundle?
     {
         let entry = try lookUpModel(model)
-        _ = try lookUpData(from)
-        _ = try lookUpData(to)
-        return picturesNotAvailable("interpolate: \(steps) steps through \(entry.name)")
+        guard steps >= 2, steps <= 50 else {
+            throw Diagnostic(
+                "interpolate takes between 2 and 50 steps, not \(steps)", range: context.range, kind: .value)
+        }
+        let a = try pictureImages(from)
+        let b = try pictureImages(to)
+        guard a.imageSize == b.imageSize else {
+            throw Diagnostic(
+                "\(sourceName(from)) and \(sourceName(to)) have images of different sizes", range: to.range,
+                kind: .shape)
+        }
+        let network = try pictureNetwork(entry, for: a, named: sourceName(from), at: from.range)
+        let size = a.imageSize
+        let first = Array(a.pixels[0..<size])
+        let last = Array(b.pixels[0..<size])
+        let codes = try drawing(context.range) {
+            try network.encode(Tensor(shape: [2, a.height, a.width, a.channels], data: first + last)).data
+        }
+        let k = network.latentSize
+        let ts = (0..<steps).map { Float($0) / Float(steps - 1) }
+        var pixelRow = [Float]()
+        var blended = [Float]()
+        for t in ts {
+            for p in 0..<size { pixelRow.append((1 - t) * first[p] + t * last[p]) }
+            for j in 0..<k { blended.append((1 - t) * codes[j] + t * codes[k + j]) }
+        }
+        let latentRow = try drawing(context.range) { try network.decode(Tensor(shape: [steps, k], data: blended)) }.data
+        let labels = ts.map { $0 == 0 || $0 == 1 ? shortNumber(Double($0)) : String(format: "%.2f", $0) }
+        let grid = try gridBundle(
+            pixelRow + latentRow, count: 2 * steps, height: a.height, width: a.width, channels: a.channels,
+            columns: steps,
+            labels: labels + labels,
+            summary:
+                "interpolate \(entry.name) from \(sourceName(from)) (label \(a.labels[0])) to \(sourceName(to)) (label \(b.labels[0])) in \(steps) steps: top row in pixel space, bottom row through the \(k)-d latent space",
+            at: context.range)
+        context.output.display(grid, id: nil)
+        // The animation: each latent-space image, then back again.
+        let order = Array(0..<steps) + Array((1..<(steps - 1)).reversed())
+        let frames = order.map { i in
+            greyPixels(
+                Array(latentRow[(i * size)..<((i + 1) * size)]), count: 1, height: a.height, width: a.width,
+                channels: a.channels)
+        }
+        return try animationBundle(
+            frames: frames, count: 1, height: a.height, width: a.width, labels: order.map { [labels[$0]] },
+            delayMilliseconds: 150,
+            summary: "animation: \(order.count) frames through the latent space of \(entry.name), there and back",
+            at: context.range)
     }
 }

@@ -1,0 +1,116 @@
+import CBLAS
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Splits a batch into chunks of whole samples and runs them on a fixed number of threads.
+///
+/// Why: a convolution's im2col buffer for a whole batch of 200 images is tens of megabytes; in
+/// chunks of a few samples it stays in the core's L2 cache, and two workers (the machine's two
+/// cores) take chunks in turn, whichever is free next (on a shared machine a static split would
+/// leave one worker waiting for the other). While the workers run, OpenBLAS is held at one
+/// thread so that the two levels of threading do not fight over the cores. Gradients summed
+/// over samples are kept per chunk and added in chunk order afterwards, so the result does not
+/// depend on which worker took which chunk: same seed, same result, bit for bit.
+struct BatchChunks {
+    let samples: Int
+    let samplesPerChunk: Int
+    let workers: Int
+
+    var chunkCount: Int { (samples + samplesPerChunk - 1) / samplesPerChunk }
+
+    /// `floatsPerSample` is the scratch one sample needs; chunks aim at `targetFloats` of it.
+    init(samples: Int, floatsPerSample: Int, targetFloats: Int = BatchChunks.targetFloats) {
+        self.samples = samples
+        let perChunk = max(1, targetFloats / max(1, floatsPerSample))
+        let threads = max(1, min(BatchChunks.threads, samples))
+        // Enough chunks that every worker has work.
+        samplesPerChunk = max(1, min(perChunk, (samples + threads - 1) / threads))
+        workers = max(1, min(threads, (samples + samplesPerChunk - 1) / samplesPerChunk))
+    }
+
+    func range(ofChunk chunk: Int) -> Range<Int> {
+        let low = chunk * samplesPerChunk
+        return low..<min(samples, low + samplesPerChunk)
+    }
+
+    /// Calls `body(worker, chunk, samples)` once for every chunk; `worker` (below `workers`)
+    /// names the scratch the call may use, `chunk` (below `chunkCount`) its slot for partial sums.
+    func run(_ body: (_ worker: Int, _ chunk: Int, _ samples: Range<Int>) -> Void) {
+        if workers == 1 {
+            for chunk in 0..<chunkCount { body(0, chunk, range(ofChunk: chunk)) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            let blasThreads = openblas_get_num_threads()
+            openblas_set_num_threads(1)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                while true {
+                    let chunk = next.add(1, ordering: .relaxed).oldValue
+                    guard chunk < chunkCount else { break }
+                    shared.value(worker, chunk, range(ofChunk: chunk))
+                }
+            }
+            openblas_set_num_threads(blasThreads)
+        }
+    }
+
+    /// Threads for batch-parallel work: the environment's LATENT_CONV_THREADS, else 2.
+    static let threads: Int = {
+        if let text = getenv("LATENT_CONV_THREADS"), let n = Int(String(cString: text)), n >= 1 { return n }
+        return 2
+    }()
+
+    /// Scratch per chunk, in floats: LATENT_CONV_CHUNK_FLOATS, else 256K floats (1 MiB, the L2 size).
+    static let targetFloats: Int = {
+        if let text = getenv("LATENT_CONV_CHUNK_FLOATS"), let n = Int(String(cString: text)), n >= 1 { return n }
+        return 1 << 18
+    }()
+}
+
+/// Hands non-Sendable values (raw pointers, closures) to worker threads that touch disjoint parts.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Per-worker scratch memory kept by a layer between calls, so that the hot loops neither
+/// allocate nor zero-fill. Slot s of worker w is a separate buffer of at least the reserved size.
+final class Scratch {
+    private var buffers: [[UnsafeMutablePointer<Float>]] = []
+    private var capacities: [[Int]] = []
+
+    /// Pointers for `workers` x `sizes.count` buffers, grown when too small. Contents are undefined.
+    func reserve(workers: Int, sizes: [Int]) -> [[UnsafeMutablePointer<Float>]] {
+        while buffers.count < workers {
+            buffers.append([])
+            capacities.append([])
+        }
+        for w in 0..<workers {
+            while buffers[w].count < sizes.count {
+                buffers[w].append(UnsafeMutablePointer<Float>.allocate(capacity: 1))
+                capacities[w].append(1)
+            }
+            for (s, size) in sizes.enumerated() where capacities[w][s] < size {
+                buffers[w][s].deallocate()
+                buffers[w][s] = UnsafeMutablePointer<Float>.allocate(capacity: size)
+                capacities[w][s] = size
+            }
+        }
+        return Array(buffers[0..<workers].map { Array($0[0..<sizes.count]) })
+    }
+
+    deinit {
+        for row in buffers { for buffer in row { buffer.deallocate() } }
+    }
+}
+
+/// A float array of `count` elements left uninitialised, for outputs that are fully written next.
+func uninitializedFloats(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}

@@ -1,0 +1,139 @@
+/// Max or average pooling over size x size windows with stride = size, as Keras's MaxPooling2D
+/// and AveragePooling2D with their default padding "valid": out = floor(in / size), and a
+/// trailing row or column that does not fill a window is dropped.
+///
+///   forward:  x (n, h, w, c) -> y (n, h / s, w / s, c)
+///             max: y = the window's largest value (the first one on ties, as PyTorch);
+///             average: y = the window's mean
+///   backward: dy (n, h / s, w / s, c) -> dx (n, h, w, c)
+///             max: dy goes to the position that won; average: dy / (s*s) to every position
+public final class Pool2D: Layer {
+    public let kind: PoolKind
+    public let size: Int
+
+    private var input: ImageShape?
+    /// For max pooling: for each output value, the offset of the input value that won.
+    private var winners: [Int32] = []
+    private var cachedBatch = 0
+
+    public init(kind: PoolKind, size: Int) {
+        self.kind = kind
+        self.size = size
+    }
+
+    public var description: String { "pool \(kind.rawValue) \(size)" }
+    public var parameters: [Parameter] { [] }
+
+    private func output(for image: ImageShape) throws -> ImageShape {
+        guard size >= 1 else { throw ShapeError("\(description) needs a size of at least 1") }
+        guard image.height >= size, image.width >= size else {
+            throw ShapeError(
+                "\(description) needs an image at least \(size)x\(size) but got \(describeShape(image.dimensions))")
+        }
+        return ImageShape(height: image.height / size, width: image.width / size, channels: image.channels)
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        try output(for: ImageShape(input, for: description)).dimensions
+    }
+
+    public func build(inputShape: [Int], initializer: Initializer, rng: SeededGenerator) throws {
+        let image = try ImageShape(inputShape, for: description)
+        _ = try output(for: image)
+        input = image
+    }
+
+    private func built() throws -> (ImageShape, ImageShape) {
+        guard let input else { throw ShapeError("\(description) was used before it was built for an input shape") }
+        return (input, try output(for: input))
+    }
+
+    // forward: x (n, h, w, c) -> y (n, h / s, w / s, c)
+    public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        let (image, out) = try built()
+        try checkBatchShape(x, expected: image.dimensions, layer: description)
+        let n = x.batch, c = image.channels, s = size, inWidth = image.width
+        var y = uninitializedFloats(n * out.count)
+        if kind == .max { winners = [Int32](repeating: 0, count: n * out.count) }
+        let scale = 1 / Float(s * s)
+        x.data.withUnsafeBufferPointer { src in
+            y.withUnsafeMutableBufferPointer { dst in
+                winners.withUnsafeMutableBufferPointer { win in
+                    for sample in 0..<n {
+                        let xBase = sample * image.count, yBase = sample * out.count
+                        for oy in 0..<out.height {
+                            for ox in 0..<out.width {
+                                let yRow = yBase + (oy * out.width + ox) * c
+                                let corner = xBase + (oy * s * inWidth + ox * s) * c
+                                for ch in 0..<c {
+                                    if kind == .max {
+                                        var best = src[corner + ch], bestAt = corner + ch
+                                        for dy in 0..<s {
+                                            for dx in 0..<s {
+                                                let at = corner + (dy * inWidth + dx) * c + ch
+                                                if src[at] > best {
+                                                    best = src[at]
+                                                    bestAt = at
+                                                }
+                                            }
+                                        }
+                                        dst[yRow + ch] = best
+                                        win[yRow + ch] = Int32(bestAt - xBase)
+                                    } else {
+                                        var sum: Float = 0
+                                        for dy in 0..<s {
+                                            for dx in 0..<s { sum += src[corner + (dy * inWidth + dx) * c + ch] }
+                                        }
+                                        dst[yRow + ch] = sum * scale
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cachedBatch = n
+        return Tensor(shape: [n] + out.dimensions, data: y)
+    }
+
+    // backward: dy (n, h / s, w / s, c) -> dx (n, h, w, c)
+    public func backward(_ dy: Tensor) throws -> Tensor {
+        let (image, out) = try built()
+        try checkBatchShape(dy, expected: out.dimensions, layer: description, what: "output-gradient")
+        guard dy.batch == cachedBatch else {
+            throw ShapeError(
+                "\(description): the output gradient's batch \(describeShape(dy.shape)) does not match the "
+                    + "forward pass's batch of \(cachedBatch)")
+        }
+        let n = dy.batch, c = image.channels, s = size, inWidth = image.width
+        var dx = [Float](repeating: 0, count: n * image.count)
+        let scale = 1 / Float(s * s)
+        dy.data.withUnsafeBufferPointer { g in
+            dx.withUnsafeMutableBufferPointer { dst in
+                winners.withUnsafeBufferPointer { win in
+                    for sample in 0..<n {
+                        let xBase = sample * image.count, yBase = sample * out.count
+                        if kind == .max {
+                            for i in 0..<out.count { dst[xBase + Int(win[yBase + i])] += g[yBase + i] }
+                            continue
+                        }
+                        for oy in 0..<out.height {
+                            for ox in 0..<out.width {
+                                let yRow = yBase + (oy * out.width + ox) * c
+                                let corner = xBase + (oy * s * inWidth + ox * s) * c
+                                for dy in 0..<s {
+                                    for dx in 0..<s {
+                                        let at = corner + (dy * inWidth + dx) * c
+                                        for ch in 0..<c { dst[at + ch] = g[yRow + ch] * scale }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n] + image.dimensions, data: dx)
+    }
+}

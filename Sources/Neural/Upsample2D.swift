@@ -1,0 +1,86 @@
+/// Nearest-neighbour upsampling, as Keras's UpSampling2D: every pixel becomes a
+/// factor x factor block.
+///
+///   forward:  x (n, h, w, c) -> y (n, h*f, w*f, c);  y[oy][ox] = x[oy / f][ox / f]
+///   backward: dy (n, h*f, w*f, c) -> dx (n, h, w, c);  dx = the sum of dy over each f x f block
+public final class Upsample2D: Layer {
+    public let factor: Int
+    private var input: ImageShape?
+
+    public init(factor: Int) {
+        self.factor = factor
+    }
+
+    public var description: String { "upsample \(factor)" }
+    public var parameters: [Parameter] { [] }
+
+    private func output(for image: ImageShape) throws -> ImageShape {
+        guard factor >= 1 else { throw ShapeError("\(description) needs a factor of at least 1") }
+        return ImageShape(height: image.height * factor, width: image.width * factor, channels: image.channels)
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        try output(for: ImageShape(input, for: description)).dimensions
+    }
+
+    public func build(inputShape: [Int], initializer: Initializer, rng: SeededGenerator) throws {
+        let image = try ImageShape(inputShape, for: description)
+        _ = try output(for: image)
+        input = image
+    }
+
+    private func built() throws -> (ImageShape, ImageShape) {
+        guard let input else { throw ShapeError("\(description) was used before it was built for an input shape") }
+        return (input, try output(for: input))
+    }
+
+    // forward: x (n, h, w, c) -> y (n, h*f, w*f, c)
+    public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        let (image, out) = try built()
+        try checkBatchShape(x, expected: image.dimensions, layer: description)
+        let n = x.batch, c = image.channels, f = factor
+        var y = uninitializedFloats(n * out.count)
+        x.data.withUnsafeBufferPointer { src in
+            y.withUnsafeMutableBufferPointer { dst in
+                let src = src.baseAddress!, dst = dst.baseAddress!
+                for sample in 0..<n {
+                    for iy in 0..<image.height {
+                        // Build one output row from the input row, then repeat it f - 1 times.
+                        let inRow = src + (sample * image.height + iy) * image.width * c
+                        let outRow = dst + (sample * out.height + iy * f) * out.width * c
+                        for ix in 0..<image.width {
+                            for r in 0..<f { copyFloats(from: inRow + ix * c, to: outRow + (ix * f + r) * c, count: c) }
+                        }
+                        for r in 1..<max(f, 1) {
+                            (outRow + r * out.width * c).update(from: outRow, count: out.width * c)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n] + out.dimensions, data: y)
+    }
+
+    // backward: dy (n, h*f, w*f, c) -> dx (n, h, w, c)
+    public func backward(_ dy: Tensor) throws -> Tensor {
+        let (image, out) = try built()
+        try checkBatchShape(dy, expected: out.dimensions, layer: description, what: "output-gradient")
+        let n = dy.batch, c = image.channels, f = factor
+        var dx = [Float](repeating: 0, count: n * image.count)
+        dy.data.withUnsafeBufferPointer { g in
+            dx.withUnsafeMutableBufferPointer { dst in
+                for sample in 0..<n {
+                    for oy in 0..<out.height {
+                        let outRow = (sample * out.height + oy) * out.width * c
+                        let inRow = (sample * image.height + oy / f) * image.width * c
+                        for ox in 0..<out.width {
+                            let from = outRow + ox * c, to = inRow + (ox / f) * c
+                            for ch in 0..<c { dst[to + ch] += g[from + ch] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n] + image.dimensions, data: dx)
+    }
+}

@@ -1,8 +1,0 @@
-import XCTest
-@testable import Language
-
-final class LanguageSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}

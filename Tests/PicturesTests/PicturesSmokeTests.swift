@@ -1,8 +1,0 @@
-import XCTest
-@testable import Pictures
-
-final class PicturesSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}

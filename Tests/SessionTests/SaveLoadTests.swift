@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+@testable import Session
+
+final class SaveLoadTests: XCTestCase {
+    func trained() throws -> TestSession {
+        let t = try TestSession()
+        t.run(SessionBehaviourTests.setup)
+        t.run("save ae \"ae.model\"")
+        return t
+    }
+
+    func testRoundTripKeepsWeightsOptimizerHistoryAndSettings() throws {
+        let t = try trained()
+        t.run("load ae2 \"ae.model\"")
+        let a = try XCTUnwrap(t.session.models["ae"]?.network), b = try XCTUnwrap(t.session.models["ae2"]?.network)
+        XCTAssertEqual(a.parameters.map(\.value), b.parameters.map(\.value))
+        XCTAssertEqual(a.optimizerState, b.optimizerState)
+        XCTAssertEqual(a.history, b.history)
+        XCTAssertEqual(t.session.models["ae2"]?.settings, t.session.models["ae"]?.settings)
+        XCTAssertEqual(
+            t.run("evaluate ae on small.test"),
+            t.run("evaluate ae2 on small.test").replacingOccurrences(of: "ae2", with: "ae"))
+        // Training goes on identically from both.
+        t.run("train ae on small steps 2\ntrain ae2 on small steps 2")
+        XCTAssertEqual(t.run("ae.loss"), t.run("ae2.loss"))
+        // No temporary file is left beside it.
+        let files = try FileManager.default.contentsOfDirectory(atPath: t.directory)
+        XCTAssertEqual(files, ["ae.model"])
+    }
+
+    func testUntrainedModelRoundTrip() throws {
+        let t = try TestSession()
+        t.run("model m:\n    dense 8\n    latent 2\n    dense 784\nsave m \"m.model\"\nload m2 \"m.model\"")
+        XCTAssertNil(t.session.models["m2"]?.network)
+        XCTAssertEqual(t.session.models["m2"]?.specs, t.session.models["m"]?.specs)
+    }
+
+    func damage(_ t: TestSession, _ change: (inout [UInt8]) -> Void) throws -> String {
+        let path = t.directory + "/ae.model"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        change(&bytes)
+        try Data(bytes).write(to: URL(fileURLWithPath: t.directory + "/bad.model"))
+        let before = t.fingerprint
+        let (name, text) = t.fail("load ae \"bad.model\"")
+        XCTAssertEqual(name, "FileError")
+        XCTAssertEqual(t.fingerprint, before, "a failed load changed the session")
+        return text
+    }
+
+    func testTruncatedFile() throws {
+        let t = try trained()
+        let text = try damage(t) { $0.removeLast($0.count / 3) }
+        XCTAssertTrue(text.contains("is cut short"), text)
+        XCTAssertTrue(try damage(t) { $0.removeLast($0.count - 20) }.contains("cut short"))
+    }
+
+    func testFlippedByte() throws {
+        let t = try trained()
+        for offset in [40, 1000, 100_000] {
+            let text = try damage(t) { $0[offset] ^= 0x10 }
+            XCTAssertTrue(text.contains("damaged"), text)
+        }
+    }
+
+    func testForeignFileAndNewerVersion() throws {
+        let t = try trained()
+        XCTAssertTrue(
+            try damage(t) { $0 = Array("\u{89}PNG\r\n\u{1a}\n not a model at all".utf8) }.contains(
+                "not a Latent model file"))
+        XCTAssertTrue(try damage(t) { $0 = [] }.contains("not a Latent model file"))
+        XCTAssertTrue(try damage(t) { $0[12] = 9 }.contains("format version 9"))
+    }
+
+    func testContainerChecksEachPart() throws {
+        let payload = Array("hello".utf8)
+        let file = ModelFile.encode(payload)
+        XCTAssertEqual(try ModelFile.decode(file, path: "p"), payload)
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
+        var longer = file
+        longer.append(0)
+        XCTAssertThrowsError(try ModelFile.decode(longer, path: "p")) {
+            XCTAssertEqual($0 as? ModelFile.Problem, .corrupt("p"))
+        }
+    }
+}

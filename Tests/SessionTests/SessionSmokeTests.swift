@@ -1,8 +1,0 @@
-import XCTest
-@testable import Session
-
-final class SessionSmokeTests: XCTestCase {
-    func testModuleLoads() {
-        XCTAssertTrue(true)
-    }
-}

@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+@testable import Session
+
+/// A session in a fresh temporary folder, with helpers to run cells and compare states.
+final class TestSession {
+    let session: LessonSession
+    let sink = RecordingSink()
+    let directory: String
+
+    init() throws {
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("latent-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        session = LessonSession(workingDirectory: directory)
+        session.showsTimings = false
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    @discardableResult
+    func run(_ code: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+        sink.text = ""
+        let outcome = session.execute(code, output: sink)
+        if case .error(_, let message, let traceback) = outcome {
+            XCTFail("unexpected error: \(message)\n\(traceback.joined(separator: "\n"))", file: file, line: line)
+        }
+        if case .ok(let result?) = outcome { return sink.text + result.text }
+        return sink.text
+    }
+
+    /// Runs a cell that must fail; returns the rendered error.
+    func fail(_ code: String, file: StaticString = #filePath, line: UInt = #line) -> (name: String, text: String) {
+        let outcome = session.execute(code, output: sink)
+        guard case .error(let name, _, let traceback) = outcome else {
+            XCTFail("expected an error from: \(code)", file: file, line: line)
+            return ("", "")
+        }
+        return (name, traceback.joined(separator: "\n"))
+    }
+
+    /// Everything observable about the session's state, weights included.
+    var fingerprint: String {
+        var parts = ["seed \(session.seed)", "order \(session.order)"]
+        for name in session.order {
+            if let d = session.datasets[name] { parts.append("\(name): \(d.sizeText) \(d.trainImages.pixels.count)") }
+            if let m = session.models[name] {
+                let weights = m.network?.parameters.map { $0.value.data.reduce(0, +) } ?? []
+                parts.append(
+                    "\(name): \(m.specs.map(\.text)) \(m.settings) \(m.epochsTrained) \(weights) "
+                        + "\(m.network?.history.count ?? -1) \(m.trainedOnName ?? "-") \(m.network?.optimizerState?.step ?? -1)"
+                )
+            }
+        }
+        return parts.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Engine benchmark: one training epoch of the 60,000 MNIST images for each model, in Latent
+# (bench/NeuralBench) and in PyTorch on 2 threads (bench/engine/torch_bench.py), in the same
+# run; prints seconds per epoch, samples per second, peak memory of each process and the ratio
+# Latent / PyTorch, and the fraction of the GEMM-rate limit Latent reaches.
+# Usage: bench/engine/run.sh [dense002 deep000 vae]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
+[ -x "$PYTHON" ] || PYTHON=/work/main/.venv/bin/python
+MNIST_DIR="${LATENT_MNIST_DIR:-$PWD/Data/mnist}"
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(dense002 deep000 vae)
+
+swift build -c release --product NeuralBench 2>&1 | grep -E "error|warning: unre" || true
+bench=.build/release/NeuralBench
+
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+gemm=$("$bench" gemm)
+rate=$(field gflops "$gemm")
+echo "sgemm rate now: ${rate} GFLOP/s (square 1024, OpenBLAS threads); issue 3's figure: 170"
+printf "%-9s | %8s %9s %7s | %8s %9s %7s | %6s %6s | %5s %9s\n" model "Latent s" "samples/s" "peak MB" \
+    "torch s" "samples/s" "peak MB" ratio "cpu r." GFLOP "limit %"
+for model in "${models[@]}"; do
+    ours=$("$bench" "$model")
+    theirs=$("$PYTHON" bench/engine/torch_bench.py "$MNIST_DIR" "$model")
+    s1=$(field seconds_per_epoch "$ours"); s2=$(field seconds_per_epoch "$theirs")
+    c1=$(field cpu_seconds "$ours"); c2=$(field cpu_seconds "$theirs")
+    flop=$(field gflop_per_epoch "$ours")
+    awk -v m="$model" -v s1="$s1" -v s2="$s2" -v c1="$c1" -v c2="$c2" -v n1="$(field samples_per_second "$ours")" \
+        -v n2="$(field samples_per_second "$theirs")" -v p1="$(field peak_mb "$ours")" -v p2="$(field peak_mb "$theirs")" \
+        -v f="$flop" -v r="$rate" 'BEGIN {
+            printf "%-9s | %8.2f %9d %7d | %8.2f %9d %7d | %6.2f %6.2f | %5.0f %4.0f%%/%3.0f%%\n",
+                m, s1, n1, p1, s2, n2, p2, s1 / s2, c1 / c2, f, 100 * f / r / s1, 100 * f / 170 / s1 }'
+done
+echo "ratio: Latent/PyTorch wall seconds (goal <= 0.5); cpu r.: the same for process CPU seconds."
+echo "limit %: GEMM work / rate / Latent seconds, at the rate measured now and at 170 GFLOP/s."
