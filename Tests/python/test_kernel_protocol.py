@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import signal
+import subprocess
 import time
 
 import pytest
@@ -180,7 +181,9 @@ def test_bad_messages_are_dropped_and_good_ones_still_work(kernel):
 
 def test_stop_on_error_aborts_the_queued_cells(kernel):
     km, kc = kernel
-    failing = kc.execute("dens 250 relu")
+    execute(kc, SETUP)
+    # The failure comes after some work, so the next request is surely queued behind it.
+    failing = kc.execute("train ae on small epochs 1 batch 50\nnosuchname")
     queued = kc.execute('print "never"')
     replies = {}
     while len(replies) < 2:
@@ -198,7 +201,7 @@ def test_error_shows_the_caret_text(kernel):
     errors = [m for m in messages if m["msg_type"] == "error"]
     assert len(errors) == 1
     traceback = "\n".join(errors[0]["content"]["traceback"])
-    assert "^" in traceback and "dense" in traceback
+    assert "dens 250 relu" in traceback and "^^^^" in traceback
     assert reply["content"]["traceback"] == errors[0]["content"]["traceback"]
 
 
@@ -260,7 +263,8 @@ def test_shutdown_echoes_the_restart_flag(latent_env):
 
 def test_two_clients_both_see_iopub(kernel):
     km, kc = kernel
-    other = km.client()
+    # A second frontend has its own session (and so its own ROUTER identity).
+    other = km.client(session=Session(key=km.session.key))
     other.start_channels()
     try:
         other.wait_for_ready(timeout=30)
@@ -311,3 +315,35 @@ def test_ipc_transport(latent_env, tmp_path):
         assert run_one_cell(km, 'print "over ipc"') == "over ipc\n"
     finally:
         km.shutdown_kernel(now=False)
+
+
+def test_kernel_exits_when_its_launcher_dies(latent_env, tmp_path):
+    from jupyter_client.connect import write_connection_file
+
+    from latent_kernel_support import latent_binary
+
+    connection, _ = write_connection_file(str(tmp_path / "orphan.json"))
+    # A launcher that starts the kernel, reports its pid, and dies at once.
+    launcher = subprocess.run(
+        ["sh", "-c", f'"{latent_binary()}" kernel "{connection}" >/dev/null 2>&1 & echo $!; sleep 1'],
+        capture_output=True, text=True, check=True)
+    pid = int(launcher.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    raise AssertionError("an orphaned kernel kept running")
+
+
+def test_kernel_info_links_to_the_lessons_and_the_reference(kernel):
+    km, kc = kernel
+    info = kc.kernel_info(reply=True)["content"]
+    assert info["protocol_version"] == "5.4"
+    assert info["language_info"]["mimetype"] == "text/x-latent"
+    texts = [link["text"] for link in info["help_links"]]
+    assert texts == ["Latent lessons", "Latent language reference"]
+    assert info["help_links"][1]["url"].endswith("docs/language.md")
