@@ -117,6 +117,10 @@ def executed(path, kernel_name):
         start = time.monotonic()
         client.execute()
         EXECUTED[path] = (nb, time.monotonic() - start)
+        if os.environ.get("LATENT_LESSONS_OUT"):  # keep the executed copy, for reading
+            out = Path(os.environ["LATENT_LESSONS_OUT"])
+            out.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, out / path.name)
     return EXECUTED[path]
 
 
