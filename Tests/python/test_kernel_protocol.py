@@ -45,53 +45,41 @@ def start_training(kc) -> str:
     raise AssertionError("training showed no progress")
 
 
-def finish(kc, msg_id: str) -> dict:
+def finish(kc, msg_id: str) -> tuple[dict, list[dict]]:
     reply = kc.get_shell_msg(timeout=30)
     assert reply["parent_header"]["msg_id"] == msg_id
-    collect_until_idle(kc, msg_id)
-    return reply
+    return reply, collect_until_idle(kc, msg_id)
 
 
-def epochs_of(kc) -> int:
-    return int(float(result_text(kc, "ae.epochs")))
+def epochs_of(kc) -> float:
+    return float(result_text(kc, "ae.epochs"))
 
 
 @pytest.mark.parametrize("how", ["interrupt_request", "SIGINT"])
 def test_interrupt_stops_training_keeps_progress_and_the_kernel_lives(kernel, how):
     km, kc = kernel
     execute(kc, SETUP)
+    execute(kc, "train ae on small epochs 1 batch 100")
+    assert epochs_of(kc) == 1
     msg_id = start_training(kc)
     time.sleep(0.5)
     if how == "interrupt_request":
         km.interrupt_kernel()  # kernelspec interrupt_mode "message": interrupt_request on control
     else:
         km.signal_kernel(signal.SIGINT)
-    started = time.monotonic()
-    reply = finish(kc, msg_id)
-    assert time.monotonic() - started < 20, "training did not stop soon after the interrupt"
+    reply, messages = finish(kc, msg_id)
+    assert reply["content"]["status"] in ("ok", "error")
+    assert "stopped" in stdout_of(messages)
     assert km.is_alive()
-    # The model kept what it learned: some batches ran, far fewer than asked for.
-    assert "ae" in result_text(kc, "ae") or True
+    # The model kept what it learned before the interrupt: more than the first epoch, far
+    # fewer than were asked for.
+    assert 1 < epochs_of(kc) < 10000
     second, messages = execute(kc, 'print "still here"')
     assert second["content"]["status"] == "ok"
     assert "still here" in stdout_of(messages)
-    assert reply["content"]["status"] in ("ok", "error")
-    assert km.is_alive()
-
-
-def test_interrupted_model_keeps_trained_epochs(kernel):
-    km, kc = kernel
-    execute(kc, SETUP)
-    execute(kc, "train ae on small epochs 1 batch 100")
-    assert epochs_of(kc) == 1
-    msg_id = start_training(kc)
-    time.sleep(1.0)
-    km.interrupt_kernel()
-    finish(kc, msg_id)
-    after = epochs_of(kc)
-    assert 1 <= after < 10000
-    reply, messages = execute(kc, "train ae epochs 1 batch 100")
-    assert reply["content"]["status"] == "ok"
+    # Training goes on from where it stopped.
+    third, _ = execute(kc, "train ae epochs 1 batch 100")
+    assert third["content"]["status"] == "ok"
 
 
 def test_heartbeat_answers_quickly_while_training(kernel):
@@ -212,7 +200,10 @@ def test_execution_counts_silent_and_store_history(kernel):
     assert [m["msg_type"] for m in messages] == ["status", "status"]
     unstored, _ = execute(kc, 'print "unstored"', store_history=False)
     second, _ = execute(kc, 'print "two"')
-    assert first["content"]["execution_count"] + 1 == second["content"]["execution_count"]
+    count = first["content"]["execution_count"]
+    assert silent["content"]["execution_count"] == count
+    assert unstored["content"]["execution_count"] == count
+    assert second["content"]["execution_count"] == count + 1
 
 
 def test_training_shows_one_progress_display_updated_in_place(kernel):
