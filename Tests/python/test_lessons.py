@@ -204,6 +204,10 @@ def check_cell(i, cell):
                 problems.append(f"{where}: no picture")
             elif check.get("animated") and not any(p[3] for p in pictures):
                 problems.append(f"{where}: no animated PNG among {pictures}")
+            elif "aspect" in check:
+                low, high = check["aspect"]
+                if not any(low <= p[1] / p[2] <= high for p in pictures):
+                    problems.append(f"{where}: no picture with width/height in [{low}, {high}] among {pictures}")
         elif check["kind"] in ("below", "above"):
             text = text_result(cell)
             numbers = NUMBER.findall(text or "")
@@ -277,6 +281,13 @@ def test_checker_tells_animated_from_still_pictures():
     assert "no animated PNG" in check_cell(0, still)[0]
     moving = made_up_cell([display("image/png", tiny_png(4, 4, animated=True))], {"kind": "picture", "animated": True})
     assert check_cell(0, moving) == []
+
+
+def test_checker_checks_the_shape_of_a_grid():
+    two_rows_of_ten = made_up_cell([display("image/png", tiny_png(582, 156))], {"kind": "picture", "aspect": [3, 4.5]})
+    assert check_cell(0, two_rows_of_ten) == []
+    square = made_up_cell([display("image/png", tiny_png(300, 310))], {"kind": "picture", "aspect": [3, 4.5]})
+    assert "width/height" in check_cell(0, square)[0]
 
 
 def test_checker_reads_svg_sizes():
