@@ -6,13 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libzmq3-dev libopenblas-dev zlib1g-dev pkg-config python3-venv)
+APT_PACKAGES=(libzmq3-dev libopenblas-dev zlib1g-dev pkg-config python3-venv pngcheck)
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # 1. System libraries, through apt. pkg-config tells whether they are already there.
 missing=()
 for pc in libzmq openblas zlib; do pkg-config --exists "$pc" 2>/dev/null || missing+=("$pc"); done
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+command -v pngcheck >/dev/null || missing+=(pngcheck)
 if ((${#missing[@]})); then
     say "installing apt packages (${APT_PACKAGES[*]}) because missing: ${missing[*]}"
     if ! command -v apt-get >/dev/null; then

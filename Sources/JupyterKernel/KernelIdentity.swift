@@ -61,14 +61,11 @@ extension KernelIdentity {
         }
         var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("docs").path),
-                FileManager.default.fileExists(atPath: folder.appendingPathComponent("Lessons").path)
-            {
+            let reference = folder.appendingPathComponent("docs/language.md")
+            if FileManager.default.fileExists(atPath: reference.path) {
                 return KernelIdentity(helpLinks: [
                     HelpLink(text: "Latent lessons", url: folder.appendingPathComponent("Lessons").absoluteString),
-                    HelpLink(
-                        text: "Latent language reference",
-                        url: folder.appendingPathComponent("docs/language.md").absoluteString),
+                    HelpLink(text: "Latent language reference", url: reference.absoluteString),
                 ])
             }
             folder = folder.deletingLastPathComponent()

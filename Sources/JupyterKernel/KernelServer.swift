@@ -8,7 +8,8 @@ import Session
 /// - control: ROUTER, kernel_info / interrupt / shutdown while a cell runs;
 /// - shell: ROUTER, runs the interpreter; also owns the (unused) stdin ROUTER;
 /// - iopub: XPUB, fed by shell and control through inproc PUSH/PULL; welcomes new subscribers;
-/// - signals: SIGINT raises the interpreter's interruption flag (the process is never killed).
+/// - signals: SIGINT raises the interpreter's interruption flag through a self-pipe (the process
+///   is never killed by it).
 public final class KernelServer: @unchecked Sendable {
     let connection: ConnectionInfo
     let core: KernelCore
@@ -32,8 +33,8 @@ public final class KernelServer: @unchecked Sendable {
     /// Binds everything, serves until a shutdown request, then closes cleanly. Returns whether
     /// the client asked for a restart (the client starts the new process).
     public func run() throws(ZeroMQError) -> Bool {
-        // Block SIGINT before any thread exists (libzmq's included), so only `sigwait` sees it.
-        SignalWatcher.blockInterrupts()
+        SignalWatcher.start(raising: interruption)
+        ParentWatcher.start()
         let heartbeat = try makeSocket(.rep, port: connection.heartbeatPort)
         let control = try makeSocket(.router, port: connection.controlPort)
         let shell = try makeSocket(.router, port: connection.shellPort)
@@ -45,7 +46,6 @@ public final class KernelServer: @unchecked Sendable {
         let controlFeed = try IOPubFeed(context: context, codec: codec)
         let shellFeed = try IOPubFeed(context: context, codec: codec)
 
-        SignalWatcher.start(raising: interruption)
         startThread("latent-iopub") { self.forwardIOPub(pull: pull, iopub: iopub) }
         startWorker("latent-heartbeat") { self.echoHeartbeats(heartbeat) }
         startWorker("latent-control") { self.serve(control, channel: .control, feed: controlFeed) }
@@ -75,6 +75,9 @@ public final class KernelServer: @unchecked Sendable {
         try socket.set(ZMQ_LINGER, 1000)
         if let secret = connection.curveSecretKey { try socket.makeCurveServer(secretKey: secret) }
         if connection.transport == "tcp" && connection.ip.contains(":") { try socket.set(ZMQ_IPV6, 1) }
+        // A client that reconnects with the same identity (jupyter_client uses its session id)
+        // takes the route over instead of being refused.
+        if kind == .router { try socket.set(ZMQ_ROUTER_HANDOVER, 1) }
         try socket.bind(connection.endpoint(port: port))
         return socket
     }
@@ -134,8 +137,12 @@ public final class KernelServer: @unchecked Sendable {
             }
             if channel == .shell && core.isAborting {
                 // Abort the execute requests already queued behind the failed cell, then resume.
-                while let queued = try? socket.receive(dontWait: true) {
-                    if case .shutdown = handle(queued, channel: channel, outlet: outlet, feed: feed) { return }
+                // They are taken off the socket before any abort reply goes out, so a request
+                // sent in answer to an abort reply is not itself aborted.
+                var queued: [[[UInt8]]] = []
+                while let next = try? socket.receive(dontWait: true) { queued.append(next) }
+                for frames in queued {
+                    if case .shutdown = handle(frames, channel: channel, outlet: outlet, feed: feed) { return }
                 }
                 core.finishAborting()
             }

@@ -57,20 +57,35 @@ extension Parser {
                 data = try parseReference(&s, "the images to embed")
             }
             var method = EmbeddingMethod.pca, dimensions = 2
-            if !s.atEnd {
+            if let w = s.peek?.word,
+                EmbeddingMethod(rawValue: w.lowercased()) != nil || !Vocabulary.options["embed"]!.contains(w)
+            {
                 method = try s.expectChoice(EmbeddingMethod.self, "projection").value
-                if !s.atEnd {
-                    let n = try s.expectInteger("the number of dimensions", minimum: 2)
-                    guard n.value <= 3 else {
-                        throw Diagnostic(
-                            "embeddings are drawn in 2 or 3 dimensions, not \(n.value)", range: n.range,
-                            kind: .value, expected: "2 or 3")
-                    }
-                    dimensions = n.value
+            }
+            if let t = s.peek, t.word == nil, !s.atEnd {
+                let n = try s.expectInteger("the number of dimensions", minimum: 2)
+                guard n.value <= 3 else {
+                    throw Diagnostic(
+                        "embeddings are drawn in 2 or 3 dimensions, not \(n.value)", range: n.range,
+                        kind: .value, expected: "2 or 3")
+                }
+                dimensions = n.value
+            }
+            var options = EmbedOptions()
+            try parseOptions(&s, statement: "embed") { option, s in
+                switch option {
+                case "perplexity": options.perplexity = try s.expectNumber("the perplexity", in: .positive)
+                case "iterations": options.iterations = try s.expectInteger("the number of iterations", minimum: 1)
+                case "seed": options.seed = try s.expectInteger("the seed", minimum: 0)
+                case "kernel": options.kernel = try s.expectChoice(EmbeddingKernel.self, "kernel")
+                case "gamma": options.gamma = try s.expectNumber("gamma", in: .positive)
+                default:
+                    throw Diagnostic(
+                        "the projection comes before the options", range: s.peek(-1)!.range,
+                        expected: "embed [MODEL] IMAGES [pca|kernelpca|tsne] [2|3] [OPTIONS]")
                 }
             }
-            try s.expectEnd("embed")
-            return .embed(model: model, data: data, method: method, dimensions: dimensions)
+            return .embed(model: model, data: data, method: method, dimensions: dimensions, options: options)
         case "weights":
             let model = try s.expectName("the model's name")
             try s.expectEnd("weights")

@@ -22,7 +22,7 @@ public enum Vocabulary {
         "generate": ["normal"],
         "interpolate": ["steps"],
         "histogram": ["dims"],
-        "embed": EmbeddingMethod.allCases.map(\.rawValue),
+        "embed": EmbeddingMethod.allCases.map(\.rawValue) + ["perplexity", "iterations", "seed", "kernel", "gamma"],
         "traverse": ["dim", "from", "to", "steps", "around"],
     ]
     /// Options of each layer kind, besides activations.

@@ -48,34 +48,44 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     public func multiplyDerivative(
         _ gradient: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>, count: Int
     ) {
+        derivativeProduct(UnsafePointer(gradient), output: output, into: gradient, count: count)
+    }
+
+    /// result[i] = gradient[i] · f'(x_i), f' recovered from the output y = f(x). `result` may be
+    /// `gradient` itself.
+    func derivativeProduct(
+        _ gradient: UnsafePointer<Float>, output: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        let (g, y, r, n) = (gradient, output, result, count)
         switch self {
-        case .linear: return
-        case .relu: Activation.zipMap(gradient, output, count) { g, y in y > 0 ? g : 0 }
-        case .leakyRelu: Activation.zipMap(gradient, output, count) { g, y in y > 0 ? g : g * Activation.leakySlope }
-        case .sigmoid: Activation.zipMap(gradient, output, count) { g, y in g * y * (1 - y) }
-        case .tanh: Activation.zipMap(gradient, output, count) { g, y in g * (1 - y * y) }
-        case .elu: Activation.zipMap(gradient, output, count) { g, y in y > 0 ? g : g * (y + 1) }
+        case .linear: if r != UnsafeMutablePointer(mutating: g) { r.update(from: g, count: n) }
+        case .relu: Activation.zipMap(g, y, r, n) { g, y in y > 0 ? g : 0 }
+        case .leakyRelu: Activation.zipMap(g, y, r, n) { g, y in y > 0 ? g : g * Activation.leakySlope }
+        case .sigmoid: Activation.zipMap(g, y, r, n) { g, y in g * y * (1 - y) }
+        case .tanh: Activation.zipMap(g, y, r, n) { g, y in g * (1 - y * y) }
+        case .elu: Activation.zipMap(g, y, r, n) { g, y in y > 0 ? g : g * (y + 1) }
         // softplus' = sigmoid(x) = 1 - e^{-y}.
-        case .softplus: Activation.zipMap(gradient, output, count) { g, y in g * (1 - FastMath.exp(-y)) }
+        case .softplus: Activation.zipMap(g, y, r, n) { g, y in g * (1 - FastMath.exp(-y)) }
         }
     }
 
     /// dL/d(input) of this activation from dL/d(output) `dy` and its cached `output`; throws
-    /// when the two shapes differ (`layer` names the layer in the message).
+    /// when the two shapes differ (`layer` names the layer in the message). Written straight
+    /// into a new tensor: copying dy first and scaling in place would cost a pass over memory.
     public func inputGradient(_ dy: Tensor, output: Tensor, layer: String) throws -> Tensor {
         guard dy.shape == output.shape else {
             throw ShapeError(
                 "\(layer) produced \(Tensor.describe(output.shape)) but its gradient is \(Tensor.describe(dy.shape))")
         }
-        var dx = dy
-        if self != .linear {
-            dx.data.withUnsafeMutableBufferPointer { g in
+        if self == .linear { return dy }
+        return Tensor(shape: dy.shape) { dx in
+            dy.data.withUnsafeBufferPointer { g in
                 output.data.withUnsafeBufferPointer { y in
-                    multiplyDerivative(g.baseAddress!, output: y.baseAddress!, count: g.count)
+                    derivativeProduct(g.baseAddress!, output: y.baseAddress!, into: dx.baseAddress!, count: dx.count)
                 }
             }
         }
-        return dx
     }
 
     @inline(__always)
@@ -95,9 +105,9 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
 
     @inline(__always)
     private static func zipMap(
-        _ gradient: UnsafeMutablePointer<Float>, _ output: UnsafePointer<Float>, _ count: Int,
-        _ f: (Float, Float) -> Float
+        _ gradient: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>,
+        _ count: Int, _ f: (Float, Float) -> Float
     ) {
-        for i in 0..<count { gradient[i] = f(gradient[i], output[i]) }
+        for i in 0..<count { result[i] = f(gradient[i], output[i]) }
     }
 }

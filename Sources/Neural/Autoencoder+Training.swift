@@ -92,7 +92,11 @@ extension Autoencoder {
                     epoch: epoch, batch: batch, batchesPerEpoch: batchesPerEpoch, step: stepsDone,
                     totalSteps: totalSteps, runningLoss: Float(lossSum / Double(samplesSeen)),
                     seconds: seconds(from: callStart, clock))
-                if !progress(report) {
+                // The hook may look at the model (reconstruct a few digits): it sees probabilities.
+                if fusesSigmoid { setLogitsFusion(false) }
+                let goOn = progress(report)
+                if fusesSigmoid { setLogitsFusion(for: options.loss) }
+                if !goOn {
                     if batch < batchesPerEpoch || stepsDone < totalSteps {
                         stop = .interrupted(epoch: epoch, batch: batch)
                     }
@@ -209,12 +213,12 @@ extension Autoencoder {
 
     func corrupt(_ x: Tensor, with noise: InputNoise) -> Tensor {
         var y = x
-        let rng = trainingRNG
-        switch noise {
-        case .gaussian(let sigma):
-            for i in 0..<y.count { y.data[i] = min(max(y.data[i] + sigma * rng.nextNormal(), 0), 1) }
-        case .mask(let fraction):
-            for i in 0..<y.count where rng.nextUniform() < fraction { y.data[i] = 0 }
+        let key = UInt32(truncatingIfNeeded: trainingRNG.next())
+        y.data.withUnsafeMutableBufferPointer { p in
+            switch noise {
+            case .gaussian(let sigma): CounterHash.addClippedGaussian(p.baseAddress!, p.count, key: key, sigma: sigma)
+            case .mask(let fraction): CounterHash.mask(p.baseAddress!, p.count, key: key, fraction: fraction)
+            }
         }
         return y
     }

@@ -157,6 +157,7 @@ public final class Autoencoder {
     /// joins the results.
     func inBatches(_ x: Tensor, outputSample: [Int], _ body: (Tensor) throws -> Tensor) throws -> Tensor {
         let chunk = 1000
+        if x.batch == 0 { return Tensor(zeros: [0] + outputSample) }
         if x.batch <= chunk { return try body(x) }
         var data: [Float] = []
         data.reserveCapacity(x.batch * outputSample.reduce(1, *))

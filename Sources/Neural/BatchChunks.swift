@@ -80,8 +80,11 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// Per-worker scratch memory kept by a layer between calls, so that the hot loops neither
-/// allocate nor zero-fill. Slot s of worker w is a separate buffer of at least the reserved size.
+/// allocate nor zero-fill. Slot s of worker w is a separate buffer of at least the reserved size,
+/// plus `slack` floats after it, so that vector copies may read and write past a run's end.
 final class Scratch {
+    static let slack = 16
+
     private var buffers: [[UnsafeMutablePointer<Float>]] = []
     private var capacities: [[Int]] = []
 
@@ -98,7 +101,7 @@ final class Scratch {
             }
             for (s, size) in sizes.enumerated() where capacities[w][s] < size {
                 buffers[w][s].deallocate()
-                buffers[w][s] = UnsafeMutablePointer<Float>.allocate(capacity: size)
+                buffers[w][s] = UnsafeMutablePointer<Float>.allocate(capacity: size + Scratch.slack)
                 capacities[w][s] = size
             }
         }

@@ -77,6 +77,8 @@ struct ConvGeometry: Equatable, Sendable {
     /// zero where the window leaves the image. Rows are patchSize long.
     /// Each image is first copied into `padded` (paddedCount floats) with its zero border, so the
     /// inner loop is a branch-free copy of kernel*channels contiguous floats per kernel row.
+    /// `padded` and `col` are Scratch buffers: the copies run up to 7 floats past each run (the
+    /// next run overwrites them; the last lands in the scratch's slack).
     func im2col(
         _ image: UnsafePointer<Float>, samples: Int, padded: UnsafeMutablePointer<Float>,
         into col: UnsafeMutablePointer<Float>
@@ -88,7 +90,8 @@ struct ConvGeometry: Equatable, Sendable {
             for oy in 0..<outHeight {
                 for ox in 0..<outWidth {
                     for ky in 0..<k {
-                        copyFloats(from: padded + ((oy * stride + ky) * wp + ox * stride) * c, to: dst, count: run)
+                        copyFloatsOverrunning(
+                            from: padded + ((oy * stride + ky) * wp + ox * stride) * c, to: dst, count: run)
                         dst += run
                     }
                 }
@@ -111,7 +114,7 @@ struct ConvGeometry: Equatable, Sendable {
         var dst = r
         for py in 0..<paddedHeight {
             for ox in 0..<outWidth {
-                copyFloats(from: padded + (py * wp + ox) * c, to: dst, count: run)
+                copyFloatsOverrunning(from: padded + (py * wp + ox) * c, to: dst, count: run)
                 dst += run
             }
         }
@@ -182,5 +185,18 @@ func fillRows(_ destination: UnsafeMutablePointer<Float>, rows: Int, with patter
         let chunk = min(filled, rows - filled)
         (destination + filled * width).update(from: destination, count: chunk * width)
         filled += chunk
+    }
+}
+
+/// Copies `count` floats rounded up to a multiple of 8, in 8-wide moves and with no scalar tail:
+/// for im2col's runs (5, 20, 28 floats, ...) that are written in increasing order, each run's
+/// overrun is overwritten by the next one. Both buffers need 7 floats of room past the run.
+@inline(__always)
+func copyFloatsOverrunning(from source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i < count {
+        UnsafeMutableRawPointer(destination + i).storeBytes(
+            of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        i += 8
     }
 }

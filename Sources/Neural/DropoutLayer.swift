@@ -43,28 +43,24 @@ public final class Dropout: Layer {
     }
 
     private func applyMask(_ x: Tensor) -> Tensor {
-        var y = x
         // Survive when the hash's top 24 bits, as a fraction of 2^24, reach the rate.
         let threshold = UInt32((rate * Float(1 << 24)).rounded())
         let scale = 1 / (1 - rate)
-        y.data.withUnsafeMutableBufferPointer { p in
-            Dropout.mask(p.baseAddress!, p.count, key: maskKey, threshold: threshold, scale: scale)
+        return Tensor(shape: x.shape) { out in
+            x.data.withUnsafeBufferPointer { source in
+                Dropout.mask(
+                    source.baseAddress!, out.baseAddress!, out.count, key: maskKey, threshold: threshold, scale: scale)
+            }
         }
-        return y
     }
 
-    /// values[i] *= scale or 0, by a murmur3-style finaliser of (key, i).
+    /// result[i] = values[i] · (scale or 0), by the hash of (key, i).
     private static func mask(
-        _ values: UnsafeMutablePointer<Float>, _ count: Int, key: UInt32, threshold: UInt32, scale: Float
+        _ values: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>, _ count: Int, key: UInt32,
+        threshold: UInt32, scale: Float
     ) {
         for i in 0..<count {
-            var h = UInt32(truncatingIfNeeded: i) &* 0x9E37_79B9 ^ key
-            h ^= h >> 16
-            h = h &* 0x85EB_CA6B
-            h ^= h >> 13
-            h = h &* 0xC2B2_AE35
-            h ^= h >> 16
-            values[i] *= (h >> 8) >= threshold ? scale : 0
+            result[i] = values[i] * ((CounterHash.bits(i, key: key) >> 8) >= threshold ? scale : 0)
         }
     }
 }

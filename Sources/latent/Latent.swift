@@ -91,7 +91,9 @@ struct InstallCommand: ParsableCommand {
                 let logos = installer.findLogos(executable: executable)
                 let directory = try installer.install(to: destination, executable: executable, logos: logos)
                 print("Installed the Latent kernelspec in \(directory.path)")
-                if logos == nil { print("(no logos found: set LATENT_KERNELSPEC_DIR to the source's Kernelspec/latent)") }
+                if logos == nil {
+                    print("(no logos found: set LATENT_KERNELSPEC_DIR to the source's Kernelspec/latent)")
+                }
             }
         } catch {
             throw ValidationError(error.description)

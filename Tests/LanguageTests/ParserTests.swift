@@ -104,13 +104,41 @@ final class ParserTests: XCTestCase {
                 "traverse ae steps 7 to 3 dim 2 from -1.5 around data.test[0]")
         else { return XCTFail() }
         XCTAssertNotNil(around)
-        guard case .picture(.embed(nil, _, .tsne, 2)) = only("embed data.test[0:2000] tsne") else { return XCTFail() }
-        guard case .picture(.embed(let model?, _, .kernelpca, 3)) = only("embed ae data.train kernelpca 3") else {
+        guard case .picture(.embed(nil, _, .tsne, 2, EmbedOptions())) = only("embed data.test[0:2000] tsne") else {
+            return XCTFail()
+        }
+        guard case .picture(.embed(let model?, _, .kernelpca, 3, _)) = only("embed ae data.train kernelpca 3") else {
             return XCTFail()
         }
         XCTAssertEqual(model.value, "ae")
         guard case .picture(.histogram(_, _, 0..<4)) = only("histogram ae data.train dims 0:4") else {
             return XCTFail()
+        }
+        guard
+            case .picture(.embed(nil, _, .tsne, 2, let tsne)) = only(
+                "embed data.test tsne iterations 300 perplexity 12.5 seed 4")
+        else { return XCTFail() }
+        XCTAssertEqual(
+            [tsne.perplexity?.value, tsne.iterations.map { Double($0.value) }, tsne.seed.map { Double($0.value) }],
+            [12.5, 300, 4])
+        guard
+            case .picture(.embed(let ae?, _, .kernelpca, 2, let kpca)) = only(
+                "embed ae data.test kernelpca kernel poly gamma 0.5")
+        else { return XCTFail() }
+        XCTAssertEqual([ae.value, kpca.kernel?.value.rawValue], ["ae", "poly"])
+        XCTAssertEqual(kpca.gamma?.value, 0.5)
+        // Options alone keep the default projection.
+        guard case .picture(.embed(nil, _, .pca, 2, _)) = only("embed data.test") else { return XCTFail() }
+        for (bad, message) in [
+            ("embed data.test tsne perplexity 0", "perplexity must be"),
+            ("embed data.test tsne perplexty 5", "perplexity"),
+            ("embed data.test tsne seed 1 pca", "the projection comes before the options"),
+            ("embed data.test kernelpca kernel sigmoid", "not a kernel"),
+        ] {
+            let (_, diagnostics) = parse(bad)
+            XCTAssertTrue(
+                diagnostics.first?.message.contains(message) == true || diagnostics.first?.suggestion == message,
+                "\(bad): \(diagnostics)")
         }
         guard case .picture(.plot(let models)) = only("plot deep nodrop") else { return XCTFail() }
         XCTAssertEqual(models.map(\.value), ["deep", "nodrop"])

@@ -42,6 +42,9 @@ final class AutoencoderTests: XCTestCase {
         XCTAssertEqual(try model.reconstruct(x), decoded)
         // A flat (batch, 784) input is accepted for 28x28x1.
         XCTAssertEqual(try model.reconstruct(x.reshaped([5, 784])), decoded)
+        // An empty batch gives an empty answer, not a crash.
+        XCTAssertEqual(try model.reconstruct(Tensor(zeros: [0, 28, 28, 1])).shape, [0, 28, 28, 1])
+        XCTAssertEqual(try model.encode(Tensor(zeros: [0, 784])).shape, [0, 16])
     }
 
     func testMismatchedOutputNamesBothSizes() {

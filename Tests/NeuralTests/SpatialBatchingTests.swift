@@ -60,9 +60,12 @@ final class SpatialBatchingTests: XCTestCase {
             let dx = try layer.backward(randomTensor(y.shape, rng: rng))
             return (dx, layer.parameters.map(\.grad.data))
         }
-        for make in [{ Conv2D(filters: 3, kernel: 5) as Layer & InputGradientSkippingLayer }, {
-            ConvTranspose2D(filters: 3, kernel: 3, stride: 2)
-        }] {
+        for make in [
+            { Conv2D(filters: 3, kernel: 5) as Layer & InputGradientSkippingLayer },
+            {
+                ConvTranspose2D(filters: 3, kernel: 3, stride: 2)
+            },
+        ] {
             let (fullDx, fullGrads) = try run(skip: false, make())
             let (skippedDx, skippedGrads) = try run(skip: true, make())
             XCTAssertEqual(fullDx.shape, [5, 12, 12, 2])

@@ -68,6 +68,20 @@ final class TrainingTests: XCTestCase {
         XCTAssertNotEqual(model.parameters.map(\.value), before)
     }
 
+    func testHookSeesProbabilitiesDuringFusedBCETraining() throws {
+        let model = try Autoencoder(specs: small, inputShape: [64], seed: 3)
+        let data = stripes(64, seed: 1)
+        var checked = 0
+        try model.train(on: data, options: TrainingOptions(length: .steps(2), batchSize: 32, loss: .bce)) { _ in
+            let outputs = try! model.reconstruct(data.samples(0..<4))
+            XCTAssertTrue(outputs.data.allSatisfy { $0 >= 0 && $0 <= 1 })
+            checked += 1
+            return true
+        }
+        XCTAssertEqual(checked, 2)
+        XCTAssertTrue(try model.reconstruct(data).data.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+
     func testDivergenceStopsAndRestores() throws {
         let model = try Autoencoder(specs: small, inputShape: [64], seed: 3)
         var bad = stripes(64, seed: 1)

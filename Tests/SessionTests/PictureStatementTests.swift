@@ -143,6 +143,20 @@ final class PictureStatementTests: XCTestCase {
         }
     }
 
+    func testEmbeddingOptionsReachTheProjection() throws {
+        let t = try trained()
+        let short = try picture(t, "embed data.test[0:60] tsne perplexity 5 iterations 50 seed 3").result
+        XCTAssertTrue(short.text.contains("perplexity 5)"), short.text)
+        XCTAssertTrue(short.text.contains("after 50 iterations"), short.text)
+        XCTAssertEqual(try picture(t, "embed data.test[0:60] tsne perplexity 5 iterations 50 seed 3").result, short)
+        let poly = try picture(t, "embed ae data.test[0:80] kernelpca kernel poly gamma 0.5").result
+        XCTAssertTrue(poly.text.contains("KernelPCA (poly, gamma 0.5)"), poly.text)
+        let misplaced = t.fail("embed data.test[0:60] pca perplexity 5")
+        XCTAssertEqual(misplaced.name, "ValueError")
+        XCTAssertTrue(misplaced.text.contains("perplexity is an option of tsne"), misplaced.text)
+        XCTAssertTrue(t.fail("embed data.test[0:20] tsne perplexity 40").text.contains("below the number of points"))
+    }
+
     func testWeightsDrawOneImagePerFirstLayerUnit() throws {
         let t = try trained()
         let result = try picture(t, "weights ae").result

@@ -65,18 +65,6 @@ class LatentKernelTests(jupyter_kernel_test.KernelTests):
         {"code": "show tiny.test[0:4]", "mime": "image/png"},
     ]
 
-    def test_display_data(self) -> None:
-        # EXPECTED-MISSING until the pictures branch is merged: `show` then answers in text only.
-        self.flush_channels()
-        shown: list[dict] = []
-        self.kc.execute_interactive(self.code_display_data[0]["code"], timeout=60, output_hook=shown.append)
-        datas = [m["content"].get("data", {}) for m in shown if m["msg_type"] == "display_data"]
-        if datas and not any("image/png" in d for d in datas):
-            if any("not available" in d.get("text/plain", "") for d in datas):
-                raise unittest.SkipTest("expected-missing: pictures are not merged into this build yet")
-        self.flush_channels()
-        super().test_display_data()
-
     code_history_pattern = "tiny.train*"
     supported_history_operations = ("tail", "range", "search")
 

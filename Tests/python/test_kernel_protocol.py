@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import signal
+import subprocess
 import time
 
 import pytest
@@ -44,53 +45,41 @@ def start_training(kc) -> str:
     raise AssertionError("training showed no progress")
 
 
-def finish(kc, msg_id: str) -> dict:
+def finish(kc, msg_id: str) -> tuple[dict, list[dict]]:
     reply = kc.get_shell_msg(timeout=30)
     assert reply["parent_header"]["msg_id"] == msg_id
-    collect_until_idle(kc, msg_id)
-    return reply
+    return reply, collect_until_idle(kc, msg_id)
 
 
-def epochs_of(kc) -> int:
-    return int(float(result_text(kc, "ae.epochs")))
+def epochs_of(kc) -> float:
+    return float(result_text(kc, "ae.epochs"))
 
 
 @pytest.mark.parametrize("how", ["interrupt_request", "SIGINT"])
 def test_interrupt_stops_training_keeps_progress_and_the_kernel_lives(kernel, how):
     km, kc = kernel
     execute(kc, SETUP)
+    execute(kc, "train ae on small epochs 1 batch 100")
+    assert epochs_of(kc) == 1
     msg_id = start_training(kc)
     time.sleep(0.5)
     if how == "interrupt_request":
         km.interrupt_kernel()  # kernelspec interrupt_mode "message": interrupt_request on control
     else:
         km.signal_kernel(signal.SIGINT)
-    started = time.monotonic()
-    reply = finish(kc, msg_id)
-    assert time.monotonic() - started < 20, "training did not stop soon after the interrupt"
+    reply, messages = finish(kc, msg_id)
+    assert reply["content"]["status"] in ("ok", "error")
+    assert "stopped" in stdout_of(messages)
     assert km.is_alive()
-    # The model kept what it learned: some batches ran, far fewer than asked for.
-    assert "ae" in result_text(kc, "ae") or True
+    # The model kept what it learned before the interrupt: more than the first epoch, far
+    # fewer than were asked for.
+    assert 1 < epochs_of(kc) < 10000
     second, messages = execute(kc, 'print "still here"')
     assert second["content"]["status"] == "ok"
     assert "still here" in stdout_of(messages)
-    assert reply["content"]["status"] in ("ok", "error")
-    assert km.is_alive()
-
-
-def test_interrupted_model_keeps_trained_epochs(kernel):
-    km, kc = kernel
-    execute(kc, SETUP)
-    execute(kc, "train ae on small epochs 1 batch 100")
-    assert epochs_of(kc) == 1
-    msg_id = start_training(kc)
-    time.sleep(1.0)
-    km.interrupt_kernel()
-    finish(kc, msg_id)
-    after = epochs_of(kc)
-    assert 1 <= after < 10000
-    reply, messages = execute(kc, "train ae epochs 1 batch 100")
-    assert reply["content"]["status"] == "ok"
+    # Training goes on from where it stopped.
+    third, _ = execute(kc, "train ae epochs 1 batch 100")
+    assert third["content"]["status"] == "ok"
 
 
 def test_heartbeat_answers_quickly_while_training(kernel):
@@ -180,7 +169,9 @@ def test_bad_messages_are_dropped_and_good_ones_still_work(kernel):
 
 def test_stop_on_error_aborts_the_queued_cells(kernel):
     km, kc = kernel
-    failing = kc.execute("dens 250 relu")
+    execute(kc, SETUP)
+    # The failure comes after some work, so the next request is surely queued behind it.
+    failing = kc.execute("train ae on small epochs 1 batch 50\nnosuchname")
     queued = kc.execute('print "never"')
     replies = {}
     while len(replies) < 2:
@@ -198,7 +189,7 @@ def test_error_shows_the_caret_text(kernel):
     errors = [m for m in messages if m["msg_type"] == "error"]
     assert len(errors) == 1
     traceback = "\n".join(errors[0]["content"]["traceback"])
-    assert "^" in traceback and "dense" in traceback
+    assert "dens 250 relu" in traceback and "^^^^" in traceback
     assert reply["content"]["traceback"] == errors[0]["content"]["traceback"]
 
 
@@ -209,7 +200,10 @@ def test_execution_counts_silent_and_store_history(kernel):
     assert [m["msg_type"] for m in messages] == ["status", "status"]
     unstored, _ = execute(kc, 'print "unstored"', store_history=False)
     second, _ = execute(kc, 'print "two"')
-    assert first["content"]["execution_count"] + 1 == second["content"]["execution_count"]
+    count = first["content"]["execution_count"]
+    assert silent["content"]["execution_count"] == count
+    assert unstored["content"]["execution_count"] == count
+    assert second["content"]["execution_count"] == count + 1
 
 
 def test_training_shows_one_progress_display_updated_in_place(kernel):
@@ -260,7 +254,8 @@ def test_shutdown_echoes_the_restart_flag(latent_env):
 
 def test_two_clients_both_see_iopub(kernel):
     km, kc = kernel
-    other = km.client()
+    # A second frontend has its own session (and so its own ROUTER identity).
+    other = km.client(session=Session(key=km.session.key))
     other.start_channels()
     try:
         other.wait_for_ready(timeout=30)
@@ -311,3 +306,35 @@ def test_ipc_transport(latent_env, tmp_path):
         assert run_one_cell(km, 'print "over ipc"') == "over ipc\n"
     finally:
         km.shutdown_kernel(now=False)
+
+
+def test_kernel_exits_when_its_launcher_dies(latent_env, tmp_path):
+    from jupyter_client.connect import write_connection_file
+
+    from latent_kernel_support import latent_binary
+
+    connection, _ = write_connection_file(str(tmp_path / "orphan.json"))
+    # A launcher that starts the kernel, reports its pid, and dies at once.
+    launcher = subprocess.run(
+        ["sh", "-c", f'"{latent_binary()}" kernel "{connection}" >/dev/null 2>&1 & echo $!; sleep 1'],
+        capture_output=True, text=True, check=True)
+    pid = int(launcher.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    raise AssertionError("an orphaned kernel kept running")
+
+
+def test_kernel_info_links_to_the_lessons_and_the_reference(kernel):
+    km, kc = kernel
+    info = kc.kernel_info(reply=True)["content"]
+    assert info["protocol_version"] == "5.4"
+    assert info["language_info"]["mimetype"] == "text/x-latent"
+    texts = [link["text"] for link in info["help_links"]]
+    assert texts == ["Latent lessons", "Latent language reference"]
+    assert info["help_links"][1]["url"].endswith("docs/language.md")

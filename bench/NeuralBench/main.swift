@@ -1,6 +1,6 @@
 // One training epoch of the 60,000 MNIST training images for each benchmark model, printed as
 // one line per model: name, seconds per epoch, samples per second, peak memory (maxrss, MB).
-// Usage: NeuralBench [dense002|deep000|vae|all] [--epochs N] | NeuralBench conv-layers [batches]  (bench/engine/run.sh runs it
+// Usage: NeuralBench [dense002|deep000|vae|all|gemm] [--epochs N] [--threads N] | NeuralBench conv-layers [batches]  (bench/engine/run.sh runs it
 // beside bench/engine/torch_bench.py and prints the ratios).
 import CBLAS
 import Datasets
@@ -92,8 +92,11 @@ if arguments.first == "conv-layers" {
     try runConvLayerBenchmark(batches: arguments.dropFirst().first.flatMap { Int($0) } ?? 30)
     exit(0)
 }
-let which = arguments.first { !$0.hasPrefix("--") } ?? "all"
+let which = arguments.first ?? "all"
 let epochs = arguments.firstIndex(of: "--epochs").flatMap { Int(arguments[$0 + 1]) } ?? 1
+if let threads = arguments.firstIndex(of: "--threads").flatMap({ Int32(arguments[$0 + 1]) }) {
+    openblas_set_num_threads(threads)
+}
 
 // The seed-002 conv model (bench/engine-conv/run.sh, see ConvBenchmark.swift):
 // `NeuralBench conv-train [batches]` times the real training loop, `conv-layers [batches]` the

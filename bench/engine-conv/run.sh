@@ -32,6 +32,8 @@ row "training, s/epoch (1 worker, BLAS 2 threads)" "$(echo "$latent_train1" | fi
 row "training, samples/s (2 workers)" \
     "$(echo "$latent_train" | figure conv-train-per-batch-ms | awk '{printf "%.0f", 200000/$1}')" \
     "$(echo "$torch_train" | figure conv-train-per-batch-ms | awk '{printf "%.0f", 200000/$1}')" "/s"
+printf "%-44s %10s %10s\n" "Latent CPU ms per batch (all threads)" \
+    "$(echo "$latent_train" | figure conv-train-cpu-per-batch-ms)" "-"
 row "peak memory, MiB" "$(echo "$latent_train" | figure conv-train-peak-rss-mb)" \
     "$(echo "$torch_train" | figure conv-train-peak-rss-mb)" "MiB"
 torch_layers=$("$PYTHON" bench/engine-conv/conv_torch.py layers "$BATCHES" 2>/dev/null)

@@ -3,12 +3,13 @@
 # (bench/NeuralBench) and in PyTorch on 2 threads (bench/engine/torch_bench.py), in the same
 # run; prints seconds per epoch, samples per second, peak memory of each process and the ratio
 # Latent / PyTorch, and the fraction of the GEMM-rate limit Latent reaches.
-# Usage: bench/engine/run.sh [dense002 deep000 vae]
+# Usage: [THREADS=1] bench/engine/run.sh [dense002 deep000 vae]   (THREADS: both sides; default 2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON=/work/main/.venv/bin/python
 MNIST_DIR="${LATENT_MNIST_DIR:-$PWD/Data/mnist}"
+THREADS="${THREADS:-2}"
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(dense002 deep000 vae)
 
@@ -17,14 +18,14 @@ bench=.build/release/NeuralBench
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
-gemm=$("$bench" gemm)
+gemm=$("$bench" gemm --threads "$THREADS")
 rate=$(field gflops "$gemm")
-echo "sgemm rate now: ${rate} GFLOP/s (square 1024, OpenBLAS threads); issue 3's figure: 170"
+echo "threads: $THREADS each; sgemm rate now: ${rate} GFLOP/s (square 1024); issue 3's figure: 170 on 2 threads"
 printf "%-9s | %8s %9s %7s | %8s %9s %7s | %6s %6s | %5s %9s\n" model "Latent s" "samples/s" "peak MB" \
     "torch s" "samples/s" "peak MB" ratio "cpu r." GFLOP "limit %"
 for model in "${models[@]}"; do
-    ours=$("$bench" "$model")
-    theirs=$("$PYTHON" bench/engine/torch_bench.py "$MNIST_DIR" "$model")
+    ours=$("$bench" "$model" --threads "$THREADS")
+    theirs=$("$PYTHON" bench/engine/torch_bench.py "$MNIST_DIR" "$model" "$THREADS")
     s1=$(field seconds_per_epoch "$ours"); s2=$(field seconds_per_epoch "$theirs")
     c1=$(field cpu_seconds "$ours"); c2=$(field cpu_seconds "$theirs")
     flop=$(field gflop_per_epoch "$ours")

@@ -1,7 +1,7 @@
 """PyTorch side of the engine benchmark: one training epoch of the 60,000 MNIST training
 images for each model, on the CPU with 2 threads, printed in NeuralBench's line format.
 
-Usage: torch_bench.py MNIST_DIR [dense002|deep000|vae|all]
+Usage: torch_bench.py MNIST_DIR [dense002|deep000|vae|all] [THREADS (2)]
 """
 import gzip
 import resource
@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
+torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
 torch.manual_seed(1)
 
 

@@ -151,6 +151,9 @@ enum LanguageReference {
         `embed MODEL IMAGES METHOD D` projects the codings to D dimensions (2 or 3; 2), coloured by
         label; `embed IMAGES METHOD D` projects the pixels themselves. METHOD is `pca`, `kernelpca` or
         `tsne` (pca).
+        Options follow: for `tsne`, `perplexity P` (30, at most (N - 1)/3), `iterations N` (1000) and
+        `seed S` (a random start from S instead of the PCA start); for `kernelpca`, `kernel rbf|poly`
+        (rbf) and `gamma G` (1/features). See docs/pictures.md.
 
         ### weights
         `weights MODEL`: the first layer's filters (or dense weights) drawn as images.

@@ -11,8 +11,8 @@ extension LessonSession {
         case .interpolate(let model, let from, let to, let steps):
             return try interpolate(model, from: from, to: to, steps: steps, context)
         case .histogram(let model, let data, let dims): return try histogram(model, data, dims: dims, context)
-        case .embed(let model, let data, let method, let dimensions):
-            return try embed(model, data, method: method, dimensions: dimensions, context)
+        case .embed(let model, let data, let method, let dimensions, let options):
+            return try embed(model, data, method: method, dimensions: dimensions, options: options, context)
         case .weights(let model): return try weights(model, context)
         case .traverse(let model, let dim, let from, let to, let steps, let around):
             return try traverse(model, dim: dim, from: from, to: to, steps: steps, around: around, context)

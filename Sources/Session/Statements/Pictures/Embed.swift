@@ -11,13 +11,23 @@ extension LessonSession {
         }
     }
 
-    /// `embed [MODEL] IMAGES [pca|kernelpca|tsne] [2|3]`: the codings (or the pixels, without a
-    /// model) projected to 2-D, one colour per digit. Defaults: PCA; KernelPCA with the rbf
-    /// kernel, gamma 1/features; t-SNE with perplexity 30 (less for fewer than 91 points), 1000
-    /// iterations, PCA start, the session's seed.
+    /// `embed [MODEL] IMAGES [pca|kernelpca|tsne] [2|3] [OPTIONS]`: the codings (or the pixels,
+    /// without a model) projected to 2-D, one colour per digit. Defaults: PCA; KernelPCA with
+    /// `kernel rbf`, `gamma` 1/features (poly: degree 3, coef0 1); t-SNE with `perplexity` 30 (at
+    /// most (N - 1)/3), `iterations` 1000, PCA start, `seed` the session's.
     func embed(
-        _ model: Identifier?, _ data: Reference, method: EmbeddingMethod, dimensions: Int, _ context: StatementContext
+        _ model: Identifier?, _ data: Reference, method: EmbeddingMethod, dimensions: Int, options: EmbedOptions,
+        _ context: StatementContext
     ) throws -> MimeBundle? {
+        let fitting: [EmbeddingMethod: Set<String>] = [
+            .pca: [], .kernelpca: ["kernel", "gamma"], .tsne: ["perplexity", "iterations", "seed"],
+        ]
+        for option in options.given where !fitting[method]!.contains(option.name) {
+            let owner = fitting.first { $0.value.contains(option.name) }!.key
+            throw Diagnostic(
+                "\(option.name) is an option of \(owner.rawValue), not of \(method.rawValue)", range: option.range,
+                kind: .value, expected: "embed IMAGES \(owner.rawValue) \(option.name) ...")
+        }
         var images = try pictureImages(data)
         let limit = Self.embeddingLimit(method)
         var note = ""
@@ -60,15 +70,28 @@ extension LessonSession {
                         + " (sum \(shortNumber(total)))"
                 )
             case .kernelpca:
-                let kpca = try KernelPCA(components: min(dimensions, n)).fit(points, count: n, features: features)
+                let gamma = options.gamma?.value
+                let kernel: KernelPCA.Kernel =
+                    options.kernel?.value == .poly ? .poly(degree: 3, gamma: gamma, coef0: 1) : .rbf(gamma: gamma)
+                let kpca = try KernelPCA(components: min(dimensions, n), kernel: kernel).fit(
+                    points, count: n, features: features)
+                let gammaText = gamma.map(shortNumber) ?? "1/\(features)"
                 return (
-                    columns(kpca.projected, stride: kpca.eigenvalues.count), "KernelPCA (rbf, gamma 1/\(features))",
+                    columns(kpca.projected, stride: kpca.eigenvalues.count),
+                    "KernelPCA (\(options.kernel?.value.rawValue ?? "rbf"), gamma \(gammaText))",
                     "eigenvalues: " + kpca.eigenvalues.map { shortNumber($0) }.joined(separator: ", ")
                 )
             case .tsne:
-                let perplexity = min(30, Double(n - 1) / 3)
-                var tsne = TSNE(perplexity: perplexity, iterations: 1000, seed: seed)
-                tsne.initialisation = .pca
+                let perplexity = options.perplexity?.value ?? min(30, Double(n - 1) / 3)
+                guard perplexity < Double(n) else {
+                    throw Diagnostic(
+                        "the perplexity must be below the number of points (\(n)), not \(shortNumber(perplexity))",
+                        range: options.perplexity?.range ?? context.range, kind: .value)
+                }
+                var tsne = TSNE(
+                    perplexity: perplexity, iterations: options.iterations?.value ?? 1000,
+                    seed: options.seed.map { UInt64($0.value) } ?? seed)
+                if options.seed != nil { tsne.initialisation = .random }
                 let result = try tsne.fit(points, count: n, features: features) { _ in !self.interruption.isRaised }
                 let stopped = result.iterationsRun < tsne.iterations ? ", interrupted" : ""
                 return (
@@ -77,9 +100,10 @@ extension LessonSession {
                 )
             }
         }
+        let axis = method == .tsne ? "t-SNE" : "component"
         let chart = try drawing(context.range) {
             try ScatterChart(
-                title: "\(title) of \(what) (\(n) images\(note))", xLabel: "1", yLabel: "2",
+                title: "\(title) of \(what) (\(n) images\(note))", xLabel: axis + " 1", yLabel: axis + " 2",
                 x: (0..<n).map { Double(xy[2 * $0]) }, y: (0..<n).map { Double(xy[2 * $0 + 1]) },
                 classes: images.labels.map(Int.init)
             ).render()

@@ -39,10 +39,6 @@ extension LessonSession {
         return try entry.network(for: shape, dataName: name, at: range, cell: cellNumber)
     }
 
-    func tensor(_ images: LabelledImages) -> Tensor {
-        Tensor(shape: [images.count, images.height, images.width, images.channels], data: images.pixels)
-    }
-
     /// Runs engine or drawing code, turning its errors into diagnostics at `range`.
     func drawing<T>(_ range: SourceRange, _ body: () throws -> T) throws -> T {
         do {
@@ -100,7 +96,7 @@ extension LessonSession {
         codes: [Float], count: Int
     ) {
         let used = images.count > limit ? images.slice(0..<limit) : images
-        let codes = try drawing(range) { try network.encode(tensor(used)) }
+        let codes = try drawing(range) { try network.encode(used.tensor) }
         return (codes.data, used.count)
     }
 
