@@ -231,7 +231,20 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(
             Parser.completeness(of: "model ae:\n    dense 10 relu\n    latent 2\n    dense 784\n\n"), .complete)
         XCTAssertEqual(Parser.completeness(of: "model ae:\n    latent 2\nwho"), .complete)
+        // One Enter on an empty or auto-indented line closes a block with layers, as in IPython.
+        let block = "model ae:\n    dense 10 relu\n    latent 2\n    dense 784"
+        XCTAssertEqual(Parser.completeness(of: block + "\n"), .complete)
+        XCTAssertEqual(Parser.completeness(of: block + "\n    "), .complete)
+        XCTAssertEqual(Parser.completeness(of: block + "\n\t \n"), .complete)
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dense 10 relu\n    "), .invalid)  // no latent
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10\n    "), .invalid)
+        XCTAssertEqual(Parser.completeness(of: block + "\n    # a comment"), .incomplete(indent: "    "))
+        // A header without layers stays open on one blank line; a second one closes it.
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n"), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    "), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    \n    "), .invalid)
         XCTAssertEqual(Parser.completeness(of: "model ae init pytorch:"), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "print \"abc\n"), .incomplete(indent: ""))
         XCTAssertEqual(Parser.completeness(of: "print \"abc"), .incomplete(indent: ""))
         XCTAssertEqual(Parser.completeness(of: "train ae epochs -1"), .invalid)
         XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10"), .invalid)
