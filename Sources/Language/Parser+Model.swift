@@ -7,8 +7,19 @@ extension Parser {
         var s = TokenStream(header)
         _ = s.next()
         let name: Identifier
+        var initializer = InitializerName.glorot
         do {
             name = try s.expectName("the model's name, e.g. model ae:")
+            if let t = s.peek, let w = t.word {
+                guard w == "init" else {
+                    throw Diagnostic(
+                        "'\(w)' is not an option of model", range: t.range,
+                        expected: "':' after the model's name (model \(name.value):) or the option init",
+                        suggestion: Suggestion.nearest(to: w, in: ["init"]))
+                }
+                _ = s.next()
+                initializer = try s.expectChoice(InitializerName.self, "weight initialisation").value
+            }
             try s.expectSymbol(":", "':' after the model's name (model \(name.value):)")
             try s.expectEnd("a model header (its layers go on the indented lines below)")
         } catch let d as Diagnostic {
@@ -54,7 +65,8 @@ extension Parser {
                     expected: "exactly one 'latent N' line (the first is on line \(latents[0].range.start.line))"))
             failed = true
         }
-        return failed ? nil : ModelSyntax(name: name, layers: layers, headerRange: header.range)
+        return failed
+            ? nil : ModelSyntax(name: name, layers: layers, headerRange: header.range, initializer: initializer)
     }
 
     func parseLayer(_ s: inout TokenStream) throws -> LayerSyntax {

@@ -117,12 +117,22 @@ public struct ModelSyntax: Sendable, Equatable {
     public var layers: [LayerSyntax]
     /// The header line `model NAME:`.
     public var headerRange: SourceRange
+    /// `model NAME init SCHEME:`; glorot when not written.
+    public var initializer: InitializerName
 
-    public init(name: Identifier, layers: [LayerSyntax], headerRange: SourceRange) {
+    public init(
+        name: Identifier, layers: [LayerSyntax], headerRange: SourceRange, initializer: InitializerName = .glorot
+    ) {
         self.name = name
         self.layers = layers
         self.headerRange = headerRange
+        self.initializer = initializer
     }
+}
+
+/// How a model's first weights are drawn (`model ae init pytorch:`).
+public enum InitializerName: String, Sendable, Equatable, CaseIterable {
+    case glorot, kaiming, pytorch
 }
 
 public enum ActivationName: String, Sendable, Equatable, CaseIterable {

@@ -24,6 +24,7 @@ public enum Vocabulary {
         "histogram": ["dims"],
         "embed": EmbeddingMethod.allCases.map(\.rawValue) + ["perplexity", "iterations", "seed", "kernel", "gamma"],
         "traverse": ["dim", "from", "to", "steps", "around"],
+        "model": ["init"],
     ]
     /// Options of each layer kind, besides activations.
     public static let layerOptions: [String: [String]] = [
@@ -39,6 +40,7 @@ public enum Vocabulary {
         "optimizer": OptimizerName.allCases.map(\.rawValue),
         "noise": ["gaussian", "mask", "none"],
         "padding": PaddingName.allCases.map(\.rawValue),
+        "init": InitializerName.allCases.map(\.rawValue),
     ]
     /// Members of models and datasets after a dot.
     public static let modelMembers = ["loss", "epochs", "params"]

@@ -173,6 +173,35 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(first("model m:\n    pool mx 2\n    latent 2")?.suggestion, "max")
     }
 
+    func testModelInitOption() {
+        let layers = "\n    dense 4 relu\n    latent 2\n    dense 784 sigmoid"
+        guard case .model(let plain) = only("model m:" + layers) else { return XCTFail("not a model") }
+        XCTAssertEqual(plain.initializer, .glorot)
+        for scheme in InitializerName.allCases {
+            guard case .model(let m) = only("model m init \(scheme.rawValue):" + layers) else {
+                return XCTFail("not a model")
+            }
+            XCTAssertEqual(m.initializer, scheme)
+            XCTAssertEqual(m.layers.count, 3)
+        }
+        let typo = "model m init pytroch:" + layers
+        let d = parse(typo).1
+        XCTAssertEqual(d.count, 1)
+        XCTAssertEqual(d.first?.suggestion, "pytorch")
+        XCTAssertEqual(
+            DiagnosticRenderer(source: typo).render(d[0]),
+            """
+            line 1: 'pytroch' is not a weight initialisation
+                model m init pytroch:
+                             ^^^^^^^
+            expected weight initialisation: glorot, kaiming, pytorch
+            did you mean 'pytorch'?
+            """)
+        XCTAssertEqual(parse("model m inti glorot:" + layers).1.first?.suggestion, "init")
+        XCTAssertEqual(parse("model m init:" + layers).1.first?.range.start.column, 13)
+        XCTAssertEqual(parse("model m init glorot" + layers).1.first?.range.start.line, 1)  // no ':'
+    }
+
     func testRendererPutsCaretUnderThePlace() {
         let source = "seed 1\nmodel ae:\n    dens 250 relu\n    latent 16"
         let d = parse(source).1[0]
@@ -202,6 +231,20 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(
             Parser.completeness(of: "model ae:\n    dense 10 relu\n    latent 2\n    dense 784\n\n"), .complete)
         XCTAssertEqual(Parser.completeness(of: "model ae:\n    latent 2\nwho"), .complete)
+        // One Enter on an empty or auto-indented line closes a block with layers, as in IPython.
+        let block = "model ae:\n    dense 10 relu\n    latent 2\n    dense 784"
+        XCTAssertEqual(Parser.completeness(of: block + "\n"), .complete)
+        XCTAssertEqual(Parser.completeness(of: block + "\n    "), .complete)
+        XCTAssertEqual(Parser.completeness(of: block + "\n\t \n"), .complete)
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dense 10 relu\n    "), .invalid)  // no latent
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10\n    "), .invalid)
+        XCTAssertEqual(Parser.completeness(of: block + "\n    # a comment"), .incomplete(indent: "    "))
+        // A header without layers stays open on one blank line; a second one closes it.
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n"), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    "), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    \n    "), .invalid)
+        XCTAssertEqual(Parser.completeness(of: "model ae init pytorch:"), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "print \"abc\n"), .incomplete(indent: ""))
         XCTAssertEqual(Parser.completeness(of: "print \"abc"), .incomplete(indent: ""))
         XCTAssertEqual(Parser.completeness(of: "train ae epochs -1"), .invalid)
         XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10"), .invalid)

@@ -37,6 +37,34 @@ final class SaveLoadTests: XCTestCase {
         XCTAssertEqual(t.session.models["m2"]?.specs, t.session.models["m"]?.specs)
     }
 
+    func testInitSchemeReachesTheEngineAndSurvivesSaveAndLoad() throws {
+        let t = try TestSession()
+        let layers = ":\n    dense 8 relu\n    latent 2\n    dense 784 sigmoid"
+        t.run("small = mnist train 200 test 100\nseed 5\nmodel g" + layers + "\nmodel p init pytorch" + layers)
+        t.run("train g on small epochs 1\ntrain p on small epochs 1")
+        let g = try XCTUnwrap(t.session.models["g"]?.network), p = try XCTUnwrap(t.session.models["p"]?.network)
+        XCTAssertEqual(g.initializer, .glorotUniform)
+        XCTAssertEqual(p.initializer, .pytorchDefault)
+        XCTAssertNotEqual(g.history.first?.trainLoss, p.history.first?.trainLoss)
+        XCTAssertTrue(t.run("summary p").contains("init pytorch"))
+        t.run(
+            "save p \"p.model\"\nload q \"p.model\"\nmodel u init kaiming" + layers
+                + "\nsave u \"u.model\"\nload v \"u.model\"")
+        XCTAssertEqual(t.session.models["q"]?.initializer, .pytorchDefault)
+        XCTAssertEqual(t.session.models["v"]?.initializer, .kaimingNormal)  // untrained: from the header
+        // A file saved before `init` existed has no scheme in its header: it loads as glorot.
+        let entry = try XCTUnwrap(t.session.models["u"])
+        let header = SavedModel.Header(
+            name: "old", specs: entry.specs, seed: 1, initializer: nil, settings: entry.settings, epochsTrained: 0,
+            trainedOnName: nil, savedBy: "Latent 0.1", hasNetwork: false)
+        let json = String(decoding: try JSONEncoder().encode(header), as: UTF8.self)
+        XCTAssertFalse(json.contains("initializer"))
+        let bytes = ModelFile.encode(try SavedModel(header: header, snapshot: nil).bytes())
+        try Data(bytes).write(to: URL(fileURLWithPath: t.directory + "/old.model"))
+        t.run("load old \"old.model\"")
+        XCTAssertEqual(t.session.models["old"]?.initializer, .glorotUniform)
+    }
+
     func damage(_ t: TestSession, _ change: (inout [UInt8]) -> Void) throws -> String {
         let path = t.directory + "/ae.model"
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -48,7 +48,7 @@ final class TestSession {
             if let m = session.models[name] {
                 let weights = m.network?.parameters.map { $0.value.data.reduce(0, +) } ?? []
                 parts.append(
-                    "\(name): \(m.specs.map(\.text)) \(m.settings) \(m.epochsTrained) \(weights) "
+                    "\(name): \(m.specs.map(\.text)) \(m.initializer) \(m.settings) \(m.epochsTrained) \(weights) "
                         + "\(m.network?.history.count ?? -1) \(m.trainedOnName ?? "-") \(m.network?.optimizerState?.step ?? -1)"
                 )
             }

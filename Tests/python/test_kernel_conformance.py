@@ -49,9 +49,11 @@ class LatentKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "print tin", "matches": {"tiny"}},
     ]
 
-    # A model block is closed by a blank line; an open string waits for more.
-    complete_code_samples = ["who", 'print "done"', "model ae:\n    dense 32 relu\n    latent 4\n    dense 784 sigmoid\n\n"]
-    incomplete_code_samples = ["model ae:", "model ae:\n    dense 32 relu", 'print "no end']
+    # A model block with layers is closed by one empty or auto-indented last line (as a console
+    # sends it on Enter); a header without layers and an open string wait for more.
+    block = "model ae:\n    dense 32 relu\n    latent 4\n    dense 784 sigmoid\n"
+    complete_code_samples = ["who", 'print "done"', block, block + "    ", block + "\n"]
+    incomplete_code_samples = ["model ae:", "model ae:\n", "model ae:\n    ", "model ae:\n    dense 32 relu", 'print "no end']
     invalid_code_samples = ["print )", "dens 250 relu"]
 
     code_generate_error = "dens 250 relu"

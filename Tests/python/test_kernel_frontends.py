@@ -35,6 +35,12 @@ def test_notebook_runs_cell_after_cell(latent_env, tmp_path):
     nbformat.validate(notebook)
 
 
+def prompt(n):
+    """The console's `In [n]:`, its colours between the characters."""
+    colour = r"(?:\x1b\[[0-9;]*m)*"
+    return rf"In \[{colour}{n}{colour}\]"
+
+
 def test_console_takes_a_model_block_over_several_lines(latent_env):
     # The full prompt_toolkit console: on Enter it asks is_complete, and while the answer is
     # "incomplete" it opens a new line with the kernel's indent instead of running the cell.
@@ -48,19 +54,16 @@ def test_console_takes_a_model_block_over_several_lines(latent_env):
         for layer in ("dense 32 relu", "latent 4 tanh", "dense 784 sigmoid"):
             console.expect(r"\.\.\.:")
             console.send(layer + "\r")  # the console has already indented the line
-        # Finish the block with a blank line: rub out the offered indent, then Enter (the
-        # language closes a block at a blank line; a second one is harmless).
-        for _ in range(2):
-            console.send("\x7f" * 4 + "\r")
-            if console.expect([r"In \[.*2.*\]", r"\.\.\.:"]) == 0:
-                break
-        else:
-            console.expect(r"In \[.*2.*\]")
+        # As in IPython: one Enter on the empty (auto-indented) continuation line runs the block.
+        console.expect(r"\.\.\.:")
+        console.send("\r")
+        console.expect("model ae: 3 layers")  # the block ran, not a fifth continuation line
+        console.expect(prompt(2))
         console.send("summary ae\r")
-        console.expect(r"In \[.*3.*\]")
+        console.expect(prompt(3))
         assert "latent" in console.before and "not a statement" not in console.before
         console.send('print "bye"\r')
         console.expect("bye")
-        console.expect(r"In \[.*4.*\]")
+        console.expect(prompt(4))
     finally:
         console.close(force=True)

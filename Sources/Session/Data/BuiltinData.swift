@@ -76,6 +76,12 @@ enum BuiltinData {
         func load(_ images: Located<String>, _ labels: Located<String>) throws -> LabelledImages {
             let imageArray = try readIDX(images)
             let labelArray = try readIDX(labels)
+            // An image of no pixels can be neither drawn nor learned from.
+            if imageArray.dimensions.count >= 3, imageArray.dimensions.dropFirst().contains(0) {
+                throw Diagnostic(
+                    "\"\(images.value)\" holds images of \(imageArray.dimensions.dropFirst().map(String.init).joined(separator: "x")) pixels",
+                    range: images.range, kind: .file, expected: "images at least 1x1 pixels")
+            }
             do {
                 return try LabelledImages(
                     images: imageArray, labels: labelArray, imagesPath: images.value, labelsPath: labels.value)

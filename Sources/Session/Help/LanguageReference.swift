@@ -63,6 +63,25 @@ enum LanguageReference {
         (Glorot-uniform, zero biases), drawn from the session's seed. Defining a model again replaces
         it (its training is lost) and says so.
 
+        The header takes one option, `init SCHEME`, how the first weights are drawn:
+
+        | scheme | weights | biases |
+        | --- | --- | --- |
+        | `glorot` (default) | uniform in ±sqrt(6 / (fan-in + fan-out)), as Keras | zero |
+        | `kaiming` | normal, variance 2 / fan-in | zero |
+        | `pytorch` | uniform in ±1/sqrt(fan-in), as PyTorch's `Linear` and `Conv2d` | the same |
+
+        ```
+        model slow init pytorch:
+            dense 250 relu
+            latent 16 tanh
+            dense 320 relu
+            dense 784 sigmoid
+        ```
+        The same seed and the same layers with another scheme learn differently: some models do not learn
+        at all under PyTorch's default. `summary` and the model's description name the scheme, and
+        `save` keeps it.
+
         ### layers
         Each layer line is a kind, its size, then options in any order. An activation is one of
         `relu`, `sigmoid`, `tanh`, `linear`, `leakyrelu`, `elu`, `softplus`; the default is `linear`.

@@ -69,7 +69,7 @@ extension ModelEntry {
                 expected: "a last layer with \(inputCount) values, e.g. dense \(inputCount) sigmoid", notes: notes)
         }
         do {
-            return try Autoencoder(specs: specs, inputShape: shape, initializer: .glorotUniform, seed: seed)
+            return try Autoencoder(specs: specs, inputShape: shape, initializer: initializer, seed: seed)
         } catch {
             throw Diagnostic("\(name) cannot be built: \(error)", range: place(nil).0, kind: .shape)
         }

@@ -11,6 +11,8 @@ final class ModelEntry {
     let headerRange: SourceRange
     /// The session's seed when the model was defined: its initial weights come from it.
     let seed: UInt64
+    /// How its first weights are drawn (`model NAME init SCHEME:`).
+    let initializer: Initializer
     /// The cell that defined it: its layer ranges point into that cell's source only.
     let cell: Int
     var network: Autoencoder?
@@ -25,9 +27,11 @@ final class ModelEntry {
     var progress = ProgressRecord()
 
     init(
-        name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64, cell: Int
+        name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64,
+        initializer: Initializer = .glorotUniform, cell: Int
     ) {
         self.cell = cell
+        self.initializer = initializer
         self.name = name
         self.specs = specs
         self.layerRanges = layerRanges
@@ -71,10 +75,20 @@ final class ModelEntry {
         return Double(last.testLoss ?? last.trainLoss)
     }
 
+    /// How its first weights are drawn, for `summary` and its description.
+    var initializerText: String {
+        switch initializer {
+        case .glorotUniform: return "init glorot (Glorot-uniform, zero biases)"
+        case .kaimingNormal: return "init kaiming (Kaiming-normal, zero biases)"
+        case .pytorchDefault: return "init pytorch (PyTorch's default: uniform ±1/sqrt(fan-in), biases too)"
+        }
+    }
+
     func describe() -> MimeBundle {
         let size = parameterCount.map { "\(grouped($0)) parameters" } ?? "does not fit 28x28x1 images"
         var lines = ["model \(name): \(kindText), \(specs.count) layers, \(latentSize)-d code, \(size)"]
         for spec in specs { lines.append("    " + spec.text) }
+        lines.append("initial weights: \(initializerText)")
         if let network {
             lines.append("built for \(network.inputShape.map(String.init).joined(separator: "x")) inputs")
         } else {

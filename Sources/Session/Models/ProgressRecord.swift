@@ -32,7 +32,7 @@ struct ProgressRecord {
     /// Reconstructs the fixed digits now (evaluation mode; a failure just skips the frame).
     mutating func capture(network: Autoencoder, epoch: Int) {
         guard count > 0,
-            let out = try? network.reconstruct(Tensor(shape: [count, height, width, channels], data: inputs))
+            let out = try? network.reconstruct(Tensor(checkedShape: [count, height, width, channels], data: inputs))
         else { return }
         frames.removeAll { $0.epoch == epoch }
         frames.append((epoch, out.data))

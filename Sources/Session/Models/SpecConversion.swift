@@ -15,6 +15,14 @@ enum SpecConversion {
         }
     }
 
+    static func initializer(_ i: InitializerName) -> Neural.Initializer {
+        switch i {
+        case .glorot: return .glorotUniform
+        case .kaiming: return .kaimingNormal
+        case .pytorch: return .pytorchDefault
+        }
+    }
+
     static func padding(_ p: PaddingName) -> Neural.Padding { p == .same ? .same : .valid }
 
     static func spec(_ layer: LayerSyntax) -> LayerSpec {

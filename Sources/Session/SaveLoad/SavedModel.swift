@@ -10,6 +10,8 @@ struct SavedModel: Codable {
         var name: String
         var specs: [LayerSpec]
         var seed: UInt64
+        /// `Initializer`'s raw value; absent in files saved before `init` existed (glorot).
+        var initializer: String?
         var settings: TrainSettings
         var epochsTrained: Double
         var trainedOnName: String?

@@ -27,7 +27,7 @@ extension LessonSession {
             for: i.sampleShape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
         let result: Evaluation
         do {
-            result = try network.evaluate(on: i.tensor)
+            result = try network.evaluate(on: try i.tensor)
         } catch {
             throw Diagnostic("\(entry.name) cannot be evaluated: \(error)", range: model.range, kind: .shape)
         }

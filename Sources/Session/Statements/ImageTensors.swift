@@ -3,9 +3,10 @@ import Neural
 
 /// Images as the engine takes them (train, evaluate).
 extension LabelledImages {
-    /// (count, height, width, channels), as the engine takes images.
+    /// (count, height, width, channels), as the engine takes images. Checked rather than
+    /// trusted: images come from files a learner chose, and a trap would kill the kernel.
     var tensor: Tensor {
-        Tensor(shape: [count, height, width, channels], data: pixels)
+        get throws { try Tensor(checkedShape: [count, height, width, channels], data: pixels) }
     }
 
     var sampleShape: [Int] { [height, width, channels] }

@@ -8,8 +8,10 @@ extension LessonSession {
         let entry = ModelEntry(
             name: syntax.name.value, specs: syntax.layers.map(SpecConversion.spec),
             layerRanges: syntax.layers.map(\.range),
-            headerRange: syntax.headerRange, seed: seed, cell: cellNumber)
+            headerRange: syntax.headerRange, seed: seed,
+            initializer: SpecConversion.initializer(syntax.initializer), cell: cellNumber)
         var message = "model \(entry.name): \(entry.specs.count) layers, \(entry.latentSize)-d code"
+        if syntax.initializer != .glorot { message += ", init \(syntax.initializer.rawValue)" }
         if let old = models[entry.name] {
             message += " (replaces the earlier \(entry.name)"
             message += old.epochsTrained > 0 ? ", trained \(formatNumber(old.epochsTrained)) epochs)" : ")"
@@ -34,7 +36,8 @@ extension LessonSession {
         }
         let note = entry.network == nil ? " (for 28x28x1 inputs, until it meets data)" : ""
         let table = Table(
-            title: "\(entry.name): \(s.isVariational ? "variational " : "")autoencoder\(note)",
+            title:
+                "\(entry.name): \(s.isVariational ? "variational " : "")autoencoder, init \(entry.initializer.rawValue)\(note)",
             columns: [("layer", .left), ("output shape", .left), ("parameters", .right), ("part", .left)],
             rows: rows,
             footer: [["total", "code \(s.latentSize)", grouped(s.totalParameters), ""]])

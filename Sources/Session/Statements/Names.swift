@@ -154,7 +154,8 @@ extension LessonSession {
             guard p >= 0 && p < n else {
                 throw Diagnostic(
                     "\(described) holds \(grouped(n)) images, so [\(i)] is out of range", range: range,
-                    kind: .value, expected: "an index from 0 to \(n - 1)")
+                    kind: .value,
+                    expected: n == 0 ? "a part that holds images" : "an index from 0 to \(n - 1) (or -\(n) to -1)")
             }
             return images.slice(p..<(p + 1))
         case .slice(let lo, let hi, let range):

@@ -6,7 +6,8 @@ extension LessonSession {
     func save(_ model: Identifier, to path: Located<String>, _ context: StatementContext) throws -> MimeBundle? {
         let entry = try lookUpModel(model)
         let header = SavedModel.Header(
-            name: entry.name, specs: entry.specs, seed: entry.seed, settings: entry.settings,
+            name: entry.name, specs: entry.specs, seed: entry.seed, initializer: entry.initializer.rawValue,
+            settings: entry.settings,
             epochsTrained: entry.epochsTrained, trainedOnName: entry.trainedOnName,
             savedBy: "Latent \(LatentVersion.string)", hasNetwork: entry.network != nil)
         let full = resolvedPath(path.value)
@@ -41,8 +42,14 @@ extension LessonSession {
                 expected: "a file written by save, e.g. save ae \"ae.model\"")
         }
         let h = saved.header
+        guard let initializer = Initializer(rawValue: h.initializer ?? Initializer.glorotUniform.rawValue) else {
+            throw Diagnostic(
+                "\"\(path.value)\" names an initialisation this Latent does not know: \(h.initializer ?? "")",
+                range: path.range, kind: .file, expected: "a file written by this or an older Latent")
+        }
         let entry = ModelEntry(
-            name: name.value, specs: h.specs, layerRanges: [], headerRange: name.range, seed: h.seed, cell: cellNumber)
+            name: name.value, specs: h.specs, layerRanges: [], headerRange: name.range, seed: h.seed,
+            initializer: network?.initializer ?? initializer, cell: cellNumber)
         entry.network = network
         entry.settings = h.settings
         entry.epochsTrained = h.epochsTrained

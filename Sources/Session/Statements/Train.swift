@@ -29,8 +29,14 @@ extension LessonSession {
         let shape = trainImages.sampleShape
         let network = try entry.network(
             for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
-        let train = trainImages.tensor
-        let test = data.testImages.flatMap { $0.count > 0 ? $0.tensor : nil }
+        let train: Tensor, test: Tensor?
+        do {
+            train = try trainImages.tensor
+            test = try data.testImages.flatMap { $0.count > 0 ? try $0.tensor : nil }
+        } catch {
+            throw Diagnostic(
+                "\(dataName) cannot be used: \(error)", range: syntax.data?.range ?? context.range, kind: .data)
+        }
         let widest = network.layerOutputShapes.compactMap(ModelLimits.product).max() ?? 0
         let batchValues = widest.multipliedReportingOverflow(by: min(settings.batch, trainImages.count))
         guard !batchValues.overflow, batchValues.partialValue <= ModelLimits.valuesPerBatch else {

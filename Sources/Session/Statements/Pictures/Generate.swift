@@ -38,7 +38,9 @@ extension LessonSession {
         let generator = SeededGenerator(seed: seed ^ 0x9E37_79B9_0006)
         var codes = [Float](repeating: 0, count: count.value * k)
         for i in 0..<count.value { for j in 0..<k { codes[i * k + j] = mean[j] + std[j] * generator.nextNormal() } }
-        let images = try drawing(context.range) { try network.decode(Tensor(shape: [count.value, k], data: codes)) }
+        let images = try drawing(context.range) {
+            try network.decode(Tensor(checkedShape: [count.value, k], data: codes))
+        }
         let shape = network.inputShape
         return try gridBundle(
             images.data, count: count.value, height: shape[0], width: shape.count > 1 ? shape[1] : 1,

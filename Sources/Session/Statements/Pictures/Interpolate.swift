@@ -26,7 +26,7 @@ extension LessonSession {
         let first = Array(a.pixels[0..<size])
         let last = Array(b.pixels[0..<size])
         let codes = try drawing(context.range) {
-            try network.encode(Tensor(shape: [2, a.height, a.width, a.channels], data: first + last)).data
+            try network.encode(Tensor(checkedShape: [2, a.height, a.width, a.channels], data: first + last)).data
         }
         let k = network.latentSize
         let ts = (0..<steps).map { Float($0) / Float(steps - 1) }
@@ -36,7 +36,9 @@ extension LessonSession {
             for p in 0..<size { pixelRow.append((1 - t) * first[p] + t * last[p]) }
             for j in 0..<k { blended.append((1 - t) * codes[j] + t * codes[k + j]) }
         }
-        let latentRow = try drawing(context.range) { try network.decode(Tensor(shape: [steps, k], data: blended)) }.data
+        let latentRow = try drawing(context.range) {
+            try network.decode(Tensor(checkedShape: [steps, k], data: blended))
+        }.data
         let labels = ts.map { $0 == 0 || $0 == 1 ? shortNumber(Double($0)) : String(format: "%.2f", $0) }
         let grid = try gridBundle(
             pixelRow + latentRow, count: 2 * steps, height: a.height, width: a.width, channels: a.channels,

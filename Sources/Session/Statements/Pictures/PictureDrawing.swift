@@ -96,7 +96,7 @@ extension LessonSession {
         codes: [Float], count: Int
     ) {
         let used = images.count > limit ? images.slice(0..<limit) : images
-        let codes = try drawing(range) { try network.encode(used.tensor) }
+        let codes = try drawing(range) { try network.encode(try used.tensor) }
         return (codes.data, used.count)
     }
 

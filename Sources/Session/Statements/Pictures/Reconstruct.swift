@@ -15,7 +15,7 @@ extension LessonSession {
             images = images.slice(0..<Self.reconstructionLimit)
         }
         let network = try pictureNetwork(entry, for: images, named: sourceName(data), at: data.range)
-        let outputs = try drawing(data.range) { try network.reconstruct(images.tensor) }.data
+        let outputs = try drawing(data.range) { try network.reconstruct(try images.tensor) }.data
         let n = images.count
         let size = images.imageSize
         let errors = (0..<n).map { i -> Double in

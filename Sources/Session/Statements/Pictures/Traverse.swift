@@ -37,7 +37,7 @@ extension LessonSession {
             centre[dim] = Float(v)
             codes += centre
         }
-        let images = try drawing(context.range) { try network.decode(Tensor(shape: [steps, k], data: codes)) }
+        let images = try drawing(context.range) { try network.decode(Tensor(checkedShape: [steps, k], data: codes)) }
         let shape = network.inputShape
         return try gridBundle(
             images.data, count: steps, height: shape[0], width: shape.count > 1 ? shape[1] : 1,
