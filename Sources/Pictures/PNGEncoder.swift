@@ -91,7 +91,7 @@ public enum PNGEncoder {
                                 if cost < bestCost {
                                     bestCost = cost
                                     dst[y * (stride + 1)] = filter
-                                    _ = UnsafeMutableRawBufferPointer(rowOut).copyMemory(
+                                    UnsafeMutableRawBufferPointer(rowOut).copyMemory(
                                         from: UnsafeRawBufferPointer(cand))
                                 }
                                 if bestCost == 0 { break }
