@@ -290,7 +290,10 @@ def dense_autoencoder():
             epoch, and four of the six were still there after the second; the one we followed
             for 12 epochs had crawled down to 0.042 by then. Latent's run with this seed took 20
             epochs to get under 0.04. The original tutorial got there in the end: about 0.01
-            after 50 epochs.
+            after 50 epochs. PyTorch's own start (lesson 3 meets it as `init pytorch`) gets this
+            code moving: the same model from the same `seed 2`, defined with it, left the average
+            digit in our run at once, 0.0574 after one epoch and 0.0324 after five, while this
+            one stayed at 0.0676 for all five.
 
             The tutorial also remarks that the code needs no `tanh`: ReLU, sigmoid or no
             activation at all do as well. Take the last: a *linear* code cannot flatten out, so it
