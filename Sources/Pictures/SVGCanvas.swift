@@ -16,20 +16,6 @@ struct SVGCanvas {
         self.height = height
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
     /// Coordinates rounded to 0.1 px keep files small and snapshots stable.
     static func n(_ v: Double) -> String {
         let r = (v * 10).rounded() / 10
@@ -70,14 +56,14 @@ struct SVGCanvas {
         let w = weight.map { " font-weight=\"\($0)\"" } ?? ""
         let r = rotate ? " transform=\"rotate(-90 \(Self.n(x)) \(Self.n(y)))\"" : ""
         body.append(
-            "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" fill=\"\(fill)\"\(w)\(r)>\(Self.escape(s))</text>"
+            "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" fill=\"\(fill)\"\(w)\(r)>\(markupEscaped(s))</text>"
         )
     }
 
     func render(title: String) -> String {
         var out =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\">\n"
-        out += "<title>\(Self.escape(title))</title>\n"
+        out += "<title>\(markupEscaped(title))</title>\n"
         for element in body { out += element + "\n" }
         out += "</svg>\n"
         return out

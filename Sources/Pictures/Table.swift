@@ -50,18 +50,18 @@ public struct Table: Sendable, Equatable {
     public var html: String {
         let n = columnCount
         var out = "<table>\n"
-        if let caption { out += "<caption>\(SVGCanvas.escape(caption))</caption>\n" }
+        if let caption { out += "<caption>\(markupEscaped(caption))</caption>\n" }
         out += "<thead><tr>"
         for c in 0..<n {
             let align = rightAligned(c) ? "right" : "left"
-            out += "<th style=\"text-align: \(align)\">\(SVGCanvas.escape(cell(header, c)))</th>"
+            out += "<th style=\"text-align: \(align)\">\(markupEscaped(cell(header, c)))</th>"
         }
         out += "</tr></thead>\n<tbody>\n"
         for row in rows {
             out += "<tr>"
             for c in 0..<n {
                 let align = rightAligned(c) ? "right" : "left"
-                out += "<td style=\"text-align: \(align)\">\(SVGCanvas.escape(cell(row, c)))</td>"
+                out += "<td style=\"text-align: \(align)\">\(markupEscaped(cell(row, c)))</td>"
             }
             out += "</tr>\n"
         }

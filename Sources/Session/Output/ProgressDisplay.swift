@@ -1,5 +1,6 @@
 import Foundation
 import Neural
+import Pictures
 
 /// The one display a training run updates in place: epoch, batch, loss and time left, as an
 /// HTML bar with a plain-text twin, at most four times a second.
@@ -44,7 +45,7 @@ final class ProgressDisplay {
         let html =
             "<div class=\"latent-progress\"><div style=\"width:320px;height:10px;background:#e5e5e5;border-radius:3px\">"
             + "<div style=\"width:\(percent)%;height:10px;background:#4a7fd6;border-radius:3px\"></div></div>"
-            + "<div style=\"font-family:monospace\">\(escapeHTML(text))</div></div>"
+            + "<div style=\"font-family:monospace\">\(markupEscaped(text))</div></div>"
         return MimeBundle(data: ["text/plain": "\(bar) \(percent)% \(text)", "text/html": html])
     }
 

@@ -1,3 +1,5 @@
+import Pictures
+
 /// A table with a plain-text twin: every table a learner sees is both `text/html` and
 /// `text/plain` (aligned columns), so consoles and notebooks show the same content.
 struct Table {
@@ -43,11 +45,11 @@ struct Table {
         func cells(_ row: [String], tag: String) -> String {
             row.enumerated().map { i, cell in
                 let align = i < columns.count && columns[i].alignment == .right ? " style=\"text-align:right\"" : ""
-                return "<\(tag)\(align)>\(escapeHTML(cell))</\(tag)>"
+                return "<\(tag)\(align)>\(markupEscaped(cell))</\(tag)>"
             }.joined()
         }
         var out = "<table class=\"latent-table\">"
-        if let title { out += "<caption>\(escapeHTML(title))</caption>" }
+        if let title { out += "<caption>\(markupEscaped(title))</caption>" }
         out += "<thead><tr>\(cells(columns.map(\.name), tag: "th"))</tr></thead><tbody>"
         for row in rows { out += "<tr>\(cells(row, tag: "td"))</tr>" }
         out += "</tbody>"
@@ -60,18 +62,4 @@ struct Table {
     var bundle: MimeBundle {
         MimeBundle(data: ["text/plain": plainText, "text/html": html])
     }
-}
-
-func escapeHTML(_ s: String) -> String {
-    var out = ""
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(c)
-        }
-    }
-    return out
 }
