@@ -7,11 +7,11 @@
 ///             average: y = the window's mean
 ///   backward: dy (n, h / s, w / s, c) -> dx (n, h, w, c)
 ///             max: dy goes to the position that won; average: dy / (s*s) to every position
-public final class Pool2D: Layer {
+public final class Pool2D: ResamplingLayer {
     public let kind: PoolKind
     public let size: Int
 
-    private var input: ImageShape?
+    var input: ImageShape?
     /// For max pooling: for each output value, the offset of the input value that won.
     private var winners: [Int32] = []
     private var cachedBatch = 0
@@ -22,30 +22,14 @@ public final class Pool2D: Layer {
     }
 
     public var description: String { "pool \(kind.rawValue) \(size)" }
-    public var parameters: [Parameter] { [] }
 
-    private func output(for image: ImageShape) throws -> ImageShape {
+    func output(for image: ImageShape) throws -> ImageShape {
         guard size >= 1 else { throw ShapeError("\(description) needs a size of at least 1") }
         guard image.height >= size, image.width >= size else {
             throw ShapeError(
                 "\(description) needs an image at least \(size)x\(size) but got \(describeShape(image.dimensions))")
         }
         return ImageShape(height: image.height / size, width: image.width / size, channels: image.channels)
-    }
-
-    public func outputShape(for input: [Int]) throws -> [Int] {
-        try output(for: ImageShape(input, for: description)).dimensions
-    }
-
-    public func build(inputShape: [Int], initializer: Initializer, rng: SeededGenerator) throws {
-        let image = try ImageShape(inputShape, for: description)
-        _ = try output(for: image)
-        input = image
-    }
-
-    private func built() throws -> (ImageShape, ImageShape) {
-        guard let input else { throw ShapeError("\(description) was used before it was built for an input shape") }
-        return (input, try output(for: input))
     }
 
     // forward: x (n, h, w, c) -> y (n, h / s, w / s, c)

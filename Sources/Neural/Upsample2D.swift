@@ -3,35 +3,19 @@
 ///
 ///   forward:  x (n, h, w, c) -> y (n, h*f, w*f, c);  y[oy][ox] = x[oy / f][ox / f]
 ///   backward: dy (n, h*f, w*f, c) -> dx (n, h, w, c);  dx = the sum of dy over each f x f block
-public final class Upsample2D: Layer {
+public final class Upsample2D: ResamplingLayer {
     public let factor: Int
-    private var input: ImageShape?
+    var input: ImageShape?
 
     public init(factor: Int) {
         self.factor = factor
     }
 
     public var description: String { "upsample \(factor)" }
-    public var parameters: [Parameter] { [] }
 
-    private func output(for image: ImageShape) throws -> ImageShape {
+    func output(for image: ImageShape) throws -> ImageShape {
         guard factor >= 1 else { throw ShapeError("\(description) needs a factor of at least 1") }
         return ImageShape(height: image.height * factor, width: image.width * factor, channels: image.channels)
-    }
-
-    public func outputShape(for input: [Int]) throws -> [Int] {
-        try output(for: ImageShape(input, for: description)).dimensions
-    }
-
-    public func build(inputShape: [Int], initializer: Initializer, rng: SeededGenerator) throws {
-        let image = try ImageShape(inputShape, for: description)
-        _ = try output(for: image)
-        input = image
-    }
-
-    private func built() throws -> (ImageShape, ImageShape) {
-        guard let input else { throw ShapeError("\(description) was used before it was built for an input shape") }
-        return (input, try output(for: input))
     }
 
     // forward: x (n, h, w, c) -> y (n, h*f, w*f, c)
