@@ -29,6 +29,10 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
 
+        // Hand-written C kernels no library here offers (sparse-by-dense products), built with
+        // -O3 in every configuration and compiled for AVX-512, AVX2 and plain x86-64.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+
         // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums.
         .target(
             name: "Datasets",
@@ -38,7 +42,7 @@ let package = Package(
         // -fno-math-errno: square roots become sqrtps instead of errno-setting sqrtf calls, so the
         // optimizer loops vectorise.
         .target(
-            name: "Neural", dependencies: ["CBLAS"],
+            name: "Neural", dependencies: ["CBLAS", "CKernels"],
             swiftSettings: optimised + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         // The lesson language: lexer, parser, syntax tree, diagnostics. No dependencies.
         .target(name: "Language"),

@@ -25,7 +25,21 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
 
     /// y = f(x + bias) row by row, in place: `values` is rows x width, `bias` has width
     /// elements (or is nil). Fusing the bias into the activation saves a pass over memory.
+    /// Large batches are shared out in bands of rows on the compute team.
     public func applyRows(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?) {
+        if self == .linear && bias == nil { return }
+        let minimumRows = max(1, Activation.elementsPerBand / max(width, 1))
+        ComputeTeam.shared.forEachRange(rows, minimum: minimumRows, alignment: 1) { band in
+            applyRowsInBand(values + band.lowerBound * width, rows: band.count, width: width, bias: bias)
+        }
+    }
+
+    /// Below this many elements, element-wise work stays on one thread.
+    static let elementsPerBand = 1 << 14
+
+    private func applyRowsInBand(
+        _ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?
+    ) {
         switch self {
         case .linear: Activation.mapRows(values, rows: rows, width: width, bias: bias) { $0 }
         case .relu: Activation.mapRows(values, rows: rows, width: width, bias: bias) { Swift.max($0, 0) }
@@ -54,6 +68,20 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     /// result[i] = gradient[i] · f'(x_i), f' recovered from the output y = f(x). `result` may be
     /// `gradient` itself.
     func derivativeProduct(
+        _ gradient: UnsafePointer<Float>, output: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        if self == .linear {
+            if result != UnsafeMutablePointer(mutating: gradient) { result.update(from: gradient, count: count) }
+            return
+        }
+        ComputeTeam.shared.forEachRange(count, minimum: Activation.elementsPerBand) { band in
+            let o = band.lowerBound
+            derivativeProductInBand(gradient + o, output: output + o, into: result + o, count: band.count)
+        }
+    }
+
+    private func derivativeProductInBand(
         _ gradient: UnsafePointer<Float>, output: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>,
         count: Int
     ) {

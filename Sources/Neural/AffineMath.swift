@@ -1,14 +1,20 @@
 /// The three products of an affine map y = x W + b over a batch, shared by the dense layer
 /// and the Gaussian latent's two heads. x is (batch, inputs), W (inputs, units), y (batch, units).
 enum AffineMath {
-    /// y = f(x W + b); f is applied in the same pass as the bias.
+    /// y = f(x W + b); f is applied in the same pass as the bias. `sparse`, when given, is x
+    /// itself in sparse form, and the product skips its zeros.
     static func forward(
-        _ x: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int, activation: Activation
+        _ x: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int, activation: Activation,
+        sparse: SparseInput? = nil
     ) -> Tensor {
         let batch = x.batch
         return Tensor(shape: [batch, units]) { out in
-            x.data.withUnsafeBufferPointer { xp in
-                weight.value.data.withUnsafeBufferPointer { wp in
+            weight.value.data.withUnsafeBufferPointer { wp in
+                if let sparse {
+                    sparse.times(wp.baseAddress!, units: units, into: out.baseAddress!)
+                    return
+                }
+                x.data.withUnsafeBufferPointer { xp in
                     gemm(
                         transposeA: false, transposeB: false, m: batch, n: units, k: inputs,
                         a: xp.baseAddress!, lda: inputs, b: wp.baseAddress!, ldb: units,
@@ -21,14 +27,19 @@ enum AffineMath {
         }
     }
 
-    /// dW += xᵀ dz and db += Σ_batch dz.
+    /// dW += xᵀ dz and db += Σ_batch dz (`sparse` as in `forward`).
     static func accumulateParameterGradients(
-        input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int
+        input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int,
+        sparse: SparseInput? = nil
     ) {
         let batch = dz.batch
         dz.data.withUnsafeBufferPointer { dzp in
             x.data.withUnsafeBufferPointer { xp in
                 weight.grad.data.withUnsafeMutableBufferPointer { dw in
+                    if let sparse {
+                        sparse.transposedTimes(dzp.baseAddress!, units: units, accumulatingInto: dw.baseAddress!)
+                        return
+                    }
                     gemm(
                         transposeA: true, transposeB: false, m: inputs, n: units, k: batch,
                         a: xp.baseAddress!, lda: inputs, b: dzp.baseAddress!, ldb: units,
@@ -36,9 +47,13 @@ enum AffineMath {
                 }
             }
             bias.grad.data.withUnsafeMutableBufferPointer { db in
-                for r in 0..<batch {
-                    let line = dzp.baseAddress! + r * units
-                    for j in 0..<units { db[j] += line[j] }
+                let (sums, rows) = (db.baseAddress!, dzp.baseAddress!)
+                // Bands of columns, each summed over the batch in row order.
+                ComputeTeam.shared.forEachRange(units, minimum: max(16, 16_384 / max(batch, 1))) { band in
+                    for r in 0..<batch {
+                        let line = rows + r * units
+                        for j in band { sums[j] += line[j] }
+                    }
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -73,7 +75,7 @@ extension Autoencoder {
                 batch += 1
                 let loss = try trainingStep(
                     input: input, target: clean, loss: options.loss, logits: fusesSigmoid, context: context)
-                let gradientsFinite = loss.isFinite && parameters.allSatisfy { $0.grad.isFinite }
+                let gradientsFinite = loss.isFinite && parameters.gradientsAreFinite
                 if !gradientsFinite {
                     if !loss.isFinite && havePrevious { restore(parameters, from: previous) }
                     stop = .diverged(epoch: epoch, batch: batch, step: stepsTrained + 1)
@@ -166,9 +168,7 @@ extension Autoencoder {
     func trainingStep(input: Tensor, target: Tensor, loss: LossKind, logits: Bool, context: ForwardContext) throws
         -> Float
     {
-        for parameter in parameters {
-            parameter.grad.data.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        }
+        parameters.zeroGradients()
         var y = input
         for layer in layers { y = try layer.forward(y, context: context) }
         let (value, gradient) = try Loss.valueAndGradient(
@@ -258,12 +258,49 @@ extension Autoencoder {
 }
 
 extension Tensor {
-    /// Whether every element is finite: no exponent field is all ones (an integer max, which vectorises).
-    var isFinite: Bool {
-        data.withUnsafeBufferPointer { p in
-            var largest: UInt32 = 0
-            for v in p { largest = Swift.max(largest, v.bitPattern & 0x7F80_0000) }
-            return largest != 0x7F80_0000
+    /// Whether every element is finite.
+    var isFinite: Bool { data.withUnsafeBufferPointer { allFinite($0.baseAddress!, $0.count) } }
+}
+
+extension [Parameter] {
+    /// Sets every gradient to zero, in one job on the compute team.
+    func zeroGradients() {
+        withGradientPointers { grads in
+            ComputeTeam.shared.forEachChunk(sizes: grads.map(\.count), chunk: 1 << 15) { item, band in
+                (grads[item].baseAddress! + band.lowerBound).update(repeating: 0, count: band.count)
+            }
         }
     }
+
+    /// Whether every gradient is finite, checked in one job on the compute team.
+    var gradientsAreFinite: Bool {
+        let infinite = Atomic<Bool>(false)
+        withGradientPointers { grads in
+            ComputeTeam.shared.forEachChunk(sizes: grads.map(\.count), chunk: 1 << 15) { item, band in
+                if !allFinite(grads[item].baseAddress! + band.lowerBound, band.count) {
+                    infinite.store(true, ordering: .relaxed)
+                }
+            }
+        }
+        return !infinite.load(ordering: .relaxed)
+    }
+
+    /// Calls `body` with every parameter's gradient open at once (one frame per parameter).
+    private func withGradientPointers(
+        from index: Int = 0, _ open: [UnsafeMutableBufferPointer<Float>] = [],
+        _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void
+    ) {
+        guard index < count else { return body(open) }
+        self[index].grad.data.withUnsafeMutableBufferPointer { grad in
+            withGradientPointers(from: index + 1, open + [grad], body)
+        }
+    }
+}
+
+/// Whether no value is infinite or NaN: no exponent field is all ones (an integer max, which
+/// vectorises).
+private func allFinite(_ values: UnsafePointer<Float>, _ count: Int) -> Bool {
+    var largest: UInt32 = 0
+    for i in 0..<count { largest = Swift.max(largest, values[i].bitPattern & 0x7F80_0000) }
+    return largest != 0x7F80_0000
 }

@@ -1,7 +1,3 @@
-import CBLAS
-import Dispatch
-import Synchronization
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -10,9 +6,8 @@ import Synchronization
 ///
 /// Why: a convolution's im2col buffer for a whole batch of 200 images is tens of megabytes; in
 /// chunks of a few samples it stays in the core's L2 cache, and two workers (the machine's two
-/// cores) take chunks in turn, whichever is free next (on a shared machine a static split would
-/// leave one worker waiting for the other). While the workers run, OpenBLAS is held at one
-/// thread so that the two levels of threading do not fight over the cores. Gradients summed
+/// cores, the compute team) take chunks in turn, whichever is free next (on a shared machine a
+/// static split would leave one worker waiting for the other). Gradients summed
 /// over samples are kept per chunk and added in chunk order afterwards, so the result does not
 /// depend on which worker took which chunk: same seed, same result, bit for bit.
 struct BatchChunks {
@@ -29,7 +24,8 @@ struct BatchChunks {
         let threads = max(1, min(BatchChunks.threads, samples))
         // Enough chunks that every worker has work.
         samplesPerChunk = max(1, min(perChunk, (samples + threads - 1) / threads))
-        workers = max(1, min(threads, (samples + samplesPerChunk - 1) / samplesPerChunk))
+        // Scratch for every thread of the team: any of them may take a chunk.
+        workers = max(1, BatchChunks.threads)
     }
 
     func range(ofChunk chunk: Int) -> Range<Int> {
@@ -40,31 +36,11 @@ struct BatchChunks {
     /// Calls `body(worker, chunk, samples)` once for every chunk; `worker` (below `workers`)
     /// names the scratch the call may use, `chunk` (below `chunkCount`) its slot for partial sums.
     func run(_ body: (_ worker: Int, _ chunk: Int, _ samples: Range<Int>) -> Void) {
-        if workers == 1 {
-            for chunk in 0..<chunkCount { body(0, chunk, range(ofChunk: chunk)) }
-            return
-        }
-        let next = Atomic<Int>(0)
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            let blasThreads = openblas_get_num_threads()
-            openblas_set_num_threads(1)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while true {
-                    let chunk = next.add(1, ordering: .relaxed).oldValue
-                    guard chunk < chunkCount else { break }
-                    shared.value(worker, chunk, range(ofChunk: chunk))
-                }
-            }
-            openblas_set_num_threads(blasThreads)
-        }
+        ComputeTeam.shared.run(parts: chunkCount) { chunk, thread in body(thread, chunk, range(ofChunk: chunk)) }
     }
 
-    /// Threads for batch-parallel work: the environment's LATENT_CONV_THREADS, else 2.
-    static let threads: Int = {
-        if let text = getenv("LATENT_CONV_THREADS"), let n = Int(String(cString: text)), n >= 1 { return n }
-        return 2
-    }()
+    /// Threads for batch-parallel work: the compute team's.
+    static var threads: Int { ComputeTeam.shared.threads }
 
     /// Scratch per chunk, in floats: LATENT_CONV_CHUNK_FLOATS, else 256K floats (1 MiB, the L2 size).
     static let targetFloats: Int = {

@@ -12,6 +12,9 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
 
     private var input = Tensor(zeros: [0])
     private var output = Tensor(zeros: [0])
+    /// The last input in sparse form, when it was mostly zeros (MNIST pixels, or ReLU outputs
+    /// after dropout): both products with it then skip the zeros.
+    private var sparseInput: SparseInput?
 
     public init(units: Int, activation: Activation = .linear) {
         self.units = units
@@ -47,9 +50,10 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
                 "\(description) was built for \(inputSize) values per sample but got \(x.sampleSize) (\(Tensor.describe(x.sampleShape)))"
             )
         }
+        sparseInput = SparseInput(x)
         let y = AffineMath.forward(
             x, weight: weight, bias: bias, inputs: inputSize, units: units,
-            activation: emitsLogits ? .linear : activation)
+            activation: emitsLogits ? .linear : activation, sparse: sparseInput)
         input = x
         output = y
         return y
@@ -61,7 +65,8 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
     public func backward(_ dy: Tensor) throws -> Tensor {
         let dz = try (emitsLogits ? .linear : activation).inputGradient(dy, output: output, layer: description)
         AffineMath.accumulateParameterGradients(
-            input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units)
+            input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
+            sparse: sparseInput)
         // The first layer's input needs no gradient: an empty tensor stands for "not computed".
         guard computesInputGradient else { return Tensor(zeros: [0]) }
         return Tensor(shape: input.shape) { dx in

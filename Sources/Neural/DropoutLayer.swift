@@ -48,18 +48,20 @@ public final class Dropout: Layer {
         let scale = 1 / (1 - rate)
         return Tensor(shape: x.shape) { out in
             x.data.withUnsafeBufferPointer { source in
-                Dropout.mask(
-                    source.baseAddress!, out.baseAddress!, out.count, key: maskKey, threshold: threshold, scale: scale)
+                let (s, r, key) = (source.baseAddress!, out.baseAddress!, maskKey)
+                ComputeTeam.shared.forEachRange(out.count, minimum: Activation.elementsPerBand) { band in
+                    Dropout.mask(s, r, band, key: key, threshold: threshold, scale: scale)
+                }
             }
         }
     }
 
-    /// result[i] = values[i] · (scale or 0), by the hash of (key, i).
+    /// result[i] = values[i] · (scale or 0), by the hash of (key, i), for i in `band`.
     private static func mask(
-        _ values: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>, _ count: Int, key: UInt32,
+        _ values: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>, _ band: Range<Int>, key: UInt32,
         threshold: UInt32, scale: Float
     ) {
-        for i in 0..<count {
+        for i in band {
             result[i] = values[i] * ((CounterHash.bits(i, key: key) >> 8) >= threshold ? scale : 0)
         }
     }

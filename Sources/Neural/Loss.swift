@@ -56,32 +56,45 @@ public enum Loss {
             reduction == .meanPerElement ? 1 / Float(output.count) : 1 / Float(max(output.batch, 1))
         let width = output.sampleSize
         // Element losses go to a scratch row and are summed apart: every loop then vectorises
-        // (a running float sum would not, since reordering it changes the result).
-        var elementLosses = [Float](repeating: 0, count: width)
-        var scratchGradient = gradient == nil ? [Float](repeating: 0, count: width) : []
-        var total: Double = 0
+        // (a running float sum would not, since reordering it changes the result). Each row's sum
+        // is kept and the rows added in order, so bands of rows can run on the compute team and
+        // the total does not depend on how many threads there are.
+        let rows = output.batch
+        var rowTotals = [Double](repeating: 0, count: rows)
         output.data.withUnsafeBufferPointer { yp in
             target.data.withUnsafeBufferPointer { tp in
-                elementLosses.withUnsafeMutableBufferPointer { ep in
-                    scratchGradient.withUnsafeMutableBufferPointer { sp in
-                        for row in 0..<output.batch {
-                            let y = yp.baseAddress! + row * width
-                            let t = tp.baseAddress! + row * width
-                            let g = gradient.map { $0.baseAddress! + row * width } ?? sp.baseAddress!
-                            let e = ep.baseAddress!
-                            switch (kind, logits) {
-                            case (.mse, _): LossKernels.squaredError(y, t, e, g, width, scale)
-                            case (.l1, _): LossKernels.absoluteError(y, t, e, g, width, scale)
-                            case (.bce, true): LossKernels.crossEntropyFromLogits(y, t, e, g, width, scale)
-                            case (.bce, false):
-                                LossKernels.crossEntropyFromProbabilities(y, t, e, g, width, scale, probabilityClamp)
+                rowTotals.withUnsafeMutableBufferPointer { totals in
+                    let (y0, t0, g0, sums) = (
+                        yp.baseAddress!, tp.baseAddress!, gradient?.baseAddress, totals.baseAddress!
+                    )
+                    let minimumRows = max(1, Activation.elementsPerBand / max(width, 1))
+                    ComputeTeam.shared.forEachRange(rows, minimum: minimumRows, alignment: 1) { band in
+                        var elementLosses = [Float](repeating: 0, count: width)
+                        var scratchGradient = g0 == nil ? [Float](repeating: 0, count: width) : []
+                        elementLosses.withUnsafeMutableBufferPointer { ep in
+                            scratchGradient.withUnsafeMutableBufferPointer { sp in
+                                for row in band {
+                                    let y = y0 + row * width
+                                    let t = t0 + row * width
+                                    let g = g0.map { $0 + row * width } ?? sp.baseAddress!
+                                    let e = ep.baseAddress!
+                                    switch (kind, logits) {
+                                    case (.mse, _): LossKernels.squaredError(y, t, e, g, width, scale)
+                                    case (.l1, _): LossKernels.absoluteError(y, t, e, g, width, scale)
+                                    case (.bce, true): LossKernels.crossEntropyFromLogits(y, t, e, g, width, scale)
+                                    case (.bce, false):
+                                        LossKernels.crossEntropyFromProbabilities(
+                                            y, t, e, g, width, scale, probabilityClamp)
+                                    }
+                                    sums[row] = Double(LossKernels.sum(e, width))
+                                }
                             }
-                            total += Double(LossKernels.sum(e, width))
                         }
                     }
                 }
             }
         }
+        let total = rowTotals.reduce(0, +)
         return Float(total) * scale
     }
 }

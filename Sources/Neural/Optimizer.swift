@@ -46,48 +46,60 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     }
 
     /// Applies one update from the gradients in `parameters` with learning rate `lr`.
-    /// When `previous` is given (one buffer per parameter), each parameter's value before the
-    /// update is written there in the same pass, for restoring after a diverged step.
+    /// When `previous` is given (one buffer per parameter), it receives each parameter's values
+    /// from before the update, for restoring after a diverged step: the new values are written
+    /// into the `previous` buffer and the two arrays then swap, so keeping the old values costs
+    /// no copy. All parameters are updated in one job on the compute team, in chunks.
     public mutating func update(_ parameters: [Parameter], learningRate lr: Float, previous: inout [[Float]]) {
         step += 1
         let keepPrevious = previous.count == parameters.count
-        let kind = self.kind
-        let step = self.step
-        for (index, parameter) in parameters.enumerated() {
-            let count = parameter.value.count
-            // Moved out (not copied) so that two buffers can be written at once.
-            var buffers = slots[index]
-            slots[index] = []
-            defer { slots[index] = buffers }
-            var first = buffers[0]
-            var second = buffers.count > 1 ? buffers[1] : []
-            buffers = []
-            defer { buffers = kind.slotCount == 2 ? [first, second] : [first] }
-            parameter.value.data.withUnsafeMutableBufferPointer { pv in
-                parameter.grad.data.withUnsafeBufferPointer { gv in
-                    if keepPrevious {
-                        previous[index].withUnsafeMutableBufferPointer { old in
-                            old.baseAddress!.update(from: pv.baseAddress!, count: count)
-                        }
-                    }
-                    let p = pv.baseAddress!, g = gv.baseAddress!
-                    switch kind {
-                    case .adam(let beta1, let beta2, let epsilon):
-                        let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
-                        first.withUnsafeMutableBufferPointer { m in
-                            second.withUnsafeMutableBufferPointer { v in
-                                OptimizerKernels.adam(
-                                    p, g, m.baseAddress!, v.baseAddress!, count, beta1: beta1, beta2: beta2,
-                                    epsilon: epsilon, stepSize: lr / c1, rootC2: c2.squareRoot())
-                            }
-                        }
-                    case .sgd(let momentum):
-                        first.withUnsafeMutableBufferPointer { b in
-                            OptimizerKernels.sgd(p, g, b.baseAddress!, count, momentum: momentum, lr: lr)
-                        }
-                    case .rmsprop(let rho, let epsilon):
-                        first.withUnsafeMutableBufferPointer { v in
-                            OptimizerKernels.rmsprop(p, g, v.baseAddress!, count, rho: rho, epsilon: epsilon, lr: lr)
+        let (kind, step) = (self.kind, self.step)
+        var open: [UpdateBuffers] = []
+        withUpdateBuffers(parameters, from: 0, keepPrevious: keepPrevious, previous: &previous, open: &open) { all in
+            ComputeTeam.shared.forEachChunk(sizes: all.map(\.count), chunk: 1 << 15) { item, band in
+                let b = all[item], o = band.lowerBound
+                kind.applyUpdate(
+                    b.values + o, into: b.out + o, b.gradient + o, b.first + o, b.second.map { $0 + o }, band.count,
+                    learningRate: lr, step: step)
+            }
+        }
+        if keepPrevious {
+            for (index, parameter) in parameters.enumerated() { swap(&parameter.value.data, &previous[index]) }
+        }
+    }
+
+    /// Opens the buffers of parameters[index...] one level of recursion each (so that every
+    /// array is borrowed by its own frame) and calls `body` with all of them open.
+    private mutating func withUpdateBuffers(
+        _ parameters: [Parameter], from index: Int, keepPrevious: Bool, previous: inout [[Float]],
+        open: inout [UpdateBuffers], _ body: ([UpdateBuffers]) -> Void
+    ) {
+        guard index < parameters.count else { return body(open) }
+        // Moved out (not copied) so that they can be written while the others are open.
+        var first = slots[index][0]
+        var second = slots[index].count > 1 ? slots[index][1] : []
+        slots[index] = []
+        var old = keepPrevious ? previous[index] : []
+        if keepPrevious { previous[index] = [] }
+        defer {
+            slots[index] = kind.slotCount == 2 ? [first, second] : [first]
+            if keepPrevious { previous[index] = old }
+        }
+        let parameter = parameters[index]
+        parameter.value.data.withUnsafeMutableBufferPointer { pv in
+            parameter.grad.data.withUnsafeBufferPointer { gv in
+                first.withUnsafeMutableBufferPointer { fv in
+                    second.withUnsafeMutableBufferPointer { sv in
+                        old.withUnsafeMutableBufferPointer { ov in
+                            let values = pv.baseAddress!
+                            open.append(
+                                UpdateBuffers(
+                                    values: values, out: keepPrevious ? ov.baseAddress! : values,
+                                    gradient: gv.baseAddress!, first: fv.baseAddress!, second: sv.baseAddress,
+                                    count: pv.count))
+                            withUpdateBuffers(
+                                parameters, from: index + 1, keepPrevious: keepPrevious, previous: &previous,
+                                open: &open, body)
                         }
                     }
                 }
@@ -96,11 +108,46 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     }
 }
 
+/// One parameter's arrays during an update: its values, where the new values go, its gradient
+/// and the optimizer's slots (Adam's m and v).
+private struct UpdateBuffers {
+    let values: UnsafeMutablePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+    let gradient: UnsafePointer<Float>
+    let first: UnsafeMutablePointer<Float>
+    let second: UnsafeMutablePointer<Float>?
+    let count: Int
+}
+
+extension OptimizerKind {
+    /// One update of `count` values p from their gradients and slot buffers (`second` is Adam's
+    /// v), written to `out` (which may be p itself).
+    func applyUpdate(
+        _ p: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>?, _ count: Int,
+        learningRate lr: Float, step: Int
+    ) {
+        switch self {
+        case .adam(let beta1, let beta2, let epsilon):
+            let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
+            OptimizerKernels.adam(
+                p, out, g, first, second!, count, beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: lr / c1,
+                rootC2: c2.squareRoot())
+        case .sgd(let momentum):
+            OptimizerKernels.sgd(p, out, g, first, count, momentum: momentum, lr: lr)
+        case .rmsprop(let rho, let epsilon):
+            OptimizerKernels.rmsprop(p, out, g, first, count, rho: rho, epsilon: epsilon, lr: lr)
+        }
+    }
+}
+
 /// The update loops, as functions of their own: every value they use arrives as an argument,
 /// so the compiler need not reload captured state after each store and the loops vectorise.
 enum OptimizerKernels {
+    @inline(never)
     static func adam(
-        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+        _ p: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ m: UnsafeMutablePointer<Float>,
         _ v: UnsafeMutablePointer<Float>, _ count: Int, beta1: Float, beta2: Float, epsilon: Float,
         stepSize: Float, rootC2: Float
     ) {
@@ -111,30 +158,34 @@ enum OptimizerKernels {
             m[i] = mi
             v[i] = vi
             // m̂ / (√v̂ + ε) = (m / c1) / (√v / √c2 + ε), PyTorch's order of operations.
-            p[i] -= stepSize * mi / (vi.squareRoot() / rootC2 + epsilon)
+            out[i] = p[i] - stepSize * mi / (vi.squareRoot() / rootC2 + epsilon)
         }
     }
 
+    @inline(never)
     static func sgd(
-        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ count: Int,
+        _ p: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ b: UnsafeMutablePointer<Float>, _ count: Int,
         momentum: Float, lr: Float
     ) {
         for i in 0..<count {
             let bi = momentum * b[i] + g[i]
             b[i] = bi
-            p[i] -= lr * bi
+            out[i] = p[i] - lr * bi
         }
     }
 
+    @inline(never)
     static func rmsprop(
-        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ count: Int,
+        _ p: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+        _ v: UnsafeMutablePointer<Float>, _ count: Int,
         rho: Float, epsilon: Float, lr: Float
     ) {
         for i in 0..<count {
             let gi = g[i]
             let vi = rho * v[i] + (1 - rho) * gi * gi
             v[i] = vi
-            p[i] -= lr * gi / (vi.squareRoot() + epsilon)
+            out[i] = p[i] - lr * gi / (vi.squareRoot() + epsilon)
         }
     }
 }

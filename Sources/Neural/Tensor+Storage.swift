@@ -64,10 +64,13 @@ extension Tensor {
         let size = sampleSize
         return Tensor(shape: [indices.count] + sampleShape) { out in
             data.withUnsafeBufferPointer { source in
-                var offset = 0
-                for index in indices {
-                    (out.baseAddress! + offset).update(from: source.baseAddress! + index * size, count: size)
-                    offset += size
+                indices.withUnsafeBufferPointer { chosen in
+                    // Rows come from all over a large set (cache misses): two threads fetch twice as fast.
+                    let (from, to, picks) = (source.baseAddress!, out.baseAddress!, chosen.baseAddress!)
+                    ComputeTeam.shared.forEachRange(chosen.count, minimum: max(1, 16_384 / max(size, 1)), alignment: 1)
+                    {
+                        for row in $0 { (to + row * size).update(from: from + picks[row] * size, count: size) }
+                    }
                 }
             }
         }

@@ -93,9 +93,16 @@ if arguments.first == "conv-layers" {
     exit(0)
 }
 let which = arguments.first ?? "all"
+if which == "first-layer" {
+    // `NeuralBench first-layer [units]`: a 784->units relu layer's forward and weight gradient on
+    // real MNIST batches of 200 (bench/engine/first_layer.sh runs it with the sparse path on and off).
+    try runFirstLayerBenchmark(units: arguments.dropFirst().first.flatMap { Int($0) } ?? 512)
+    exit(0)
+}
 let epochs = arguments.firstIndex(of: "--epochs").flatMap { Int(arguments[$0 + 1]) } ?? 1
 if let threads = arguments.firstIndex(of: "--threads").flatMap({ Int32(arguments[$0 + 1]) }) {
-    openblas_set_num_threads(threads)
+    // The engine's compute team reads this when it starts (OpenBLAS stays at one thread).
+    setenv("LATENT_THREADS", String(threads), 1)
 }
 
 // The seed-002 conv model (bench/engine-conv/run.sh, see ConvBenchmark.swift):

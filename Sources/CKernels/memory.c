@@ -1,0 +1,12 @@
+#include "CKernels.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void ck_keep_large_allocations_on_heap(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}

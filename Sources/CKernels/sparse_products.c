@@ -1,0 +1,113 @@
+#include "CKernels.h"
+
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define CK_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+#endif
+#ifndef CK_CLONES
+#define CK_CLONES
+#endif
+
+// Sixteen floats, loaded and stored without any alignment assumption.
+typedef float v16 __attribute__((vector_size(64), aligned(4)));
+
+CK_CLONES
+void ck_sparse_count(
+    const float *x, int64_t row_begin, int64_t row_end, int64_t columns, int32_t *row_count,
+    int32_t *column_count) {
+    for (int64_t r = row_begin; r < row_end; r++) {
+        const float *line = x + r * columns;
+        int32_t n = 0;
+        for (int64_t c = 0; c < columns; c++) {
+            const int32_t nonzero = line[c] != 0.0f;
+            n += nonzero;
+            column_count[c] += nonzero;
+        }
+        row_count[r] = n;
+    }
+}
+
+void ck_sparse_fill(
+    const float *x, int64_t row_begin, int64_t row_end, int64_t columns, const int32_t *row_start,
+    int32_t *row_column, float *row_value, int32_t *column_next, int32_t *column_row, float *column_value) {
+    for (int64_t r = row_begin; r < row_end; r++) {
+        const float *line = x + r * columns;
+        int32_t p = row_start[r];
+        for (int64_t c = 0; c < columns; c++) {
+            const float v = line[c];
+            if (v != 0.0f) {
+                row_column[p] = (int32_t)c;
+                row_value[p] = v;
+                p++;
+                const int32_t slot = column_next[c]++;
+                column_row[slot] = (int32_t)r;
+                column_value[slot] = v;
+            }
+        }
+    }
+}
+
+// Why this shape: each output row's sum is kept in registers, 64 floats (four vectors) at a
+// time, while the selected rows of `base` stream past, so the output is written once per block
+// rather than once per entry. The blocks of 64 columns are the outer loop: one block of a
+// 784x512 weight matrix (200 KB) stays in the L2 cache while every row of the band uses it,
+// where the whole matrix (1.6 MB) would not.
+CK_CLONES
+void ck_sparse_gather_rows(
+    const int32_t *start, const int32_t *index, const float *value, int64_t begin, int64_t end,
+    const float *base, int64_t units, float *out, int accumulate) {
+    int64_t j = 0;
+    for (; j + 64 <= units; j += 64) {
+        for (int64_t i = begin; i < end; i++) {
+            const int32_t first = start[i], last = start[i + 1];
+            float *o = out + i * units + j;
+            v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+            for (int32_t p = first; p < last; p++) {
+                const float *b = base + (int64_t)index[p] * units + j;
+                const float v = value[p];
+                a0 += v * *(const v16 *)(b);
+                a1 += v * *(const v16 *)(b + 16);
+                a2 += v * *(const v16 *)(b + 32);
+                a3 += v * *(const v16 *)(b + 48);
+            }
+            if (accumulate) {
+                a0 += *(v16 *)(o);
+                a1 += *(v16 *)(o + 16);
+                a2 += *(v16 *)(o + 32);
+                a3 += *(v16 *)(o + 48);
+            }
+            *(v16 *)(o) = a0;
+            *(v16 *)(o + 16) = a1;
+            *(v16 *)(o + 32) = a2;
+            *(v16 *)(o + 48) = a3;
+        }
+    }
+    for (; j + 16 <= units; j += 16) {
+        for (int64_t i = begin; i < end; i++) {
+            float *o = out + i * units + j;
+            v16 a = {0};
+            for (int32_t p = start[i]; p < start[i + 1]; p++) a += value[p] * *(const v16 *)(base + (int64_t)index[p] * units + j);
+            if (accumulate) a += *(v16 *)(o);
+            *(v16 *)(o) = a;
+        }
+    }
+    if (j == units) return;
+    for (int64_t i = begin; i < end; i++) {
+        float *o = out + i * units;
+        int64_t t = j;
+        if (units >= 16) {
+            // The last few columns: one vector over the final 16 columns (overlapping the block
+            // before), of which only the new ones are written.
+            const int64_t from = units - 16;
+            v16 a = {0};
+            for (int32_t p = start[i]; p < start[i + 1]; p++) a += value[p] * *(const v16 *)(base + (int64_t)index[p] * units + from);
+            for (; t < units; t++) o[t] = accumulate ? o[t] + a[t - from] : a[t - from];
+        }
+        for (; t < units; t++) {
+            float a = 0;
+            for (int32_t p = start[i]; p < start[i + 1]; p++) a += value[p] * base[(int64_t)index[p] * units + t];
+            o[t] = accumulate ? o[t] + a : a;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import CBLAS
+import CKernels
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A fixed team of threads for the engine's fork-join work: a matrix product split in two, an
+/// activation over a batch, an optimizer step.
+///
+/// Why not OpenBLAS's own threads: for the products of a training step (a few hundred rows and
+/// columns) OpenBLAS hands work to its threads through `sched_yield` loops and sometimes runs
+/// slower on two threads than on one; a 200x320x16 product measured 20 GFLOP/s on two threads
+/// against 81 on one. This team splits a product into single-threaded OpenBLAS calls instead
+/// and wakes its workers by a spin on one atomic word, which costs well under a microsecond.
+/// OpenBLAS itself is then kept at one thread while the team runs a job.
+///
+/// Workers spin for a short while after each job (training steps follow each other at once)
+/// and then sleep on a condition variable, so an idle kernel uses no CPU.
+///
+/// A job's parts are claimed by whichever thread is free next, the caller included, so a
+/// worker that the machine has put to sleep delays nothing: the caller does its parts. Results
+/// never depend on which thread ran a part.
+public final class ComputeTeam: @unchecked Sendable {
+    /// The engine's team: LATENT_THREADS threads if set, else one per core (at most 8).
+    public static let shared = ComputeTeam(threads: ComputeTeam.defaultThreads)
+
+    /// Threads that run a job's parts, the calling thread included.
+    public var threads: Int { workers.count + 1 }
+
+    // The job word: generation (high 32 bits), part count (next 16), next unclaimed part (low 16).
+    private let word = Atomic<UInt64>(0)
+    // Parts of the current job not yet finished.
+    private let pending = Atomic<Int>(0)
+    // Held by the thread that runs a job; a job started inside a job (or from a second thread)
+    // runs on its caller alone.
+    private let busy = Atomic<Bool>(false)
+    private let sleepers = Atomic<Int>(0)
+    private var body: ((Int, Int) -> Void)?
+    private var workers: [pthread_t] = []
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let wake: UnsafeMutablePointer<pthread_cond_t>
+
+    /// Nanoseconds a worker spins for the next job before it sleeps.
+    private static let spinNanoseconds: UInt64 = 200_000
+
+    init(threads: Int) {
+        lock = .allocate(capacity: 1)
+        wake = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(wake, nil)
+        // The team owns the parallelism; OpenBLAS runs each of its calls on one thread.
+        openblas_set_num_threads(1)
+        // A training step allocates and frees batch-sized tensors (a 200x784 batch is 627 KB).
+        // Above glibc's default 128 KB each would be a fresh mmap whose pages fault in zeroed
+        // on first touch; keeping them on the heap lets the next step reuse the same memory.
+        ck_keep_large_allocations_on_heap()
+        for _ in 1..<max(1, threads) { startWorker() }
+    }
+
+    static var defaultThreads: Int {
+        if let text = getenv("LATENT_THREADS"), let n = Int(String(cString: text)), n >= 1 { return min(n, 64) }
+        return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+    }
+
+    /// Calls `body(part)` once for each part in 0..<parts, on the team's threads, and returns
+    /// when all have finished. Parts must touch disjoint memory.
+    public func run(parts: Int, _ body: (Int) -> Void) {
+        run(parts: parts) { part, _ in body(part) }
+    }
+
+    /// The same, telling each call which thread runs it (0 is the caller, up to `threads` - 1),
+    /// so that a part may use that thread's scratch memory.
+    func run(parts: Int, _ body: (_ part: Int, _ thread: Int) -> Void) {
+        guard parts > 1, !workers.isEmpty, parts < 1 << 16,
+            busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+        else {
+            for part in 0..<max(parts, 0) { body(part, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            self.body = body
+            pending.store(parts, ordering: .relaxed)
+            let generation = (word.load(ordering: .relaxed) >> 32) &+ 1
+            word.store((generation << 32) | (UInt64(parts) << 16), ordering: .sequentiallyConsistent)
+            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+                pthread_mutex_lock(lock)
+                pthread_cond_broadcast(wake)
+                pthread_mutex_unlock(lock)
+            }
+            work(thread: 0)
+            while pending.load(ordering: .acquiring) > 0 { ck_cpu_relax() }
+            self.body = nil
+        }
+        busy.store(false, ordering: .releasing)
+    }
+
+    /// Splits 0..<count into at most `threads` ranges of at least `minimum` elements, starting
+    /// at multiples of `alignment`, and runs `body` on each.
+    public func forEachRange(
+        _ count: Int, minimum: Int = 4096, alignment: Int = 16, _ body: (Range<Int>) -> Void
+    ) {
+        let parts = max(1, min(threads, count / max(minimum, 1)))
+        if parts == 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        let step = ((count + parts - 1) / parts + alignment - 1) / alignment * alignment
+        let used = (count + step - 1) / step
+        run(parts: used) { part in body((part * step)..<min(count, (part + 1) * step)) }
+    }
+
+    /// Runs `body(item, range)` over 0..<sizes[item] for every item, cut into ranges of at most
+    /// `chunk` elements (starting at multiples of it), all in one job: one wait for the whole set
+    /// instead of one per item.
+    public func forEachChunk(sizes: [Int], chunk: Int, _ body: (_ item: Int, _ range: Range<Int>) -> Void) {
+        var pieces: [(item: Int, range: Range<Int>)] = []
+        for (item, size) in sizes.enumerated() {
+            for low in stride(from: 0, to: size, by: max(chunk, 1)) {
+                pieces.append((item, low..<min(size, low + chunk)))
+            }
+        }
+        run(parts: pieces.count) { part in body(pieces[part].item, pieces[part].range) }
+    }
+
+    /// Claims and runs parts of the current job until none is left.
+    private func work(thread: Int) {
+        var current = word.load(ordering: .acquiring)
+        while true {
+            let parts = (current >> 16) & 0xFFFF, next = current & 0xFFFF
+            guard next < parts else { return }
+            let claim = word.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            guard claim.exchanged else {
+                current = claim.original
+                continue
+            }
+            body?(Int(next), thread)
+            pending.subtract(1, ordering: .releasing)
+            current = word.load(ordering: .acquiring)
+        }
+    }
+
+    private func hasWork() -> Bool {
+        let current = word.load(ordering: .sequentiallyConsistent)
+        return current & 0xFFFF < (current >> 16) & 0xFFFF
+    }
+
+    private func workerLoop(thread: Int) {
+        while true {
+            var spun = 0
+            let start = monotonicNanoseconds()
+            while !hasWork() {
+                ck_cpu_relax()
+                spun += 1
+                guard spun & 1023 == 0, monotonicNanoseconds() - start > ComputeTeam.spinNanoseconds else { continue }
+                pthread_mutex_lock(lock)
+                sleepers.add(1, ordering: .sequentiallyConsistent)
+                while !hasWork() { pthread_cond_wait(wake, lock) }
+                sleepers.subtract(1, ordering: .sequentiallyConsistent)
+                pthread_mutex_unlock(lock)
+            }
+            work(thread: thread)
+        }
+    }
+
+    private func startWorker() {
+        let box = Unmanaged.passRetained(WorkerStart(team: self, thread: workers.count + 1)).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(
+            &thread, nil,
+            { raw in
+                let start = Unmanaged<WorkerStart>.fromOpaque(raw!).takeRetainedValue()
+                start.team.workerLoop(thread: start.thread)
+                return nil
+            }, box)
+        if created == 0 {
+            pthread_detach(thread)
+            workers.append(thread)
+        } else {
+            Unmanaged<WorkerStart>.fromOpaque(box).release()
+        }
+    }
+}
+
+private final class WorkerStart {
+    let team: ComputeTeam
+    let thread: Int
+    init(team: ComputeTeam, thread: Int) {
+        self.team = team
+        self.thread = thread
+    }
+}
+
+private func monotonicNanoseconds() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+}

@@ -1,0 +1,91 @@
+import Synchronization
+import XCTest
+
+@testable import Neural
+
+/// The compute team runs every part exactly once, whatever the nesting, and the products it
+/// splits (sgemm in bands, sparse-by-dense) equal a plain double-precision product.
+final class ComputeTeamTests: XCTestCase {
+    func testEveryPartRunsExactlyOnce() {
+        let team = ComputeTeam.shared
+        for parts in [0, 1, 2, 3, 7, 64, 1000] {
+            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(parts, 1))
+            defer { counts.deallocate() }
+            counts.initialize(repeating: 0)
+            team.run(parts: parts) { part in counts[part] += 1 }
+            XCTAssertEqual(Array(counts.prefix(parts)), Array(repeating: 1, count: parts), "\(parts) parts")
+        }
+    }
+
+    func testJobsInsideJobsRunOnTheirCaller() {
+        let team = ComputeTeam.shared
+        let total = Atomic<Int>(0)
+        team.run(parts: 4) { outer in
+            team.run(parts: 5) { inner in total.add(outer * 10 + inner + 1, ordering: .relaxed) }
+        }
+        // Σ over outer 0..3, inner 0..4 of (10 outer + inner + 1) = 10·6·5 + 4·15 = 360.
+        XCTAssertEqual(total.load(ordering: .relaxed), 360)
+    }
+
+    func testRangesCoverEverythingOnceAndAligned() {
+        for (count, minimum) in [(0, 16), (5, 16), (100, 16), (4097, 64), (100_000, 4096)] {
+            let seen = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(count, 1))
+            defer { seen.deallocate() }
+            seen.initialize(repeating: 0)
+            let misaligned = Atomic<Int>(0)
+            ComputeTeam.shared.forEachRange(count, minimum: minimum, alignment: 16) { band in
+                if band.lowerBound % 16 != 0 { misaligned.add(1, ordering: .relaxed) }
+                for i in band { seen[i] += 1 }
+            }
+            XCTAssertEqual(Array(seen.prefix(count)), Array(repeating: 1, count: count), "count \(count)")
+            XCTAssertEqual(misaligned.load(ordering: .relaxed), 0)
+        }
+    }
+
+    /// Shapes that split along rows, along columns, and not at all, with every transpose.
+    func testSplitProductsEqualThePlainProduct() {
+        let rng = SeededGenerator(seed: 3)
+        for (m, n, k) in [(200, 250, 784), (40, 900, 30), (7, 5, 3), (333, 17, 129), (20, 2000, 64)] {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    let a = (0..<(m * k)).map { _ in rng.nextNormal() }
+                    let b = (0..<(k * n)).map { _ in rng.nextNormal() }
+                    var c = (0..<(m * n)).map { _ in rng.nextNormal() }
+                    let c0 = c
+                    let lda = transposeA ? m : k, ldb = transposeB ? k : n
+                    gemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda,
+                        b: b, ldb: ldb, beta: 1, c: &c, ldc: n)
+                    var expected = [Float](repeating: 0, count: m * n)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var sum = 0.0
+                            for p in 0..<k {
+                                let ai = transposeA ? a[p * lda + i] : a[i * lda + p]
+                                let bj = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                                sum += Double(ai) * Double(bj)
+                            }
+                            expected[i * n + j] = Float(0.5 * sum + Double(c0[i * n + j]))
+                        }
+                    }
+                    assertClose(
+                        c, expected, absolute: 1e-3, relative: 1e-4, "\(m)x\(n)x\(k) tA \(transposeA) tB \(transposeB)")
+                }
+            }
+        }
+    }
+
+    func testSplitCoversRowsOrColumnsInAlignedBands() {
+        for (m, n) in [(200, 784), (40, 900), (17, 3), (1000, 16)] {
+            let split = GEMMSplit(m: m, n: n, threads: 2)
+            let length = split.alongRows ? m : n
+            let bands = (0..<split.parts).map(split.band)
+            XCTAssertEqual(bands.first?.lowerBound, 0)
+            XCTAssertEqual(bands.last?.upperBound, length)
+            for (left, right) in zip(bands, bands.dropFirst()) {
+                XCTAssertEqual(left.upperBound, right.lowerBound)
+                XCTAssertEqual(left.upperBound % 16, 0)
+            }
+        }
+    }
+}
