@@ -25,6 +25,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     private var cachedInput: Tensor?
     private let scratch = Scratch()
     private let partialSums = Scratch()
+    /// Whether few-channel stride-1 convolutions take the direct kernels (tests turn it off to
+    /// compare with im2col).
+    var allowsDirectConvolution = true
 
     public init(filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same) {
         self.filters = filters
@@ -70,6 +73,11 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         try checkBatchShape(input, expected: g.input.dimensions, layer: description)
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters
         var output = uninitializedFloats(n * rowsPerSample * f)
+        if allowsDirectConvolution && DirectConvolution.suits(g, filters: f) {
+            directForward(input, geometry: g, into: &output)
+            cachedInput = input
+            return Tensor(shape: [n, g.outHeight, g.outWidth, f], data: output)
+        }
         let chunks = BatchChunks(samples: n, floatsPerSample: rowsPerSample * patch)
         let buffers = scratch.reserve(
             workers: chunks.workers, sizes: [chunks.samplesPerChunk * rowsPerSample * patch, g.paddedCount])
@@ -108,6 +116,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         try checkBatchShape(
             outputGradient, expected: [g.outHeight, g.outWidth, filters], layer: description, what: "output-gradient")
         let input = try ConvParts.cachedInput(cachedInput, for: outputGradient, layer: description)
+        if allowsDirectConvolution && DirectConvolution.suits(g, filters: filters) {
+            return directBackward(input, outputGradient: outputGradient, geometry: g)
+        }
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters, cin = g.input.channels
         let run = kernel * cin, k = kernel
         let full = stride == 1 ? g.inputGradientGeometry(filters: f) : nil
@@ -177,6 +188,73 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                                         b: w, ldb: f, beta: 0, c: second, ldc: patch)
                                     g.col2im(second, samples: samples.count, into: dxChunk)
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        addPartials(partials, slot: slot, chunks: chunks.chunkCount, into: weight, bias)
+        guard wantsInputGradient else { return Tensor(zeros: [0]) }
+        return Tensor(shape: input.shape, data: inputGradient)
+    }
+
+    /// forward by DirectConvolution, a few samples per chunk on the compute team.
+    private func directForward(_ input: Tensor, geometry g: ConvGeometry, into output: inout [Float]) {
+        let direct = DirectConvolution(geometry: g, filters: filters)
+        let outCount = g.outPixels * filters
+        let chunks = BatchChunks(samples: input.batch, floatsPerSample: BatchChunks.targetFloats / 8)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: direct.forwardScratch)
+        input.data.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                weight.value.data.withUnsafeBufferPointer { w in
+                    bias.value.data.withUnsafeBufferPointer { b in
+                        let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
+                        chunks.run { worker, _, samples in
+                            for sample in samples {
+                                direct.forward(
+                                    x + sample * g.input.count, weight: w, bias: b, scratch: buffers[worker],
+                                    into: y + sample * outCount)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// backward by DirectConvolution: per-chunk partial dW and db, added in chunk order.
+    private func directBackward(_ input: Tensor, outputGradient: Tensor, geometry g: ConvGeometry) -> Tensor {
+        let direct = DirectConvolution(geometry: g, filters: filters)
+        let n = input.batch, outCount = g.outPixels * filters, patch = g.patchSize
+        let wantsInputGradient = computesInputGradient
+        var inputGradient = uninitializedFloats(wantsInputGradient ? n * g.input.count : 0)
+        let flipped = flippedKernel()
+        let zeros = [Float](repeating: 0, count: g.input.channels)
+        let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: direct.backwardScratch)
+        let slot = patch * filters + filters
+        let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
+        input.data.withUnsafeBufferPointer { x in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                inputGradient.withUnsafeMutableBufferPointer { dx in
+                    flipped.withUnsafeBufferPointer { wFlipped in
+                        zeros.withUnsafeBufferPointer { zeros in
+                            let x = x.baseAddress!, dy = dy.baseAddress!, wFlipped = wFlipped.baseAddress!
+                            let zeros = zeros.baseAddress!
+                            // An empty array may still have a base address (the shared empty storage): ask the flag.
+                            let dx = wantsInputGradient ? dx.baseAddress : nil
+                            chunks.run { worker, chunk, samples in
+                                let dw = partials + chunk * slot
+                                dw.update(repeating: 0, count: slot)
+                                direct.clearWeightGradient(scratch: buffers[worker])
+                                for sample in samples {
+                                    direct.backward(
+                                        x + sample * g.input.count, outputGradient: dy + sample * outCount,
+                                        flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
+                                        db: dw + patch * filters, dx: dx.map { $0 + sample * g.input.count })
+                                }
+                                direct.sumWeightGradient(scratch: buffers[worker], into: dw)
                             }
                         }
                     }

@@ -1,6 +1,7 @@
 // Hand-written kernels that no library here provides: products of a sparse matrix (MNIST
-// pixels are about 80% zeros) with a dense one, for the first layer of a model. Each is
-// compiled for AVX-512, AVX2 and plain x86-64, chosen when the program starts.
+// pixels are about 80% zeros) with a dense one, and direct convolutions for layers with few
+// channels. The hot loops are compiled for AVX-512, AVX2 and plain x86-64, chosen when the
+// program starts.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
@@ -43,5 +44,39 @@ void ck_sparse_fill(
 void ck_sparse_gather_rows(
     const int32_t *start, const int32_t *index, const float *value, int64_t begin, int64_t end,
     const float *base, int64_t units, float *out, int accumulate);
+
+// Direct stride-1 convolutions over planar images, for layers with few channels, where an
+// im2col matrix product would multiply matrices only 1 to 8 columns wide. A planar image is
+// `channels` planes of `rows` x `stride` floats (channel-major), zero-padded around the image.
+
+/// out[co][oy][ox] = bias[co] + Σ_{ci, ky, kx} w[((ky·kw + kx)·cin + ci)·cout + co] · in[ci][oy + ky][ox + kx]
+/// for oy < oh, ox < ow (w in Keras's (kh, kw, cin, cout) layout). Columns are computed in
+/// vectors of 16, so `in` must hold in_stride ≥ round_up(ow, 32) + kw - 1 columns and
+/// in_rows ≥ oh + kh - 1 rows (the extra ones finite), and out_stride ≥ round_up(ow, 32);
+/// output columns at and past ow are scratch.
+void ck_conv_planar_forward(
+    const float *in, int64_t cin, int64_t in_rows, int64_t in_stride, const float *w, int64_t kh, int64_t kw,
+    int64_t cout, const float *bias, float *out, int64_t oh, int64_t ow, int64_t out_stride);
+
+/// The weight gradient Σ_{oy < oh, ox < ow} g[co][oy][ox] · in[ci][oy + ky][ox + kx] of weight
+/// i = ((ky·kw + kx)·cin + ci)·cout + co, added in 16 partial sums to dw_lanes[16 i ..< 16 i + 16]
+/// (ck_sum_lanes adds them up). g is planar (cout planes of g_rows x g_stride) with zeros at
+/// columns ow..<round_up(ow, 16); `in` as for the forward product.
+void ck_conv_planar_weight_gradient(
+    const float *in, int64_t cin, int64_t in_rows, int64_t in_stride, const float *g, int64_t cout, int64_t g_rows,
+    int64_t g_stride, int64_t oh, int64_t ow, int64_t kh, int64_t kw, float *dw_lanes);
+
+/// out[i] += the sum of lanes[16 i ..< 16 i + 16], for i < count.
+void ck_sum_lanes(float *lanes, int64_t count, float *out);
+
+/// Writes the channels-last image x (h, w, c), each pixel repeated factor x factor times
+/// (nearest upsampling; 1 for none), into the planar `out` (c planes of rows x stride) at row
+/// `top` and column `left`, with zeros everywhere else (the whole buffer is written).
+void ck_to_planar(
+    const float *x, int64_t h, int64_t w, int64_t c, int64_t factor, int64_t top, int64_t left, int64_t rows,
+    int64_t stride, float *out);
+
+/// The channels-last image x (h, w, c) from the top-left h x w of each plane of `planar`.
+void ck_from_planar(const float *planar, int64_t c, int64_t rows, int64_t stride, int64_t h, int64_t w, float *x);
 
 #endif

@@ -1,0 +1,117 @@
+import CKernels
+
+/// A stride-1 convolution computed directly over planar copies of each image (C kernels in
+/// CKernels/direct_convolution.c), for layers with few channels.
+///
+/// Why: the autoencoders here have 1 to 16 channels, so im2col turns each convolution into a
+/// product with only 1 to 8 columns, which runs far below the GEMM rate (the seed-002 model's
+/// first conv, 1 -> 4 channels, ran at 19 GFLOP/s). Vectorising along each output row instead
+/// keeps every lane busy whatever the channel counts.
+///
+/// Per sample, with P the zero-padded planar input, G the planar output gradient padded for a
+/// "full" correlation, and W' the kernel turned half a circle with its channel roles swapped:
+///   forward:  y = conv(P, W) + b
+///   backward: dW += Σ_pixels G ⊙ shifted P;  db += Σ_pixels dy;  dx = conv(G, W')
+struct DirectConvolution {
+    let geometry: ConvGeometry
+    let filters: Int
+
+    /// Few enough channels that the direct kernels beat im2col and sgemm (measured on the
+    /// seed-002 model's layers, 1x4 to 16x8 channels).
+    static func suits(_ geometry: ConvGeometry, filters: Int) -> Bool {
+        geometry.stride == 1 && geometry.input.channels * filters <= 256
+    }
+
+    private var k: Int { geometry.kernel }
+    private var cin: Int { geometry.input.channels }
+    private var height: Int { geometry.input.height }
+    private var width: Int { geometry.input.width }
+    private var oh: Int { geometry.outHeight }
+    private var ow: Int { geometry.outWidth }
+
+    // Planar strides: whole vectors of output columns plus the kernel's reach.
+    private var inputRows: Int { oh + k - 1 }
+    private var inputStride: Int { roundUp(ow, 32) + k - 1 }
+    private var outputStride: Int { roundUp(ow, 32) }
+    private var gradientRows: Int { height + k - 1 }
+    private var gradientStride: Int { roundUp(width, 32) + k - 1 }
+    private var inputGradientStride: Int { roundUp(width, 32) }
+
+    /// Scratch floats per worker: the forward pass's, then the backward pass's buffers (the
+    /// last holds 16 partial sums per weight; see `backward`).
+    var forwardScratch: [Int] { [cin * inputRows * inputStride + 64, filters * oh * outputStride + 64] }
+    var backwardScratch: [Int] {
+        [
+            cin * inputRows * inputStride + 64, filters * gradientRows * gradientStride + 64,
+            cin * height * inputGradientStride + 64, 16 * weightCount,
+        ]
+    }
+
+    var weightCount: Int { k * k * cin * filters }
+
+    // forward: x (h, w, cin) -> y (oh, ow, filters), one sample
+    func forward(
+        _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        scratch: [UnsafeMutablePointer<Float>], into y: UnsafeMutablePointer<Float>
+    ) {
+        let planar = scratch[0], out = scratch[1]
+        ck_to_planar(
+            x, Int64(height), Int64(width), Int64(cin), 1, Int64(geometry.padTop), Int64(geometry.padLeft),
+            Int64(inputRows), Int64(inputStride), planar)
+        ck_conv_planar_forward(
+            planar, Int64(cin), Int64(inputRows), Int64(inputStride), weight, Int64(k), Int64(k), Int64(filters), bias,
+            out, Int64(oh), Int64(ow), Int64(outputStride))
+        ck_from_planar(out, Int64(filters), Int64(oh), Int64(outputStride), Int64(oh), Int64(ow), y)
+    }
+
+    // backward: dy (oh, ow, filters) -> dW, db accumulated; dx (h, w, cin) when asked, one sample.
+    // `flipped` is W' in the (k, k, filters, cin) layout, `zeros` at least cin zeros. dW goes
+    // into scratch[3] as 16 partial sums per weight (zeroed by the caller before a run of
+    // samples, added up by `sumWeightGradient`): lane sums per image would cost as much as the
+    // products on images of 14x14.
+    func backward(
+        _ x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, flipped: UnsafePointer<Float>,
+        zeros: UnsafePointer<Float>, scratch: [UnsafeMutablePointer<Float>], db: UnsafeMutablePointer<Float>,
+        dx: UnsafeMutablePointer<Float>?
+    ) {
+        let planar = scratch[0], gradient = scratch[1], inputGradient = scratch[2]
+        ck_to_planar(
+            x, Int64(height), Int64(width), Int64(cin), 1, Int64(geometry.padTop), Int64(geometry.padLeft),
+            Int64(inputRows), Int64(inputStride), planar)
+        // dy placed for the full correlation; its top-left oh x ow window, followed by zeros on
+        // each row, is also the plain planar dy that the weight gradient reads.
+        let top = k - 1 - geometry.padTop, left = k - 1 - geometry.padLeft
+        ck_to_planar(
+            dy, Int64(oh), Int64(ow), Int64(filters), 1, Int64(top), Int64(left), Int64(gradientRows),
+            Int64(gradientStride), gradient)
+        ck_conv_planar_weight_gradient(
+            planar, Int64(cin), Int64(inputRows), Int64(inputStride), gradient + top * gradientStride + left,
+            Int64(filters), Int64(gradientRows), Int64(gradientStride), Int64(oh), Int64(ow), Int64(k), Int64(k),
+            scratch[3])
+        for pixel in 0..<(oh * ow) {
+            let row = dy + pixel * filters
+            for j in 0..<filters { db[j] += row[j] }
+        }
+        guard let dx else { return }
+        ck_conv_planar_forward(
+            gradient, Int64(filters), Int64(gradientRows), Int64(gradientStride), flipped, Int64(k), Int64(k),
+            Int64(cin), zeros, inputGradient, Int64(height), Int64(width), Int64(inputGradientStride))
+        ck_from_planar(
+            inputGradient, Int64(cin), Int64(height), Int64(inputGradientStride), Int64(height), Int64(width), dx)
+    }
+}
+
+extension DirectConvolution {
+    /// dw += the weight gradient gathered in `scratch` by `backward`, which is then zeroed.
+    func sumWeightGradient(scratch: [UnsafeMutablePointer<Float>], into dw: UnsafeMutablePointer<Float>) {
+        ck_sum_lanes(scratch[3], Int64(weightCount), dw)
+        scratch[3].update(repeating: 0, count: 16 * weightCount)
+    }
+
+    /// Zeroes the weight-gradient lanes before the first `backward` of a run.
+    func clearWeightGradient(scratch: [UnsafeMutablePointer<Float>]) {
+        scratch[3].update(repeating: 0, count: 16 * weightCount)
+    }
+}
+
+private func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }

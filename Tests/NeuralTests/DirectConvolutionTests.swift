@@ -1,0 +1,57 @@
+import XCTest
+
+@testable import Neural
+
+/// Few-channel stride-1 convolutions run on the direct planar kernels; every output and
+/// gradient must match the im2col path (itself checked against PyTorch) on shapes that hit
+/// each kernel branch: widths over and under 16, odd heights, kernels 1 to 7, channel counts
+/// that are and are not multiples of 4, padding same and valid.
+final class DirectConvolutionTests: XCTestCase {
+    private func compare(
+        height: Int, width: Int, channels: Int, filters: Int, kernel: Int, padding: Padding, batch: Int = 3,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        func run(direct: Bool) throws -> [[Float]] {
+            let rng = SeededGenerator(seed: 21)
+            let conv = Conv2D(filters: filters, kernel: kernel, padding: padding)
+            conv.allowsDirectConvolution = direct
+            try conv.build(inputShape: [height, width, channels], initializer: .glorotUniform, rng: rng)
+            conv.bias.value.data = (0..<filters).map { _ in rng.nextNormal() }
+            let x = randomTensor([batch, height, width, channels], rng: rng)
+            let y = try conv.forward(x, context: evaluationContext())
+            let dx = try conv.backward(randomTensor(y.shape, rng: rng))
+            return [y.data, dx.data, conv.weight.grad.data, conv.bias.grad.data]
+        }
+        let what = "\(height)x\(width)x\(channels) -> \(filters), kernel \(kernel) \(padding)"
+        XCTAssertTrue(
+            DirectConvolution.suits(
+                try ConvGeometry(
+                    input: ImageShape([height, width, channels], for: "test"), kernel: kernel, stride: 1,
+                    padding: padding, layer: "test"), filters: filters), what, file: file, line: line)
+        let direct = try run(direct: true), im2col = try run(direct: false)
+        for (name, (a, b)) in zip(["y", "dx", "dW", "db"], zip(direct, im2col)) {
+            assertClose(a, b, absolute: 1e-4, relative: 1e-4, "\(what) \(name)", file: file, line: line)
+        }
+    }
+
+    func testDirectMatchesIm2colOnEveryBranch() throws {
+        try compare(height: 28, width: 28, channels: 1, filters: 4, kernel: 5, padding: .same)
+        try compare(height: 28, width: 28, channels: 4, filters: 1, kernel: 7, padding: .same)
+        try compare(height: 28, width: 28, channels: 8, filters: 4, kernel: 6, padding: .same)
+        try compare(height: 14, width: 14, channels: 16, filters: 8, kernel: 5, padding: .same)
+        try compare(height: 7, width: 7, channels: 3, filters: 5, kernel: 3, padding: .same)
+        try compare(height: 9, width: 23, channels: 2, filters: 6, kernel: 4, padding: .valid)
+        try compare(height: 33, width: 37, channels: 3, filters: 9, kernel: 1, padding: .same)
+        try compare(height: 12, width: 40, channels: 5, filters: 3, kernel: 6, padding: .valid)
+        try compare(height: 5, width: 5, channels: 1, filters: 1, kernel: 5, padding: .valid, batch: 11)
+    }
+
+    func testLargeChannelCountsStayOnIm2col() throws {
+        let geometry = try ConvGeometry(
+            input: ImageShape([14, 14, 32], for: "test"), kernel: 3, stride: 1, padding: .same, layer: "test")
+        XCTAssertFalse(DirectConvolution.suits(geometry, filters: 64))
+        let strided = try ConvGeometry(
+            input: ImageShape([14, 14, 1], for: "test"), kernel: 3, stride: 2, padding: .same, layer: "test")
+        XCTAssertFalse(DirectConvolution.suits(strided, filters: 4))
+    }
+}
