@@ -82,6 +82,14 @@ public final class Autoencoder {
             )
         }
         (layers.first as? InputGradientSkippingLayer)?.computesInputGradient = false
+        // "upsample, conv" pairs run as one convolution of the small image (UpsampledConvolution).
+        for (first, second) in zip(layers, layers.dropFirst()) {
+            if let upsample = first as? Upsample2D, let conv = second as? Conv2D,
+                conv.fuseUpsampling(factor: upsample.factor)
+            {
+                upsample.passesThrough = true
+            }
+        }
 
         self.specs = specs
         self.inputShape = inputShape

@@ -28,6 +28,11 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     /// Whether few-channel stride-1 convolutions take the direct kernels (tests turn it off to
     /// compare with im2col).
     var allowsDirectConvolution = true
+    /// Set by the model when an upsampling layer hands this layer its small image instead
+    /// (see UpsampledConvolution); forward then takes either size.
+    private(set) var upsampledInput: UpsampledConvolution?
+    private var lastInputWasSmall = false
+    private var phaseWeights: [Float] = []
 
     public init(filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same) {
         self.filters = filters
@@ -70,6 +75,13 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     // forward: x (n, h, w, cin) -> y (n, oh, ow, filters); y = im2col(x) . W + b, chunk by chunk.
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
         let g = try builtGeometry()
+        if let fused = upsampledInput, input.shape.count == 4, Array(input.shape.dropFirst()) == fused.input.dimensions
+        {
+            lastInputWasSmall = true
+            cachedInput = input
+            return upsampledForward(input, fused: fused, geometry: g)
+        }
+        lastInputWasSmall = false
         try checkBatchShape(input, expected: g.input.dimensions, layer: description)
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters
         var output = uninitializedFloats(n * rowsPerSample * f)
@@ -116,6 +128,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         try checkBatchShape(
             outputGradient, expected: [g.outHeight, g.outWidth, filters], layer: description, what: "output-gradient")
         let input = try ConvParts.cachedInput(cachedInput, for: outputGradient, layer: description)
+        if lastInputWasSmall, let fused = upsampledInput {
+            return upsampledBackward(input, outputGradient: outputGradient, fused: fused)
+        }
         if allowsDirectConvolution && DirectConvolution.suits(g, filters: filters) {
             return directBackward(input, outputGradient: outputGradient, geometry: g)
         }
@@ -197,6 +212,92 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         addPartials(partials, slot: slot, chunks: chunks.chunkCount, into: weight, bias)
         guard wantsInputGradient else { return Tensor(zeros: [0]) }
         return Tensor(shape: input.shape, data: inputGradient)
+    }
+
+    /// Takes the small image of an `upsample factor` layer just before this one and computes
+    /// both at once; returns whether it can (a stride-1 "same" convolution with few channels).
+    func fuseUpsampling(factor: Int) -> Bool {
+        guard allowsDirectConvolution, let g = geometry,
+            let fused = UpsampledConvolution(factor: factor, convolution: g, filters: filters)
+        else { return false }
+        upsampledInput = fused
+        return true
+    }
+
+    /// forward on the small image by UpsampledConvolution, a few samples per chunk.
+    private func upsampledForward(_ input: Tensor, fused: UpsampledConvolution, geometry g: ConvGeometry) -> Tensor {
+        let n = input.batch, outCount = g.outPixels * filters
+        phaseWeights = fused.phaseWeights(weight.value.data)
+        let phaseBias = (0..<(fused.factor * fused.factor)).flatMap { _ in bias.value.data }
+        var output = uninitializedFloats(n * outCount)
+        let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: fused.forwardScratch)
+        input.data.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                phaseWeights.withUnsafeBufferPointer { w in
+                    phaseBias.withUnsafeBufferPointer { b in
+                        let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
+                        chunks.run { worker, _, samples in
+                            for sample in samples {
+                                fused.forward(
+                                    x + sample * fused.input.count, phaseWeights: w, phaseBias: b,
+                                    scratch: buffers[worker], into: y + sample * outCount)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [n, g.outHeight, g.outWidth, filters], data: output)
+    }
+
+    /// backward to the small image: per-chunk partial phase-kernel gradients and db, added in
+    /// chunk order, then folded back onto the kernel's taps.
+    private func upsampledBackward(_ input: Tensor, outputGradient: Tensor, fused: UpsampledConvolution) -> Tensor {
+        let n = input.batch, outCount = outputGradient.sampleSize, phaseCount = fused.phaseWeightCount
+        let wantsInputGradient = computesInputGradient
+        var inputGradient = uninitializedFloats(wantsInputGradient ? n * fused.input.count : 0)
+        let flipped = fused.flippedPhaseWeights(phaseWeights)
+        let zeros = [Float](repeating: 0, count: fused.input.channels)
+        let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: fused.backwardScratch)
+        let slot = phaseCount + filters
+        let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
+        input.data.withUnsafeBufferPointer { x in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                inputGradient.withUnsafeMutableBufferPointer { dx in
+                    flipped.withUnsafeBufferPointer { wFlipped in
+                        zeros.withUnsafeBufferPointer { zeros in
+                            let x = x.baseAddress!, dy = dy.baseAddress!, wFlipped = wFlipped.baseAddress!
+                            let zeros = zeros.baseAddress!
+                            let dx = wantsInputGradient ? dx.baseAddress : nil
+                            chunks.run { worker, chunk, samples in
+                                let dwp = partials + chunk * slot
+                                dwp.update(repeating: 0, count: slot)
+                                fused.clearPhaseGradient(scratch: buffers[worker])
+                                for sample in samples {
+                                    fused.backward(
+                                        x + sample * fused.input.count, outputGradient: dy + sample * outCount,
+                                        flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
+                                        db: dwp + phaseCount, dx: dx.map { $0 + sample * fused.input.count })
+                                }
+                                fused.sumPhaseGradient(scratch: buffers[worker], into: dwp)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var total = [Float](repeating: 0, count: slot)
+        for chunk in 0..<chunks.chunkCount {
+            for i in 0..<slot { total[i] += partials[chunk * slot + i] }
+        }
+        weight.grad.data.withUnsafeMutableBufferPointer { dw in
+            total.withUnsafeBufferPointer { fused.addKernelGradient($0.baseAddress!, into: dw.baseAddress!) }
+        }
+        for j in 0..<filters { bias.grad.data[j] += total[phaseCount + j] }
+        guard wantsInputGradient else { return Tensor(zeros: [0]) }
+        return Tensor(shape: [n] + fused.input.dimensions, data: inputGradient)
     }
 
     /// forward by DirectConvolution, a few samples per chunk on the compute team.

@@ -29,25 +29,38 @@ struct DirectConvolution {
     private var oh: Int { geometry.outHeight }
     private var ow: Int { geometry.outWidth }
 
-    // Planar strides: whole vectors of output columns plus the kernel's reach.
-    private var inputRows: Int { oh + k - 1 }
-    private var inputStride: Int { roundUp(ow, 32) + k - 1 }
-    private var outputStride: Int { roundUp(ow, 32) }
-    private var gradientRows: Int { height + k - 1 }
-    private var gradientStride: Int { roundUp(width, 32) + k - 1 }
-    private var inputGradientStride: Int { roundUp(width, 32) }
+    // Planar layouts (see CKernels.h): the padded input, the output, dy as it is (for the
+    // weight gradient), dy padded for the full correlation, and dx.
+    private var stride: Int { ow + k - 1 }
+    private var inputPlane: Int { (oh + k - 1) * stride }
+    private var count: Int { oh * stride }
+    private var outputPlane: Int { roundUp(count, 64) }
+    private var gradientPlane: Int { roundUp(count, 16) }
+    private var paddedStride: Int { width + k - 1 }
+    private var paddedPlane: Int { (height + k - 1) * paddedStride }
+    private var inputGradientCount: Int { height * paddedStride }
+    private var inputGradientPlane: Int { roundUp(inputGradientCount, 64) }
+    /// Zeros after the last plane of an input, where the kernels' last vectors read.
+    private var slack: Int { 128 + 2 * k }
 
     /// Scratch floats per worker: the forward pass's, then the backward pass's buffers (the
     /// last holds 16 partial sums per weight; see `backward`).
-    var forwardScratch: [Int] { [cin * inputRows * inputStride + 64, filters * oh * outputStride + 64] }
+    var forwardScratch: [Int] { [cin * inputPlane + slack, filters * outputPlane] }
     var backwardScratch: [Int] {
         [
-            cin * inputRows * inputStride + 64, filters * gradientRows * gradientStride + 64,
-            cin * height * inputGradientStride + 64, 16 * weightCount,
+            cin * inputPlane + slack, filters * gradientPlane, filters * paddedPlane + slack,
+            cin * inputGradientPlane, 16 * weightCount,
         ]
     }
 
     var weightCount: Int { k * k * cin * filters }
+
+    private func fillInput(_ x: UnsafePointer<Float>, into planar: UnsafeMutablePointer<Float>) {
+        ck_to_planar(
+            x, Int64(height), Int64(width), Int64(cin), 1, Int64(geometry.padTop), Int64(geometry.padLeft),
+            Int64(inputPlane), Int64(stride), planar)
+        (planar + cin * inputPlane).update(repeating: 0, count: slack)
+    }
 
     // forward: x (h, w, cin) -> y (oh, ow, filters), one sample
     func forward(
@@ -55,18 +68,16 @@ struct DirectConvolution {
         scratch: [UnsafeMutablePointer<Float>], into y: UnsafeMutablePointer<Float>
     ) {
         let planar = scratch[0], out = scratch[1]
-        ck_to_planar(
-            x, Int64(height), Int64(width), Int64(cin), 1, Int64(geometry.padTop), Int64(geometry.padLeft),
-            Int64(inputRows), Int64(inputStride), planar)
+        fillInput(x, into: planar)
         ck_conv_planar_forward(
-            planar, Int64(cin), Int64(inputRows), Int64(inputStride), weight, Int64(k), Int64(k), Int64(filters), bias,
-            out, Int64(oh), Int64(ow), Int64(outputStride))
-        ck_from_planar(out, Int64(filters), Int64(oh), Int64(outputStride), Int64(oh), Int64(ow), y)
+            planar, Int64(cin), Int64(inputPlane), Int64(stride), weight, Int64(k), Int64(k), Int64(filters), bias,
+            out, Int64(outputPlane), Int64(count))
+        ck_from_planar(out, Int64(filters), Int64(outputPlane), Int64(stride), Int64(oh), Int64(ow), y)
     }
 
     // backward: dy (oh, ow, filters) -> dW, db accumulated; dx (h, w, cin) when asked, one sample.
     // `flipped` is W' in the (k, k, filters, cin) layout, `zeros` at least cin zeros. dW goes
-    // into scratch[3] as 16 partial sums per weight (zeroed by the caller before a run of
+    // into scratch[4] as 16 partial sums per weight (zeroed by the caller before a run of
     // samples, added up by `sumWeightGradient`): lane sums per image would cost as much as the
     // products on images of 14x14.
     func backward(
@@ -74,43 +85,40 @@ struct DirectConvolution {
         zeros: UnsafePointer<Float>, scratch: [UnsafeMutablePointer<Float>], db: UnsafeMutablePointer<Float>,
         dx: UnsafeMutablePointer<Float>?
     ) {
-        let planar = scratch[0], gradient = scratch[1], inputGradient = scratch[2]
+        let planar = scratch[0], gradient = scratch[1], padded = scratch[2], inputGradient = scratch[3]
+        fillInput(x, into: planar)
         ck_to_planar(
-            x, Int64(height), Int64(width), Int64(cin), 1, Int64(geometry.padTop), Int64(geometry.padLeft),
-            Int64(inputRows), Int64(inputStride), planar)
-        // dy placed for the full correlation; its top-left oh x ow window, followed by zeros on
-        // each row, is also the plain planar dy that the weight gradient reads.
-        let top = k - 1 - geometry.padTop, left = k - 1 - geometry.padLeft
-        ck_to_planar(
-            dy, Int64(oh), Int64(ow), Int64(filters), 1, Int64(top), Int64(left), Int64(gradientRows),
-            Int64(gradientStride), gradient)
+            dy, Int64(oh), Int64(ow), Int64(filters), 1, 0, 0, Int64(gradientPlane), Int64(stride), gradient)
         ck_conv_planar_weight_gradient(
-            planar, Int64(cin), Int64(inputRows), Int64(inputStride), gradient + top * gradientStride + left,
-            Int64(filters), Int64(gradientRows), Int64(gradientStride), Int64(oh), Int64(ow), Int64(k), Int64(k),
-            scratch[3])
+            planar, Int64(cin), Int64(inputPlane), Int64(stride), gradient, Int64(filters), Int64(gradientPlane),
+            Int64(gradientPlane), Int64(k), Int64(k), scratch[4])
         for pixel in 0..<(oh * ow) {
             let row = dy + pixel * filters
             for j in 0..<filters { db[j] += row[j] }
         }
         guard let dx else { return }
+        ck_to_planar(
+            dy, Int64(oh), Int64(ow), Int64(filters), 1, Int64(k - 1 - geometry.padTop),
+            Int64(k - 1 - geometry.padLeft), Int64(paddedPlane), Int64(paddedStride), padded)
+        (padded + filters * paddedPlane).update(repeating: 0, count: slack)
         ck_conv_planar_forward(
-            gradient, Int64(filters), Int64(gradientRows), Int64(gradientStride), flipped, Int64(k), Int64(k),
-            Int64(cin), zeros, inputGradient, Int64(height), Int64(width), Int64(inputGradientStride))
+            padded, Int64(filters), Int64(paddedPlane), Int64(paddedStride), flipped, Int64(k), Int64(k), Int64(cin),
+            zeros, inputGradient, Int64(inputGradientPlane), Int64(inputGradientCount))
         ck_from_planar(
-            inputGradient, Int64(cin), Int64(height), Int64(inputGradientStride), Int64(height), Int64(width), dx)
+            inputGradient, Int64(cin), Int64(inputGradientPlane), Int64(paddedStride), Int64(height), Int64(width), dx)
     }
 }
 
 extension DirectConvolution {
     /// dw += the weight gradient gathered in `scratch` by `backward`, which is then zeroed.
     func sumWeightGradient(scratch: [UnsafeMutablePointer<Float>], into dw: UnsafeMutablePointer<Float>) {
-        ck_sum_lanes(scratch[3], Int64(weightCount), dw)
-        scratch[3].update(repeating: 0, count: 16 * weightCount)
+        ck_sum_lanes(scratch[4], Int64(weightCount), dw)
+        scratch[4].update(repeating: 0, count: 16 * weightCount)
     }
 
     /// Zeroes the weight-gradient lanes before the first `backward` of a run.
     func clearWeightGradient(scratch: [UnsafeMutablePointer<Float>]) {
-        scratch[3].update(repeating: 0, count: 16 * weightCount)
+        scratch[4].update(repeating: 0, count: 16 * weightCount)
     }
 }
 

@@ -6,6 +6,10 @@
 public final class Upsample2D: ResamplingLayer {
     public let factor: Int
     var input: ImageShape?
+    /// Set by the model when the next layer (a convolution) upsamples by itself, working on the
+    /// small image (see UpsampledConvolution): this layer then hands the small image on, and
+    /// the gradient back, unchanged.
+    var passesThrough = false
 
     public init(factor: Int) {
         self.factor = factor
@@ -21,6 +25,7 @@ public final class Upsample2D: ResamplingLayer {
     // forward: x (n, h, w, c) -> y (n, h*f, w*f, c)
     public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
         let (image, out) = try built()
+        if passesThrough && x.shape.count == 4 && Array(x.shape.dropFirst()) == image.dimensions { return x }
         try checkBatchShape(x, expected: image.dimensions, layer: description)
         let n = x.batch, c = image.channels, f = factor
         var y = uninitializedFloats(n * out.count)
@@ -48,6 +53,7 @@ public final class Upsample2D: ResamplingLayer {
     // backward: dy (n, h*f, w*f, c) -> dx (n, h, w, c)
     public func backward(_ dy: Tensor) throws -> Tensor {
         let (image, out) = try built()
+        if passesThrough && dy.shape.count == 4 && Array(dy.shape.dropFirst()) == image.dimensions { return dy }
         try checkBatchShape(dy, expected: out.dimensions, layer: description, what: "output-gradient")
         let n = dy.batch, c = image.channels, f = factor
         var dx = [Float](repeating: 0, count: n * image.count)

@@ -55,3 +55,66 @@ final class DirectConvolutionTests: XCTestCase {
         XCTAssertFalse(DirectConvolution.suits(strided, filters: 4))
     }
 }
+
+/// "upsample f, conv" computed as one convolution of the small image must equal the two layers
+/// run apart, in output and in every gradient.
+final class UpsampledConvolutionTests: XCTestCase {
+    private func compare(
+        height: Int, width: Int, channels: Int, filters: Int, kernel: Int, factor: Int = 2,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        func run(fused: Bool) throws -> [[Float]] {
+            let rng = SeededGenerator(seed: 4)
+            let upsample = Upsample2D(factor: factor)
+            let conv = Conv2D(filters: filters, kernel: kernel)
+            try upsample.build(inputShape: [height, width, channels], initializer: .glorotUniform, rng: rng)
+            let big = [height * factor, width * factor, channels]
+            try conv.build(inputShape: big, initializer: .glorotUniform, rng: rng)
+            conv.bias.value.data = (0..<filters).map { _ in rng.nextNormal() }
+            if fused {
+                XCTAssertTrue(conv.fuseUpsampling(factor: factor), file: file, line: line)
+                upsample.passesThrough = true
+            }
+            let x = randomTensor([3, height, width, channels], rng: rng)
+            let y = try conv.forward(
+                try upsample.forward(x, context: evaluationContext()), context: evaluationContext())
+            let dx = try upsample.backward(try conv.backward(randomTensor(y.shape, rng: rng)))
+            return [y.data, dx.data, conv.weight.grad.data, conv.bias.grad.data]
+        }
+        let what = "upsample \(factor) of \(height)x\(width)x\(channels), conv \(filters) kernel \(kernel)"
+        let fused = try run(fused: true), apart = try run(fused: false)
+        for (name, (a, b)) in zip(["y", "dx", "dW", "db"], zip(fused, apart)) {
+            assertClose(a, b, absolute: 2e-4, relative: 1e-4, "\(what) \(name)", file: file, line: line)
+        }
+    }
+
+    func testFusedEqualsApartForTheSeedKernelsAndOthers() throws {
+        try compare(height: 7, width: 7, channels: 16, filters: 8, kernel: 5)
+        try compare(height: 14, width: 14, channels: 8, filters: 4, kernel: 6)
+        try compare(height: 5, width: 9, channels: 3, filters: 2, kernel: 3)
+        try compare(height: 6, width: 4, channels: 2, filters: 5, kernel: 4, factor: 3)
+        try compare(height: 8, width: 8, channels: 1, filters: 1, kernel: 1)
+        try compare(height: 3, width: 3, channels: 2, filters: 3, kernel: 7)
+    }
+
+    /// A whole model fuses its pair and still trains to the same losses as with fusion off.
+    func testModelFusesUpsampleAndConvolution() throws {
+        let specs: [LayerSpec] = [
+            .flatten, .dense(units: 49 * 4, activation: .relu, dropout: nil),
+            .latent(units: 8, activation: .tanh, kind: .plain, sparsity: .none),
+            .dense(units: 49 * 4, activation: .relu, dropout: nil), .reshape(shape: [7, 7, 4]), .upsample(factor: 2),
+            .conv(filters: 4, kernel: 5, stride: 1, padding: .same, activation: .relu), .upsample(factor: 2),
+            .conv(filters: 1, kernel: 3, stride: 1, padding: .same, activation: .sigmoid),
+        ]
+        let model = try Autoencoder(specs: specs, inputShape: [28, 28, 1], seed: 3)
+        let upsamples = model.layers.compactMap { $0 as? Upsample2D }
+        XCTAssertEqual(upsamples.map(\.passesThrough), [true, true])
+        let rng = SeededGenerator(seed: 5)
+        let x = Tensor(shape: [16, 28, 28, 1], data: (0..<(16 * 784)).map { _ in rng.nextUniform() })
+        let y = try model.reconstruct(x)
+        XCTAssertEqual(y.shape, [16, 28, 28, 1])
+        let report = try model.train(
+            on: x, options: TrainingOptions(length: .steps(3), batchSize: 8, testsEachEpoch: false))
+        XCTAssertEqual(report.steps, 3)
+    }
+}

@@ -47,36 +47,49 @@ void ck_sparse_gather_rows(
 
 // Direct stride-1 convolutions over planar images, for layers with few channels, where an
 // im2col matrix product would multiply matrices only 1 to 8 columns wide. A planar image is
-// `channels` planes of `rows` x `stride` floats (channel-major), zero-padded around the image.
+// `channels` planes of `plane` floats each, holding rows `stride` floats apart (channel-major),
+// zero-padded around the image. The kernels treat each plane as one long row: the input under
+// tap (ky, kx) of output o = oy·stride + ox is in[o + ky·stride + kx], and outputs at columns
+// past the image's width are computed and thrown away.
 
-/// out[co][oy][ox] = bias[co] + Σ_{ci, ky, kx} w[((ky·kw + kx)·cin + ci)·cout + co] · in[ci][oy + ky][ox + kx]
-/// for oy < oh, ox < ow (w in Keras's (kh, kw, cin, cout) layout). Columns are computed in
-/// vectors of 16, so `in` must hold in_stride ≥ round_up(ow, 32) + kw - 1 columns and
-/// in_rows ≥ oh + kh - 1 rows (the extra ones finite), and out_stride ≥ round_up(ow, 32);
-/// output columns at and past ow are scratch.
+/// out[co][o] = bias[co] + Σ_{ci, ky, kx} w[((ky·kw + kx)·cin + ci)·cout + co] · in[ci][o + ky·stride + kx]
+/// for o < round_up(count, 64) (w in Keras's (kh, kw, cin, cout) layout). Every `in` value read
+/// must be finite (buffers need slack after the last plane); out_plane ≥ round_up(count, 64).
 void ck_conv_planar_forward(
-    const float *in, int64_t cin, int64_t in_rows, int64_t in_stride, const float *w, int64_t kh, int64_t kw,
-    int64_t cout, const float *bias, float *out, int64_t oh, int64_t ow, int64_t out_stride);
+    const float *in, int64_t cin, int64_t in_plane, int64_t stride, const float *w, int64_t kh, int64_t kw,
+    int64_t cout, const float *bias, float *out, int64_t out_plane, int64_t count);
 
-/// The weight gradient Σ_{oy < oh, ox < ow} g[co][oy][ox] · in[ci][oy + ky][ox + kx] of weight
+/// The weight gradient Σ_{o < count} g[co][o] · in[ci][o + ky·stride + kx] of weight
 /// i = ((ky·kw + kx)·cin + ci)·cout + co, added in 16 partial sums to dw_lanes[16 i ..< 16 i + 16]
-/// (ck_sum_lanes adds them up). g is planar (cout planes of g_rows x g_stride) with zeros at
-/// columns ow..<round_up(ow, 16); `in` as for the forward product.
+/// (ck_sum_lanes adds them up). count is a multiple of 16, and g is zero wherever o is not an
+/// output pixel (columns past the width, and past the last row).
 void ck_conv_planar_weight_gradient(
-    const float *in, int64_t cin, int64_t in_rows, int64_t in_stride, const float *g, int64_t cout, int64_t g_rows,
-    int64_t g_stride, int64_t oh, int64_t ow, int64_t kh, int64_t kw, float *dw_lanes);
+    const float *in, int64_t cin, int64_t in_plane, int64_t stride, const float *g, int64_t cout, int64_t g_plane,
+    int64_t count, int64_t kh, int64_t kw, float *dw_lanes);
 
 /// out[i] += the sum of lanes[16 i ..< 16 i + 16], for i < count.
 void ck_sum_lanes(float *lanes, int64_t count, float *out);
 
 /// Writes the channels-last image x (h, w, c), each pixel repeated factor x factor times
-/// (nearest upsampling; 1 for none), into the planar `out` (c planes of rows x stride) at row
-/// `top` and column `left`, with zeros everywhere else (the whole buffer is written).
+/// (nearest upsampling; 1 for none), into the planar `out` at row `top` and column `left`,
+/// with zeros everywhere else in its c planes.
 void ck_to_planar(
-    const float *x, int64_t h, int64_t w, int64_t c, int64_t factor, int64_t top, int64_t left, int64_t rows,
+    const float *x, int64_t h, int64_t w, int64_t c, int64_t factor, int64_t top, int64_t left, int64_t plane,
     int64_t stride, float *out);
 
 /// The channels-last image x (h, w, c) from the top-left h x w of each plane of `planar`.
-void ck_from_planar(const float *planar, int64_t c, int64_t rows, int64_t stride, int64_t h, int64_t w, float *x);
+void ck_from_planar(const float *planar, int64_t c, int64_t plane, int64_t stride, int64_t h, int64_t w, float *x);
+
+/// Splits the channels-last image y (factor·h, factor·w, c) into its factor² phases: plane
+/// (py·factor + px)·c + ch of `out` holds y[m·factor + py][n·factor + px][ch] at row top + m,
+/// column left + n (m < h, n < w); zeros everywhere else in its planes.
+void ck_to_planar_phases(
+    const float *y, int64_t h, int64_t w, int64_t c, int64_t factor, int64_t top, int64_t left, int64_t plane,
+    int64_t stride, float *out);
+
+/// The inverse of ck_to_planar_phases (with top = left = 0): interleaves the factor²·c planes
+/// back into the channels-last image y (factor·h, factor·w, c).
+void ck_from_planar_phases(
+    const float *planar, int64_t c, int64_t factor, int64_t plane, int64_t stride, int64_t h, int64_t w, float *y);
 
 #endif
