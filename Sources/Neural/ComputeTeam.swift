@@ -26,6 +26,10 @@ public final class ComputeTeam: @unchecked Sendable {
     /// The engine's team: LATENT_THREADS threads if set, else one per core (at most 8).
     public static let shared = ComputeTeam(threads: ComputeTeam.defaultThreads)
 
+    /// Starts the shared team now rather than at the first job: from then on OpenBLAS runs
+    /// each call on one thread, for every caller in the process.
+    public static func start() { _ = shared.threads }
+
     /// Threads that run a job's parts, the calling thread included.
     public var threads: Int { workers.count + 1 }
 

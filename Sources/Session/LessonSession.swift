@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Neural
 
 /// The interpreter of the lesson language: one session that outlives cells, holding datasets,
 /// models and a seed. A statement that fails leaves the session as it was before it.
@@ -22,6 +23,9 @@ public final class LessonSession: Interpreter {
 
     public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.workingDirectory = workingDirectory
+        // Every BLAS call in the session (training and pictures alike) then runs the same way,
+        // so a t-SNE gives the same map whether or not a model has trained before it.
+        ComputeTeam.start()
     }
 
     public func execute(_ code: String, output: OutputSink) -> ExecutionOutcome {
