@@ -199,3 +199,19 @@ void ck_from_planar_phases(
         }
     }
 }
+
+CK_CLONES
+void ck_add_channel_sums(const float *x, int64_t pixels, int64_t c, float *sums) {
+    if (c <= 16 && 16 % c == 0) {
+        // Whole vectors hold 16 / c pixels each, lane j always channel j mod c.
+        const int64_t total = pixels * c;
+        v16 lanes = {0};
+        int64_t i = 0;
+        for (; i + 16 <= total; i += 16) lanes += load16(x + i);
+        for (int lane = 0; lane < 16; lane++) sums[lane % c] += lanes[lane];
+        for (; i < total; i++) sums[i % c] += x[i];
+        return;
+    }
+    for (int64_t p = 0; p < pixels; p++)
+        for (int64_t ch = 0; ch < c; ch++) sums[ch] += x[p * c + ch];
+}

@@ -105,6 +105,18 @@ public final class Autoencoder {
         self.trainingRNG = SeededGenerator(seed: seed ^ 0x7472_6169_6E69_6E67)
     }
 
+    /// Lets "upsample, conv" pairs in `layers` (built) run as one convolution of the small image
+    /// (UpsampledConvolution). The layers stay as they are for summaries and saving.
+    public static func fuseAdjacentLayers(_ layers: [Layer]) {
+        for (first, second) in zip(layers, layers.dropFirst()) {
+            if let upsample = first as? Upsample2D, let conv = second as? Conv2D,
+                conv.fuseUpsampling(factor: upsample.factor)
+            {
+                upsample.passesThrough = true
+            }
+        }
+    }
+
     /// Every trainable parameter, in a fixed order (the optimizer's state follows it).
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 

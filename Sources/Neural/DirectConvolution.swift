@@ -92,10 +92,7 @@ struct DirectConvolution {
         ck_conv_planar_weight_gradient(
             planar, Int64(cin), Int64(inputPlane), Int64(stride), gradient, Int64(filters), Int64(gradientPlane),
             Int64(gradientPlane), Int64(k), Int64(k), scratch[4])
-        for pixel in 0..<(oh * ow) {
-            let row = dy + pixel * filters
-            for j in 0..<filters { db[j] += row[j] }
-        }
+        ck_add_channel_sums(dy, Int64(oh * ow), Int64(filters), db)
         guard let dx else { return }
         ck_to_planar(
             dy, Int64(oh), Int64(ow), Int64(filters), 1, Int64(k - 1 - geometry.padTop),

@@ -43,32 +43,36 @@ public final class Pool2D: ResamplingLayer {
         x.data.withUnsafeBufferPointer { src in
             y.withUnsafeMutableBufferPointer { dst in
                 winners.withUnsafeMutableBufferPointer { win in
-                    for sample in 0..<n {
-                        let xBase = sample * image.count, yBase = sample * out.count
-                        for oy in 0..<out.height {
-                            for ox in 0..<out.width {
-                                let yRow = yBase + (oy * out.width + ox) * c
-                                let corner = xBase + (oy * s * inWidth + ox * s) * c
-                                for ch in 0..<c {
-                                    if kind == .max {
-                                        var best = src[corner + ch], bestAt = corner + ch
-                                        for dy in 0..<s {
-                                            for dx in 0..<s {
-                                                let at = corner + (dy * inWidth + dx) * c + ch
-                                                if src[at] > best {
-                                                    best = src[at]
-                                                    bestAt = at
+                    // Samples in bands on the compute team; each writes only its own outputs.
+                    ComputeTeam.shared.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
+                        band in
+                        for sample in band {
+                            let xBase = sample * image.count, yBase = sample * out.count
+                            for oy in 0..<out.height {
+                                for ox in 0..<out.width {
+                                    let yRow = yBase + (oy * out.width + ox) * c
+                                    let corner = xBase + (oy * s * inWidth + ox * s) * c
+                                    for ch in 0..<c {
+                                        if kind == .max {
+                                            var best = src[corner + ch], bestAt = corner + ch
+                                            for dy in 0..<s {
+                                                for dx in 0..<s {
+                                                    let at = corner + (dy * inWidth + dx) * c + ch
+                                                    if src[at] > best {
+                                                        best = src[at]
+                                                        bestAt = at
+                                                    }
                                                 }
                                             }
+                                            dst[yRow + ch] = best
+                                            win[yRow + ch] = Int32(bestAt - xBase)
+                                        } else {
+                                            var sum: Float = 0
+                                            for dy in 0..<s {
+                                                for dx in 0..<s { sum += src[corner + (dy * inWidth + dx) * c + ch] }
+                                            }
+                                            dst[yRow + ch] = sum * scale
                                         }
-                                        dst[yRow + ch] = best
-                                        win[yRow + ch] = Int32(bestAt - xBase)
-                                    } else {
-                                        var sum: Float = 0
-                                        for dy in 0..<s {
-                                            for dx in 0..<s { sum += src[corner + (dy * inWidth + dx) * c + ch] }
-                                        }
-                                        dst[yRow + ch] = sum * scale
                                     }
                                 }
                             }
@@ -96,20 +100,23 @@ public final class Pool2D: ResamplingLayer {
         dy.data.withUnsafeBufferPointer { g in
             dx.withUnsafeMutableBufferPointer { dst in
                 winners.withUnsafeBufferPointer { win in
-                    for sample in 0..<n {
-                        let xBase = sample * image.count, yBase = sample * out.count
-                        if kind == .max {
-                            for i in 0..<out.count { dst[xBase + Int(win[yBase + i])] += g[yBase + i] }
-                            continue
-                        }
-                        for oy in 0..<out.height {
-                            for ox in 0..<out.width {
-                                let yRow = yBase + (oy * out.width + ox) * c
-                                let corner = xBase + (oy * s * inWidth + ox * s) * c
-                                for dy in 0..<s {
-                                    for dx in 0..<s {
-                                        let at = corner + (dy * inWidth + dx) * c
-                                        for ch in 0..<c { dst[at + ch] = g[yRow + ch] * scale }
+                    ComputeTeam.shared.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
+                        band in
+                        for sample in band {
+                            let xBase = sample * image.count, yBase = sample * out.count
+                            if kind == .max {
+                                for i in 0..<out.count { dst[xBase + Int(win[yBase + i])] += g[yBase + i] }
+                                continue
+                            }
+                            for oy in 0..<out.height {
+                                for ox in 0..<out.width {
+                                    let yRow = yBase + (oy * out.width + ox) * c
+                                    let corner = xBase + (oy * s * inWidth + ox * s) * c
+                                    for dy in 0..<s {
+                                        for dx in 0..<s {
+                                            let at = corner + (dy * inWidth + dx) * c
+                                            for ch in 0..<c { dst[at + ch] = g[yRow + ch] * scale }
+                                        }
                                     }
                                 }
                             }

@@ -170,10 +170,7 @@ struct UpsampledConvolution {
         ck_conv_planar_weight_gradient(
             planar, Int64(cin), Int64(plane), Int64(stride), gradient, Int64(phaseChannels), Int64(gradientPlane),
             Int64(gradientPlane), Int64(size), Int64(size), scratch[4])
-        for pixel in 0..<(factor * factor * h * w) {
-            let row = dy + pixel * filters
-            for j in 0..<filters { db[j] += row[j] }
-        }
+        ck_add_channel_sums(dy, Int64(factor * factor * h * w), Int64(filters), db)
         guard let dx else { return }
         ck_to_planar_phases(
             dy, Int64(h), Int64(w), Int64(filters), Int64(factor), Int64(gradientTop), Int64(gradientTop),

@@ -68,6 +68,8 @@ func runConvLayerBenchmark(batches: Int, batchSize: Int = 200) throws {
         try layer.build(inputShape: shape, initializer: .glorotUniform, rng: rng)
         shape = try layer.outputShape(for: shape)
     }
+    // As a model runs them: each "upsample, conv" pair as one convolution of the small image.
+    Autoencoder.fuseAdjacentLayers(decoder)
     let context = ForwardContext(training: true, rng: rng)
     let code = Tensor(shape: [batchSize, 7, 7, 16], data: (0..<(batchSize * 784)).map { _ in rng.nextUniform() })
     var perLayer = [String: Double]()

@@ -67,6 +67,9 @@ void ck_conv_planar_weight_gradient(
     const float *in, int64_t cin, int64_t in_plane, int64_t stride, const float *g, int64_t cout, int64_t g_plane,
     int64_t count, int64_t kh, int64_t kw, float *dw_lanes);
 
+/// sums[ch] += Σ_p x[p·c + ch] over the `pixels` pixels of a channels-last image (a bias gradient).
+void ck_add_channel_sums(const float *x, int64_t pixels, int64_t c, float *sums);
+
 /// out[i] += the sum of lanes[16 i ..< 16 i + 16], for i < count.
 void ck_sum_lanes(float *lanes, int64_t count, float *out);
 
