@@ -56,10 +56,6 @@ public final class ComputeTeam: @unchecked Sendable {
         pthread_cond_init(wake, nil)
         // The team owns the parallelism; OpenBLAS runs each of its calls on one thread.
         openblas_set_num_threads(1)
-        // A training step allocates and frees batch-sized tensors (a 200x784 batch is 627 KB).
-        // Above glibc's default 128 KB each would be a fresh mmap whose pages fault in zeroed
-        // on first touch; keeping them on the heap lets the next step reuse the same memory.
-        ck_keep_large_allocations_on_heap()
         for _ in 1..<max(1, threads) { startWorker() }
     }
 

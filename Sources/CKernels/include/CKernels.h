@@ -17,11 +17,6 @@ static inline void ck_cpu_relax(void) {
 #endif
 }
 
-/// Keeps allocations up to 64 MB on the heap instead of giving each its own mmap (glibc's
-/// default above 128 KB), so that memory freed by one training step is reused by the next
-/// without page faults. Does nothing where the C library has no mallopt.
-void ck_keep_large_allocations_on_heap(void);
-
 /// For the rows [row_begin, row_end) of the dense (rows, columns) matrix x: row_count[r] = the
 /// number of non-zeros in row r, and column_count[c] += the number in column c among those rows.
 void ck_sparse_count(
