@@ -28,22 +28,29 @@ void ck_sparse_count(
     }
 }
 
+CK_CLONES
 void ck_sparse_fill(
     const float *x, int64_t row_begin, int64_t row_end, int64_t columns, const int32_t *row_start,
     int32_t *row_column, float *row_value, int32_t *column_next, int32_t *column_row, float *column_value) {
     for (int64_t r = row_begin; r < row_end; r++) {
         const float *line = x + r * columns;
-        int32_t p = row_start[r];
-        for (int64_t c = 0; c < columns; c++) {
+        const int32_t first = row_start[r], count = row_start[r + 1] - first;
+        int32_t *columns_out = row_column + first;
+        float *values_out = row_value + first;
+        // Branch-free (zeros cost a mispredicted branch each otherwise): every column is written
+        // at the next free slot, which moves on only past a non-zero. Once the row's count is
+        // reached only zeros are left, and the loop stops before writing into the next row.
+        int32_t p = 0;
+        for (int64_t c = 0; c < columns && p < count; c++) {
             const float v = line[c];
-            if (v != 0.0f) {
-                row_column[p] = (int32_t)c;
-                row_value[p] = v;
-                p++;
-                const int32_t slot = column_next[c]++;
-                column_row[slot] = (int32_t)r;
-                column_value[slot] = v;
-            }
+            columns_out[p] = (int32_t)c;
+            values_out[p] = v;
+            p += v != 0.0f;
+        }
+        for (int32_t q = 0; q < count; q++) {
+            const int32_t slot = column_next[columns_out[q]]++;
+            column_row[slot] = (int32_t)r;
+            column_value[slot] = values_out[q];
         }
     }
 }

@@ -131,8 +131,12 @@ enum LossKernels {
     ) {
         for i in 0..<n {
             let zi = z[i]
-            e[i] = max(zi, 0) - zi * t[i] + FastMath.log1pExpNegAbs(zi)
-            g[i] = (FastMath.sigmoid(zi) - t[i]) * scale
+            // One exponential serves both: with q = e^{-|z|}, σ(z) = 1 / (1 + q) for z ≥ 0 and
+            // q / (1 + q) below.
+            let q = FastMath.exp(-abs(zi))
+            let onePlus = 1 + q
+            e[i] = max(zi, 0) - zi * t[i] + FastMath.log(onePlus)
+            g[i] = ((zi >= 0 ? 1 : q) / onePlus - t[i]) * scale
         }
     }
 
