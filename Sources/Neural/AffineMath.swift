@@ -27,29 +27,32 @@ enum AffineMath {
         }
     }
 
-    /// dW += xᵀ dz and db += Σ_batch dz (`sparse` as in `forward`).
+    /// dW += xᵀ dz and db += Σ_batch dz (`sparse` as in `forward`); = instead of += for a
+    /// parameter whose `overwritesGradient` is set.
     static func accumulateParameterGradients(
         input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int,
         sparse: SparseInput? = nil
     ) {
         let batch = dz.batch
+        let addsToWeight = !weight.takesOverwrite(), addsToBias = !bias.takesOverwrite()
         dz.data.withUnsafeBufferPointer { dzp in
             x.data.withUnsafeBufferPointer { xp in
                 weight.grad.data.withUnsafeMutableBufferPointer { dw in
                     if let sparse {
-                        sparse.transposedTimes(dzp.baseAddress!, units: units, accumulatingInto: dw.baseAddress!)
+                        sparse.transposedTimes(dzp.baseAddress!, units: units, into: dw.baseAddress!, adding: addsToWeight)
                         return
                     }
                     gemm(
                         transposeA: true, transposeB: false, m: inputs, n: units, k: batch,
                         a: xp.baseAddress!, lda: inputs, b: dzp.baseAddress!, ldb: units,
-                        beta: 1, c: dw.baseAddress!, ldc: units)
+                        beta: addsToWeight ? 1 : 0, c: dw.baseAddress!, ldc: units)
                 }
             }
             bias.grad.data.withUnsafeMutableBufferPointer { db in
                 let (sums, rows) = (db.baseAddress!, dzp.baseAddress!)
                 // Bands of columns, each summed over the batch in row order.
                 ComputeTeam.shared.forEachRange(units, minimum: max(16, 16_384 / max(batch, 1))) { band in
+                    if !addsToBias { for j in band { sums[j] = 0 } }
                     for r in 0..<batch {
                         let line = rows + r * units
                         for j in band { sums[j] += line[j] }

@@ -168,15 +168,21 @@ extension Autoencoder {
     func trainingStep(input: Tensor, target: Tensor, loss: LossKind, logits: Bool, context: ForwardContext) throws
         -> Float
     {
-        parameters.zeroGradients()
+        // Each gradient is written afresh by its layer's backward (no separate zeroing pass).
+        for parameter in parameters { parameter.overwritesGradient = true }
         var y = input
         for layer in layers { y = try layer.forward(y, context: context) }
         let (value, gradient) = try Loss.valueAndGradient(
             loss, output: y, target: target, reduction: lossReduction, outputIsLogits: logits)
         let total = value + auxiliaryLoss
-        guard total.isFinite else { return total }
+        guard total.isFinite else {
+            for parameter in parameters { parameter.settleGradient() }
+            return total
+        }
         var g = gradient
         for layer in layers.reversed() { g = try layer.backward(g) }
+        // A parameter that no backward reached has a zero gradient.
+        for parameter in parameters { parameter.settleGradient() }
         return total
     }
 
@@ -263,15 +269,6 @@ extension Tensor {
 }
 
 extension [Parameter] {
-    /// Sets every gradient to zero, in one job on the compute team.
-    func zeroGradients() {
-        withGradientPointers { grads in
-            ComputeTeam.shared.forEachChunk(sizes: grads.map(\.count), chunk: 1 << 15) { item, band in
-                (grads[item].baseAddress! + band.lowerBound).update(repeating: 0, count: band.count)
-            }
-        }
-    }
-
     /// Whether every gradient is finite, checked in one job on the compute team.
     var gradientsAreFinite: Bool {
         let infinite = Atomic<Bool>(false)

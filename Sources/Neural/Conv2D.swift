@@ -125,6 +125,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     // Other strides: dW += col^T . dy and dx = col2im(dy . W^T).
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         let g = try builtGeometry()
+        // Small kernels: zero a gradient to be replaced, then add the parts as usual.
+        weight.settleGradient()
+        bias.settleGradient()
         try checkBatchShape(
             outputGradient, expected: [g.outHeight, g.outWidth, filters], layer: description, what: "output-gradient")
         let input = try ConvParts.cachedInput(cachedInput, for: outputGradient, layer: description)

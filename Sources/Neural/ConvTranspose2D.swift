@@ -117,6 +117,9 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
     // backward: dy (n, oh, ow, filters) -> dx (n, h, w, cin); dx = im2col(dy) . W.
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         let (image, g) = try built()
+        // Small kernels: zero a gradient to be replaced, then add the parts as usual.
+        weight.settleGradient()
+        bias.settleGradient()
         try checkBatchShape(outputGradient, expected: g.input.dimensions, layer: description, what: "output-gradient")
         let input = try ConvParts.cachedInput(cachedInput, for: outputGradient, layer: description)
         let n = input.batch, rowsPerSample = image.height * image.width, patch = g.patchSize

@@ -3,11 +3,29 @@ public final class Parameter {
     public let name: String
     public var value: Tensor
     public var grad: Tensor
+    /// When set, the next `backward` writes the gradient instead of adding to it (and clears
+    /// the flag). The trainer sets it before each step rather than zeroing every gradient: that
+    /// saves a pass over all of them, and the products write without reading the old values.
+    public var overwritesGradient = false
 
     public init(name: String, value: Tensor) {
         self.name = name
         self.value = value
         self.grad = Tensor(zeros: value.shape)
+    }
+
+    /// Whether the gradient about to be computed replaces (true) or adds to (false) `grad`;
+    /// asking clears the request to replace.
+    func takesOverwrite() -> Bool {
+        defer { overwritesGradient = false }
+        return overwritesGradient
+    }
+
+    /// Zeroes `grad` if a write was requested and nothing has written it yet, so that adding
+    /// to it is right either way (for layers whose gradients are small and summed in parts).
+    func settleGradient() {
+        guard takesOverwrite() else { return }
+        grad.data.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 }
 

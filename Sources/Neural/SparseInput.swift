@@ -117,8 +117,8 @@ struct SparseInput {
         }
     }
 
-    /// dW (columns, units) += xᵀ dz, dz (rows, units).
-    func transposedTimes(_ dz: UnsafePointer<Float>, units: Int, accumulatingInto dw: UnsafeMutablePointer<Float>) {
+    /// dW (columns, units) = xᵀ dz (or += when `adding`), dz (rows, units).
+    func transposedTimes(_ dz: UnsafePointer<Float>, units: Int, into dw: UnsafeMutablePointer<Float>, adding: Bool) {
         let parts = SparseInput.balancedParts(columnStart, count: columns)
         columnStart.withUnsafeBufferPointer { start in
             columnRow.withUnsafeBufferPointer { row in
@@ -126,7 +126,7 @@ struct SparseInput {
                     let (s, r, v) = (start.baseAddress!, row.baseAddress!, value.baseAddress!)
                     ComputeTeam.shared.run(parts: parts.count - 1) { part in
                         ck_sparse_gather_rows(
-                            s, r, v, Int64(parts[part]), Int64(parts[part + 1]), dz, Int64(units), dw, 1)
+                            s, r, v, Int64(parts[part]), Int64(parts[part + 1]), dz, Int64(units), dw, adding ? 1 : 0)
                     }
                 }
             }

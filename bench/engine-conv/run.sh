@@ -2,15 +2,15 @@
 # The seed-002 conv autoencoder, Latent against PyTorch on this machine, in the same run:
 #   conv-train   the whole model through the real training loop (60,000 MNIST images, batch 200,
 #                MSE, Adam 1e-3, Glorot-uniform): ms per batch and the one-epoch (300 batches)
-#                figure, extrapolated from BATCHES timed batches after one untimed warm-up batch
+#                figure, from BATCHES timed batches after one untimed warm-up batch
 #   conv-layers  only the spatial layers (conv/pool encoder stack, upsample/conv decoder stack),
 #                forward + backward + SGD step, to see the convolutions on their own
-# Latent runs twice: 2 batch workers with OpenBLAS held at 1 thread inside the convolutions
-# (the default), and 1 worker with OpenBLAS's own 2 threads (LATENT_CONV_THREADS=1).
-# Usage: bench/engine-conv/run.sh [BATCHES]   (default 40; 300 is one full epoch)
+# Both sides use 2 threads (Latent: its compute team, THREADS to change; PyTorch: set_num_threads).
+# Usage: bench/engine-conv/run.sh [BATCHES]   (default 300, one full epoch)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BATCHES="${1:-${CONV_BENCH_BATCHES:-40}}"
+BATCHES="${1:-${CONV_BENCH_BATCHES:-300}}"
+export LATENT_THREADS="${THREADS:-2}" CONV_TORCH_THREADS="${THREADS:-2}"
 PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
 [[ -x "$PYTHON" ]] || PYTHON=/work/main/.venv/bin/python
 swift build -c release --product NeuralBench 2>&1 | grep -E "error" || true
@@ -25,11 +25,9 @@ echo "seed-002 conv model, batch 200, $BATCHES batches timed ($(nproc) cores)"
 printf "%-44s %10s %10s\n" "case" "Latent" "PyTorch"
 torch_train=$("$PYTHON" bench/engine-conv/conv_torch.py train "$BATCHES" 2>/dev/null)
 latent_train=$($BENCH conv-train "$BATCHES")
-latent_train1=$(LATENT_CONV_THREADS=1 $BENCH conv-train "$BATCHES")
 t=$(echo "$torch_train" | figure conv-train-epoch-seconds)
-row "training, s/epoch (2 workers)" "$(echo "$latent_train" | figure conv-train-epoch-seconds)" "$t" "s"
-row "training, s/epoch (1 worker, BLAS 2 threads)" "$(echo "$latent_train1" | figure conv-train-epoch-seconds)" "$t" "s"
-row "training, samples/s (2 workers)" \
+row "training, s/epoch" "$(echo "$latent_train" | figure conv-train-epoch-seconds)" "$t" "s"
+row "training, samples/s" \
     "$(echo "$latent_train" | figure conv-train-per-batch-ms | awk '{printf "%.0f", 200000/$1}')" \
     "$(echo "$torch_train" | figure conv-train-per-batch-ms | awk '{printf "%.0f", 200000/$1}')" "/s"
 printf "%-44s %10s %10s\n" "Latent CPU ms per batch (all threads)" \

@@ -36,4 +36,6 @@ for model in "${models[@]}"; do
                 m, s1, n1, p1, s2, n2, p2, s1 / s2, c1 / c2, f, 100 * f / r / s1, 100 * f / 170 / s1 }'
 done
 echo "ratio: Latent/PyTorch wall seconds (goal <= 0.5); cpu r.: the same for process CPU seconds."
-echo "limit %: GEMM work / rate / Latent seconds, at the rate measured now and at 170 GFLOP/s."
+echo "limit %: the models' dense matrix-product work / GEMM rate / Latent seconds, at the rate measured"
+echo "  now and at 170 GFLOP/s. Over 100% is possible: Latent skips the zero pixels (and zero ReLU"
+echo "  outputs) in the products of layers whose input is mostly zeros, so it does less work than that."
