@@ -36,7 +36,8 @@ public enum Loss {
     public static func valueAndGradient(
         _ kind: LossKind, output: Tensor, target: Tensor, reduction: LossReduction, outputIsLogits: Bool = false
     ) throws -> (loss: Float, gradient: Tensor) {
-        var gradient = Tensor(zeros: output.shape)
+        // Every element is written by the kernels below (a zero-filled tensor would be a wasted pass).
+        var gradient = Tensor(shape: output.shape, data: uninitializedFloats(output.count))
         let loss = try gradient.data.withUnsafeMutableBufferPointer { g in
             try compute(kind, output: output, target: target, reduction: reduction, logits: outputIsLogits, gradient: g)
         }
