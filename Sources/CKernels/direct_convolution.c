@@ -128,10 +128,21 @@ void ck_sum_lanes(float *lanes, int64_t count, float *out) {
     }
 }
 
+// Zeroes what lies around the h x w window at (top, left) of one plane: the rows above and
+// below, and on each row of the window the columns to its left and right (the window itself is
+// written next, so zeroing all of the plane first would write it twice).
+static void zero_around(float *plane, int64_t size, int64_t stride, int64_t top, int64_t left, int64_t h, int64_t w) {
+    memset(plane, 0, sizeof(float) * (size_t)(top * stride + left));
+    for (int64_t y = 0; y + 1 < h; y++)
+        memset(plane + (top + y) * stride + left + w, 0, sizeof(float) * (size_t)(stride - w));
+    const int64_t end = (top + h - 1) * stride + left + w;
+    memset(plane + end, 0, sizeof(float) * (size_t)(size - end));
+}
+
 void ck_to_planar(
     const float *x, int64_t h, int64_t w, int64_t c, int64_t factor, int64_t top, int64_t left, int64_t plane,
     int64_t stride, float *out) {
-    memset(out, 0, sizeof(float) * (size_t)(c * plane));
+    for (int64_t ch = 0; ch < c; ch++) zero_around(out + ch * plane, plane, stride, top, left, h * factor, w * factor);
     for (int64_t y = 0; y < h; y++) {
         const float *line = x + y * w * c;
         for (int64_t ch = 0; ch < c; ch++) {
@@ -169,7 +180,7 @@ void ck_to_planar_phases(
     const float *y, int64_t h, int64_t w, int64_t c, int64_t factor, int64_t top, int64_t left, int64_t plane,
     int64_t stride, float *out) {
     const int64_t phases = factor * factor;
-    memset(out, 0, sizeof(float) * (size_t)(phases * c * plane));
+    for (int64_t i = 0; i < phases * c; i++) zero_around(out + i * plane, plane, stride, top, left, h, w);
     const int64_t full_width = w * factor;
     for (int64_t m = 0; m < h; m++) {
         for (int64_t py = 0; py < factor; py++) {

@@ -39,7 +39,8 @@ enum AffineMath {
             x.data.withUnsafeBufferPointer { xp in
                 weight.grad.data.withUnsafeMutableBufferPointer { dw in
                     if let sparse {
-                        sparse.transposedTimes(dzp.baseAddress!, units: units, into: dw.baseAddress!, adding: addsToWeight)
+                        sparse.transposedTimes(
+                            dzp.baseAddress!, units: units, into: dw.baseAddress!, adding: addsToWeight)
                         return
                     }
                     gemm(

@@ -17,7 +17,8 @@ final class GradientOverwriteTests: XCTestCase {
             shape: [6] + inputShape, data: (0..<count).map { _ in rng.nextUniform() < 0.2 ? rng.nextUniform() : 0 })
         for model in [clean, dirty] {
             _ = try model.trainingStep(
-                input: x, target: x, loss: .mse, logits: false, context: ForwardContext(training: true, rng: SeededGenerator(seed: 2)))
+                input: x, target: x, loss: .mse, logits: false,
+                context: ForwardContext(training: true, rng: SeededGenerator(seed: 2)))
         }
         for (a, b) in zip(clean.parameters, dirty.parameters) {
             XCTAssertEqual(a.grad.data, b.grad.data, "\(a.name) \(a.value.shape)")
