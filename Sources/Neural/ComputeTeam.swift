@@ -124,6 +124,16 @@ public final class ComputeTeam: @unchecked Sendable {
         run(parts: pieces.count) { part in body(pieces[part].item, pieces[part].range) }
     }
 
+    /// CPU seconds the workers (not the callers) have used so far.
+    func workerCPUSeconds() -> Double {
+        workers.reduce(0) { total, thread in
+            var clock = clockid_t()
+            var t = timespec()
+            guard pthread_getcpuclockid(thread, &clock) == 0, clock_gettime(clock, &t) == 0 else { return total }
+            return total + Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+        }
+    }
+
     /// Claims and runs parts of the current job until none is left.
     private func work(thread: Int) {
         var current = word.load(ordering: .acquiring)

@@ -17,6 +17,17 @@ final class ComputeTeamTests: XCTestCase {
         }
     }
 
+    /// Workers spin only briefly after a job, then sleep: an idle kernel must not hold a core.
+    func testIdleWorkersSleep() {
+        let team = ComputeTeam.shared
+        team.run(parts: 8) { _ in }
+        usleep(20_000)
+        let before = team.workerCPUSeconds()
+        usleep(300_000)
+        // A worker spinning all along would add 0.3 s each.
+        XCTAssertLessThan(team.workerCPUSeconds() - before, 0.01)
+    }
+
     func testJobsInsideJobsRunOnTheirCaller() {
         let team = ComputeTeam.shared
         let total = Atomic<Int>(0)
