@@ -1,3 +1,5 @@
+import CKernels
+
 /// Max or average pooling over size x size windows with stride = size, as Keras's MaxPooling2D
 /// and AveragePooling2D with their default padding "valid": out = floor(in / size), and a
 /// trailing row or column that does not fill a window is dropped.
@@ -38,7 +40,12 @@ public final class Pool2D: ResamplingLayer {
         try checkBatchShape(x, expected: image.dimensions, layer: description)
         let n = x.batch, c = image.channels, s = size, inWidth = image.width
         var y = uninitializedFloats(n * out.count)
-        if kind == .max { winners = [Int32](repeating: 0, count: n * out.count) }
+        if kind == .max {
+            // Every entry is written by the pooling below.
+            winners = [Int32](unsafeUninitializedCapacity: n * out.count) { _, initialized in
+                initialized = n * out.count
+            }
+        }
         let scale = 1 / Float(s * s)
         x.data.withUnsafeBufferPointer { src in
             y.withUnsafeMutableBufferPointer { dst in
@@ -48,6 +55,13 @@ public final class Pool2D: ResamplingLayer {
                         band in
                         for sample in band {
                             let xBase = sample * image.count, yBase = sample * out.count
+                            if kind == .max {
+                                // Branch-free selects in C (this loop ran at 1.4 ns a value in Swift).
+                                ck_max_pool(
+                                    src.baseAddress! + xBase, Int64(image.height), Int64(inWidth), Int64(c), Int64(s),
+                                    dst.baseAddress! + yBase, win.baseAddress! + yBase)
+                                continue
+                            }
                             for oy in 0..<out.height {
                                 for ox in 0..<out.width {
                                     let yRow = yBase + (oy * out.width + ox) * c

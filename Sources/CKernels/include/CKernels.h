@@ -14,6 +14,13 @@ static inline void ck_cpu_relax(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
+/// Max pooling of one channels-last image x (h, w, c) over size x size windows at stride size:
+/// y (h / size, w / size, c), and for each output the offset in x of the value that won (the
+/// first of equal values).
+void ck_max_pool(
+    const float *restrict x, int64_t h, int64_t w, int64_t c, int64_t size, float *restrict y,
+    int32_t *restrict winners);
+
 #endif
 }
 
@@ -89,5 +96,12 @@ void ck_to_planar_phases(
 /// back into the channels-last image y (factor·h, factor·w, c).
 void ck_from_planar_phases(
     const float *planar, int64_t c, int64_t factor, int64_t plane, int64_t stride, int64_t h, int64_t w, float *y);
+
+/// Max pooling of one channels-last image x (h, w, c) over size x size windows at stride size:
+/// y (h / size, w / size, c), and for each output the offset in x of the value that won (the
+/// first of equal values).
+void ck_max_pool(
+    const float *restrict x, int64_t h, int64_t w, int64_t c, int64_t size, float *restrict y,
+    int32_t *restrict winners);
 
 #endif
