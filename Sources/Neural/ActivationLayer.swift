@@ -2,6 +2,9 @@
 public final class ActivationLayer: Layer, LogitsEmittingLayer {
     public let activation: Activation
     public var emitsLogits = false
+    /// Set by the model when the convolution before applies this activation itself (see
+    /// Conv2D.fuseActivation): values and gradients then pass unchanged.
+    var passesThrough = false
     private var output = Tensor(zeros: [0])
 
     public init(_ activation: Activation) { self.activation = activation }
@@ -15,6 +18,7 @@ public final class ActivationLayer: Layer, LogitsEmittingLayer {
 
     // forward: x (B, ...) -> y (B, ...), y = f(x) element-wise
     public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        if passesThrough { return x }
         var y = x
         if !emitsLogits {
             y.data.withUnsafeMutableBufferPointer { activation.apply($0) }
@@ -25,6 +29,7 @@ public final class ActivationLayer: Layer, LogitsEmittingLayer {
 
     // backward: dy (B, ...) -> dx (B, ...), dx = dy ⊙ f'(x), f' read from the cached y
     public func backward(_ dy: Tensor) throws -> Tensor {
-        try (emitsLogits ? .linear : activation).inputGradient(dy, output: output, layer: description)
+        if passesThrough { return dy }
+        return try (emitsLogits ? .linear : activation).inputGradient(dy, output: output, layer: description)
     }
 }

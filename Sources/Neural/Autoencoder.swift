@@ -82,14 +82,7 @@ public final class Autoencoder {
             )
         }
         (layers.first as? InputGradientSkippingLayer)?.computesInputGradient = false
-        // "upsample, conv" pairs run as one convolution of the small image (UpsampledConvolution).
-        for (first, second) in zip(layers, layers.dropFirst()) {
-            if let upsample = first as? Upsample2D, let conv = second as? Conv2D,
-                conv.fuseUpsampling(factor: upsample.factor)
-            {
-                upsample.passesThrough = true
-            }
-        }
+        if Autoencoder.fusesLayers { Autoencoder.fuseAdjacentLayers(layers) }
 
         self.specs = specs
         self.inputShape = inputShape
@@ -105,14 +98,24 @@ public final class Autoencoder {
         self.trainingRNG = SeededGenerator(seed: seed ^ 0x7472_6169_6E69_6E67)
     }
 
+    /// Whether new models fuse adjacent layers (tests turn it off to compare with the layers run apart).
+    nonisolated(unsafe) static var fusesLayers = true
+
     /// Lets "upsample, conv" pairs in `layers` (built) run as one convolution of the small image
-    /// (UpsampledConvolution). The layers stay as they are for summaries and saving.
+    /// (UpsampledConvolution), and a convolution apply the activation layer after it as it writes
+    /// its output. The layers stay as they are for summaries and saving. The model's last layer
+    /// is left alone: it may be asked for logits (bce).
     public static func fuseAdjacentLayers(_ layers: [Layer]) {
-        for (first, second) in zip(layers, layers.dropFirst()) {
+        for (index, (first, second)) in zip(layers, layers.dropFirst()).enumerated() {
             if let upsample = first as? Upsample2D, let conv = second as? Conv2D,
                 conv.fuseUpsampling(factor: upsample.factor)
             {
                 upsample.passesThrough = true
+            }
+            if let conv = first as? Conv2D, let activation = second as? ActivationLayer, index + 2 < layers.count,
+                activation.activation != .linear, conv.fuseActivation(activation.activation)
+            {
+                activation.passesThrough = true
             }
         }
     }

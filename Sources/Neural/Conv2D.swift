@@ -33,6 +33,10 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     private(set) var upsampledInput: UpsampledConvolution?
     private var lastInputWasSmall = false
     private var phaseWeights: [Float] = []
+    /// Set by the model when an activation layer follows (see `fuseActivation`): applied to each
+    /// image's output as it is written, and its derivative to each image's output gradient.
+    private(set) var fusedActivation = Activation.linear
+    private var cachedOutput = Tensor(zeros: [0])
 
     public init(filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same) {
         self.filters = filters
@@ -79,7 +83,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         {
             lastInputWasSmall = true
             cachedInput = input
-            return upsampledForward(input, fused: fused, geometry: g)
+            let output = upsampledForward(input, fused: fused, geometry: g)
+            if fusedActivation != .linear { cachedOutput = output }
+            return output
         }
         lastInputWasSmall = false
         try checkBatchShape(input, expected: g.input.dimensions, layer: description)
@@ -88,7 +94,9 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         if allowsDirectConvolution && DirectConvolution.suits(g, filters: f) {
             directForward(input, geometry: g, into: &output)
             cachedInput = input
-            return Tensor(shape: [n, g.outHeight, g.outWidth, f], data: output)
+            let result = Tensor(shape: [n, g.outHeight, g.outWidth, f], data: output)
+            if fusedActivation != .linear { cachedOutput = result }
+            return result
         }
         let chunks = BatchChunks(samples: n, floatsPerSample: rowsPerSample * patch)
         let buffers = scratch.reserve(
@@ -132,10 +140,10 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
             outputGradient, expected: [g.outHeight, g.outWidth, filters], layer: description, what: "output-gradient")
         let input = try ConvParts.cachedInput(cachedInput, for: outputGradient, layer: description)
         if lastInputWasSmall, let fused = upsampledInput {
-            return upsampledBackward(input, outputGradient: outputGradient, fused: fused)
+            return try upsampledBackward(input, outputGradient: outputGradient, fused: fused)
         }
         if allowsDirectConvolution && DirectConvolution.suits(g, filters: filters) {
-            return directBackward(input, outputGradient: outputGradient, geometry: g)
+            return try directBackward(input, outputGradient: outputGradient, geometry: g)
         }
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters, cin = g.input.channels
         let run = kernel * cin, k = kernel
@@ -217,6 +225,36 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         return Tensor(shape: input.shape, data: inputGradient)
     }
 
+    /// Applies `activation` itself (for the activation layer that follows, which then hands
+    /// values on unchanged); returns whether it can (only the direct kernels do this).
+    func fuseActivation(_ activation: Activation) -> Bool {
+        guard allowsDirectConvolution, let g = geometry, DirectConvolution.suits(g, filters: filters) else {
+            return false
+        }
+        fusedActivation = activation
+        return true
+    }
+
+    /// dy ⊙ f'(y) for one image into `scratch`, when an activation is fused; else dy itself.
+    private func activationGradient(
+        _ dy: UnsafePointer<Float>, output: UnsafePointer<Float>?, count: Int, scratch: UnsafeMutablePointer<Float>
+    ) -> UnsafePointer<Float> {
+        guard fusedActivation != .linear, let output else { return dy }
+        fusedActivation.derivativeProduct(dy, output: output, into: scratch, count: count)
+        return UnsafePointer(scratch)
+    }
+
+    /// The output cached for a fused activation's derivative, checked against the gradient.
+    private func fusedOutput(for gradient: Tensor) throws -> Tensor? {
+        guard fusedActivation != .linear else { return nil }
+        guard cachedOutput.shape == gradient.shape else {
+            throw ShapeError(
+                "\(description) produced \(Tensor.describe(cachedOutput.shape)) but its gradient is \(Tensor.describe(gradient.shape))"
+            )
+        }
+        return cachedOutput
+    }
+
     /// Takes the small image of an `upsample factor` layer just before this one and computes
     /// both at once; returns whether it can (a stride-1 "same" convolution with few channels).
     func fuseUpsampling(factor: Int) -> Bool {
@@ -240,11 +278,13 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                 phaseWeights.withUnsafeBufferPointer { w in
                     phaseBias.withUnsafeBufferPointer { b in
                         let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
+                        let activation = fusedActivation
                         chunks.run { worker, _, samples in
                             for sample in samples {
                                 fused.forward(
                                     x + sample * fused.input.count, phaseWeights: w, phaseBias: b,
                                     scratch: buffers[worker], into: y + sample * outCount)
+                                activation.applyRows(y + sample * outCount, rows: 1, width: outCount, bias: nil)
                             }
                         }
                     }
@@ -256,35 +296,45 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
 
     /// backward to the small image: per-chunk partial phase-kernel gradients and db, added in
     /// chunk order, then folded back onto the kernel's taps.
-    private func upsampledBackward(_ input: Tensor, outputGradient: Tensor, fused: UpsampledConvolution) -> Tensor {
+    private func upsampledBackward(_ input: Tensor, outputGradient: Tensor, fused: UpsampledConvolution) throws
+        -> Tensor
+    {
+        let activated = try fusedOutput(for: outputGradient)
         let n = input.batch, outCount = outputGradient.sampleSize, phaseCount = fused.phaseWeightCount
         let wantsInputGradient = computesInputGradient
         var inputGradient = uninitializedFloats(wantsInputGradient ? n * fused.input.count : 0)
         let flipped = fused.flippedPhaseWeights(phaseWeights)
         let zeros = [Float](repeating: 0, count: fused.input.channels)
         let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: fused.backwardScratch)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: fused.backwardScratch + [outCount])
         let slot = phaseCount + filters
         let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
-        input.data.withUnsafeBufferPointer { x in
-            outputGradient.data.withUnsafeBufferPointer { dy in
-                inputGradient.withUnsafeMutableBufferPointer { dx in
-                    flipped.withUnsafeBufferPointer { wFlipped in
-                        zeros.withUnsafeBufferPointer { zeros in
-                            let x = x.baseAddress!, dy = dy.baseAddress!, wFlipped = wFlipped.baseAddress!
-                            let zeros = zeros.baseAddress!
-                            let dx = wantsInputGradient ? dx.baseAddress : nil
-                            chunks.run { worker, chunk, samples in
-                                let dwp = partials + chunk * slot
-                                dwp.update(repeating: 0, count: slot)
-                                fused.clearPhaseGradient(scratch: buffers[worker])
-                                for sample in samples {
-                                    fused.backward(
-                                        x + sample * fused.input.count, outputGradient: dy + sample * outCount,
-                                        flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
-                                        db: dwp + phaseCount, dx: dx.map { $0 + sample * fused.input.count })
+        (activated ?? Tensor(zeros: [0])).data.withUnsafeBufferPointer { activatedOutput in
+            let y = activated == nil ? nil : activatedOutput.baseAddress
+            input.data.withUnsafeBufferPointer { x in
+                outputGradient.data.withUnsafeBufferPointer { dy in
+                    inputGradient.withUnsafeMutableBufferPointer { dx in
+                        flipped.withUnsafeBufferPointer { wFlipped in
+                            zeros.withUnsafeBufferPointer { zeros in
+                                let x = x.baseAddress!, dy = dy.baseAddress!, wFlipped = wFlipped.baseAddress!
+                                let zeros = zeros.baseAddress!
+                                let dx = wantsInputGradient ? dx.baseAddress : nil
+                                chunks.run { worker, chunk, samples in
+                                    let dwp = partials + chunk * slot
+                                    dwp.update(repeating: 0, count: slot)
+                                    fused.clearPhaseGradient(scratch: buffers[worker])
+                                    for sample in samples {
+                                        let gradient = activationGradient(
+                                            dy + sample * outCount, output: y.map { $0 + sample * outCount },
+                                            count: outCount,
+                                            scratch: buffers[worker][5])
+                                        fused.backward(
+                                            x + sample * fused.input.count, outputGradient: gradient,
+                                            flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
+                                            db: dwp + phaseCount, dx: dx.map { $0 + sample * fused.input.count })
+                                    }
+                                    fused.sumPhaseGradient(scratch: buffers[worker], into: dwp)
                                 }
-                                fused.sumPhaseGradient(scratch: buffers[worker], into: dwp)
                             }
                         }
                     }
@@ -314,11 +364,13 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                 weight.value.data.withUnsafeBufferPointer { w in
                     bias.value.data.withUnsafeBufferPointer { b in
                         let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
+                        let activation = fusedActivation
                         chunks.run { worker, _, samples in
                             for sample in samples {
                                 direct.forward(
                                     x + sample * g.input.count, weight: w, bias: b, scratch: buffers[worker],
                                     into: y + sample * outCount)
+                                activation.applyRows(y + sample * outCount, rows: 1, width: outCount, bias: nil)
                             }
                         }
                     }
@@ -328,7 +380,8 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
     }
 
     /// backward by DirectConvolution: per-chunk partial dW and db, added in chunk order.
-    private func directBackward(_ input: Tensor, outputGradient: Tensor, geometry g: ConvGeometry) -> Tensor {
+    private func directBackward(_ input: Tensor, outputGradient: Tensor, geometry g: ConvGeometry) throws -> Tensor {
+        let activated = try fusedOutput(for: outputGradient)
         let direct = DirectConvolution(geometry: g, filters: filters)
         let n = input.batch, outCount = g.outPixels * filters, patch = g.patchSize
         let wantsInputGradient = computesInputGradient
@@ -336,29 +389,36 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         let flipped = flippedKernel()
         let zeros = [Float](repeating: 0, count: g.input.channels)
         let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: direct.backwardScratch)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: direct.backwardScratch + [outCount])
         let slot = patch * filters + filters
         let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
-        input.data.withUnsafeBufferPointer { x in
-            outputGradient.data.withUnsafeBufferPointer { dy in
-                inputGradient.withUnsafeMutableBufferPointer { dx in
-                    flipped.withUnsafeBufferPointer { wFlipped in
-                        zeros.withUnsafeBufferPointer { zeros in
-                            let x = x.baseAddress!, dy = dy.baseAddress!, wFlipped = wFlipped.baseAddress!
-                            let zeros = zeros.baseAddress!
-                            // An empty array may still have a base address (the shared empty storage): ask the flag.
-                            let dx = wantsInputGradient ? dx.baseAddress : nil
-                            chunks.run { worker, chunk, samples in
-                                let dw = partials + chunk * slot
-                                dw.update(repeating: 0, count: slot)
-                                direct.clearWeightGradient(scratch: buffers[worker])
-                                for sample in samples {
-                                    direct.backward(
-                                        x + sample * g.input.count, outputGradient: dy + sample * outCount,
-                                        flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
-                                        db: dw + patch * filters, dx: dx.map { $0 + sample * g.input.count })
+        (activated ?? Tensor(zeros: [0])).data.withUnsafeBufferPointer { activatedOutput in
+            let y = activated == nil ? nil : activatedOutput.baseAddress
+            input.data.withUnsafeBufferPointer { x in
+                outputGradient.data.withUnsafeBufferPointer { dy in
+                    inputGradient.withUnsafeMutableBufferPointer { dx in
+                        flipped.withUnsafeBufferPointer { wFlipped in
+                            zeros.withUnsafeBufferPointer { zeros in
+                                let x = x.baseAddress!, dy = dy.baseAddress!, wFlipped = wFlipped.baseAddress!
+                                let zeros = zeros.baseAddress!
+                                // An empty array may still have a base address (the shared empty storage): ask the flag.
+                                let dx = wantsInputGradient ? dx.baseAddress : nil
+                                chunks.run { worker, chunk, samples in
+                                    let dw = partials + chunk * slot
+                                    dw.update(repeating: 0, count: slot)
+                                    direct.clearWeightGradient(scratch: buffers[worker])
+                                    for sample in samples {
+                                        let gradient = activationGradient(
+                                            dy + sample * outCount, output: y.map { $0 + sample * outCount },
+                                            count: outCount,
+                                            scratch: buffers[worker][5])
+                                        direct.backward(
+                                            x + sample * g.input.count, outputGradient: gradient,
+                                            flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
+                                            db: dw + patch * filters, dx: dx.map { $0 + sample * g.input.count })
+                                    }
+                                    direct.sumWeightGradient(scratch: buffers[worker], into: dw)
                                 }
-                                direct.sumWeightGradient(scratch: buffers[worker], into: dw)
                             }
                         }
                     }

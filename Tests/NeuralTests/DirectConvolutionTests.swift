@@ -118,3 +118,41 @@ final class UpsampledConvolutionTests: XCTestCase {
         XCTAssertEqual(report.steps, 3)
     }
 }
+
+/// A model with its layers fused (upsample into conv, activation into conv) computes what the
+/// same model with every layer run apart computes: outputs and every gradient.
+final class LayerFusionTests: XCTestCase {
+    func testFusedModelMatchesTheLayersRunApart() throws {
+        let specs: [LayerSpec] = [
+            .conv(filters: 4, kernel: 5, stride: 1, padding: .same, activation: .relu), .pool(kind: .max, size: 2),
+            .conv(filters: 8, kernel: 3, stride: 1, padding: .same, activation: .elu), .pool(kind: .max, size: 2),
+            .flatten, .latent(units: 6, activation: .tanh, kind: .plain, sparsity: .none),
+            .dense(units: 7 * 7 * 4, activation: .relu, dropout: nil), .reshape(shape: [7, 7, 4]),
+            .upsample(factor: 2), .conv(filters: 8, kernel: 5, stride: 1, padding: .same, activation: .relu),
+            .upsample(factor: 2), .conv(filters: 4, kernel: 6, stride: 1, padding: .same, activation: .tanh),
+            .conv(filters: 1, kernel: 7, stride: 1, padding: .same, activation: .sigmoid),
+        ]
+        func run(fused: Bool) throws -> (Autoencoder, [[Float]]) {
+            Autoencoder.fusesLayers = fused
+            defer { Autoencoder.fusesLayers = true }
+            let model = try Autoencoder(specs: specs, inputShape: [28, 28, 1], seed: 12)
+            if !fused { for case let conv as Conv2D in model.layers { conv.allowsDirectConvolution = false } }
+            let rng = SeededGenerator(seed: 3)
+            let x = Tensor(
+                shape: [5, 28, 28, 1],
+                data: (0..<(5 * 784)).map { _ in rng.nextUniform() < 0.3 ? rng.nextUniform() : 0 })
+            let loss = try model.trainingStep(
+                input: x, target: x, loss: .mse, logits: false,
+                context: ForwardContext(training: true, rng: SeededGenerator(seed: 4)))
+            return (model, [[loss], try model.reconstruct(x).data] + model.parameters.map(\.grad.data))
+        }
+        let (fusedModel, fused) = try run(fused: true)
+        let (_, apart) = try run(fused: false)
+        let passing = fusedModel.layers.compactMap { ($0 as? ActivationLayer)?.passesThrough }
+        XCTAssertEqual(passing, [true, true, true, true, false], "every activation but the last is fused")
+        XCTAssertEqual(fusedModel.layers.compactMap { ($0 as? Upsample2D)?.passesThrough }, [true, true])
+        for (index, (a, b)) in zip(fused, apart).enumerated() {
+            assertClose(a, b, absolute: 1e-5, relative: 1e-3, "value \(index)")
+        }
+    }
+}
