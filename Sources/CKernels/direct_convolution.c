@@ -2,21 +2,8 @@
 
 #include "CKernels.h"
 
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define CK_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
-#endif
-#ifndef CK_CLONES
-#define CK_CLONES
-#endif
+#include "vector_support.h"
 
-// Sixteen floats, loaded and stored without any alignment assumption.
-typedef float v16 __attribute__((vector_size(64), aligned(4)));
-
-// Macros rather than functions: a 64-byte vector may not cross a call in the plain x86-64 clone.
-#define load16(p) (*(const v16 *)(p))
-#define store16(p, v) (*(v16 *)(p) = (v))
 
 // The kernels see each plane as one long row: with rows `stride` floats apart, the input
 // value under tap (ky, kx) of output o = oy·stride + ox is in[o + ky·stride + kx]. Outputs at

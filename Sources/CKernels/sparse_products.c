@@ -1,16 +1,6 @@
 #include "CKernels.h"
 
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define CK_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
-#endif
-#ifndef CK_CLONES
-#define CK_CLONES
-#endif
-
-// Sixteen floats, loaded and stored without any alignment assumption.
-typedef float v16 __attribute__((vector_size(64), aligned(4)));
+#include "vector_support.h"
 
 CK_CLONES
 void ck_sparse_count(

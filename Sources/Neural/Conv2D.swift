@@ -90,14 +90,13 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         lastInputWasSmall = false
         try checkBatchShape(input, expected: g.input.dimensions, layer: description)
         let n = input.batch, rowsPerSample = g.outPixels, patch = g.patchSize, f = filters
-        var output = uninitializedFloats(n * rowsPerSample * f)
         if allowsDirectConvolution && DirectConvolution.suits(g, filters: f) {
-            directForward(input, geometry: g, into: &output)
             cachedInput = input
-            let result = Tensor(shape: [n, g.outHeight, g.outWidth, f], data: output)
+            let result = Tensor(shape: [n, g.outHeight, g.outWidth, f], data: directForward(input, geometry: g))
             if fusedActivation != .linear { cachedOutput = result }
             return result
         }
+        var output = uninitializedFloats(n * rowsPerSample * f)
         let chunks = BatchChunks(samples: n, floatsPerSample: rowsPerSample * patch)
         let buffers = scratch.reserve(
             workers: chunks.workers, sizes: [chunks.samplesPerChunk * rowsPerSample * patch, g.paddedCount])
@@ -265,132 +264,92 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
         return true
     }
 
-    /// forward on the small image by UpsampledConvolution, a few samples per chunk.
+    /// forward on the small image by UpsampledConvolution (its phase kernels kept for backward).
     private func upsampledForward(_ input: Tensor, fused: UpsampledConvolution, geometry g: ConvGeometry) -> Tensor {
-        let n = input.batch, outCount = g.outPixels * filters
         phaseWeights = fused.phaseWeights(weight.value.data)
         let phaseBias = (0..<(fused.factor * fused.factor)).flatMap { _ in bias.value.data }
-        var output = uninitializedFloats(n * outCount)
-        let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: fused.forwardScratch)
-        input.data.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
-                phaseWeights.withUnsafeBufferPointer { w in
-                    phaseBias.withUnsafeBufferPointer { b in
-                        let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
-                        let activation = fusedActivation
-                        chunks.run { worker, _, samples in
-                            for sample in samples {
-                                fused.forward(
-                                    x + sample * fused.input.count, phaseWeights: w, phaseBias: b,
-                                    scratch: buffers[worker], into: y + sample * outCount)
-                                activation.applyRows(y + sample * outCount, rows: 1, width: outCount, bias: nil)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Tensor(shape: [n, g.outHeight, g.outWidth, filters], data: output)
+        let output = planarForward(fused, input, weights: phaseWeights, bias: phaseBias)
+        return Tensor(shape: [input.batch, g.outHeight, g.outWidth, filters], data: output)
     }
 
-    /// backward to the small image: per-chunk partial phase-kernel gradients and db, added in
-    /// chunk order, then folded back onto the kernel's taps.
+    /// backward to the small image; the phase kernels' gradient is folded back onto the kernel's taps.
     private func upsampledBackward(_ input: Tensor, outputGradient: Tensor, fused: UpsampledConvolution) throws
         -> Tensor
     {
-        let activated = try fusedOutput(for: outputGradient)
-        let n = input.batch, outCount = outputGradient.sampleSize, phaseCount = fused.phaseWeightCount
-        let wantsInputGradient = computesInputGradient
-        var inputGradient = uninitializedFloats(wantsInputGradient ? n * fused.input.count : 0)
-        let flipped = fused.flippedPhaseWeights(phaseWeights)
-        let zeros = [Float](repeating: 0, count: fused.input.channels)
-        let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: fused.backwardScratch + [outCount])
-        let slot = phaseCount + filters
-        let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
-        (activated ?? Tensor(zeros: [0])).data.withUnsafeBufferPointer { activatedOutput in
-            let y = activated == nil ? nil : activatedOutput.baseAddress
-            input.data.withUnsafeBufferPointer { x in
-                outputGradient.data.withUnsafeBufferPointer { dy in
-                    inputGradient.withUnsafeMutableBufferPointer { dx in
-                        flipped.withUnsafeBufferPointer { wFlipped in
-                            zeros.withUnsafeBufferPointer { zeros in
-                                let x = x.baseAddress!, dy = dy.baseAddress!, wFlipped = wFlipped.baseAddress!
-                                let zeros = zeros.baseAddress!
-                                let dx = wantsInputGradient ? dx.baseAddress : nil
-                                chunks.run { worker, chunk, samples in
-                                    let dwp = partials + chunk * slot
-                                    dwp.update(repeating: 0, count: slot)
-                                    fused.clearPhaseGradient(scratch: buffers[worker])
-                                    for sample in samples {
-                                        let gradient = activationGradient(
-                                            dy + sample * outCount, output: y.map { $0 + sample * outCount },
-                                            count: outCount,
-                                            scratch: buffers[worker][5])
-                                        fused.backward(
-                                            x + sample * fused.input.count, outputGradient: gradient,
-                                            flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
-                                            db: dwp + phaseCount, dx: dx.map { $0 + sample * fused.input.count })
-                                    }
-                                    fused.sumPhaseGradient(scratch: buffers[worker], into: dwp)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        var total = [Float](repeating: 0, count: slot)
-        for chunk in 0..<chunks.chunkCount {
-            for i in 0..<slot { total[i] += partials[chunk * slot + i] }
-        }
+        let (sums, inputGradient) = try planarBackward(
+            fused, input, outputGradient: outputGradient, flipped: fused.flippedPhaseWeights(phaseWeights))
+        let phaseCount = fused.gradientCount
         weight.grad.data.withUnsafeMutableBufferPointer { dw in
-            total.withUnsafeBufferPointer { fused.addKernelGradient($0.baseAddress!, into: dw.baseAddress!) }
+            sums.withUnsafeBufferPointer { fused.addKernelGradient($0.baseAddress!, into: dw.baseAddress!) }
         }
-        for j in 0..<filters { bias.grad.data[j] += total[phaseCount + j] }
-        guard wantsInputGradient else { return Tensor(zeros: [0]) }
-        return Tensor(shape: [n] + fused.input.dimensions, data: inputGradient)
+        for j in 0..<filters { bias.grad.data[j] += sums[phaseCount + j] }
+        return inputGradient.map { Tensor(shape: [input.batch] + fused.input.dimensions, data: $0) }
+            ?? Tensor(zeros: [0])
     }
 
-    /// forward by DirectConvolution, a few samples per chunk on the compute team.
-    private func directForward(_ input: Tensor, geometry g: ConvGeometry, into output: inout [Float]) {
-        let direct = DirectConvolution(geometry: g, filters: filters)
-        let outCount = g.outPixels * filters
-        let chunks = BatchChunks(samples: input.batch, floatsPerSample: BatchChunks.targetFloats / 8)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: direct.forwardScratch)
+    /// forward by DirectConvolution.
+    private func directForward(_ input: Tensor, geometry g: ConvGeometry) -> [Float] {
+        planarForward(
+            DirectConvolution(geometry: g, filters: filters), input, weights: weight.value.data, bias: bias.value.data)
+    }
+
+    /// backward by DirectConvolution.
+    private func directBackward(_ input: Tensor, outputGradient: Tensor, geometry g: ConvGeometry) throws -> Tensor {
+        let (sums, inputGradient) = try planarBackward(
+            DirectConvolution(geometry: g, filters: filters), input, outputGradient: outputGradient,
+            flipped: flippedKernel())
+        let count = weight.grad.count
+        for i in 0..<count { weight.grad.data[i] += sums[i] }
+        for j in 0..<filters { bias.grad.data[j] += sums[count + j] }
+        return inputGradient.map { Tensor(shape: input.shape, data: $0) } ?? Tensor(zeros: [0])
+    }
+
+    /// Runs `conv` over every image of `input`, a few images per chunk on the compute team,
+    /// applying the fused activation to each output as it is written.
+    private func planarForward<C: PlanarConvolution>(_ conv: C, _ input: Tensor, weights: [Float], bias: [Float])
+        -> [Float]
+    {
+        let n = input.batch, inCount = conv.inputCount, outCount = conv.outputCount
+        var output = uninitializedFloats(n * outCount)
+        let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: conv.forwardScratch)
+        let activation = fusedActivation
         input.data.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
-                weight.value.data.withUnsafeBufferPointer { w in
-                    bias.value.data.withUnsafeBufferPointer { b in
+                weights.withUnsafeBufferPointer { w in
+                    bias.withUnsafeBufferPointer { b in
                         let x = x.baseAddress!, y = y.baseAddress!, w = w.baseAddress!, b = b.baseAddress!
-                        let activation = fusedActivation
                         chunks.run { worker, _, samples in
                             for sample in samples {
-                                direct.forward(
-                                    x + sample * g.input.count, weight: w, bias: b, scratch: buffers[worker],
-                                    into: y + sample * outCount)
-                                activation.applyRows(y + sample * outCount, rows: 1, width: outCount, bias: nil)
+                                let ySample = y + sample * outCount
+                                conv.forward(
+                                    x + sample * inCount, weights: w, bias: b, scratch: buffers[worker], into: ySample)
+                                activation.applyRows(ySample, rows: 1, width: outCount, bias: nil)
                             }
                         }
                     }
                 }
             }
         }
+        return output
     }
 
-    /// backward by DirectConvolution: per-chunk partial dW and db, added in chunk order.
-    private func directBackward(_ input: Tensor, outputGradient: Tensor, geometry g: ConvGeometry) throws -> Tensor {
+    /// The backward of `conv` over every image: returns the gradient of its weights followed by
+    /// db (per-chunk partial sums added in chunk order, so they do not depend on which thread
+    /// ran which chunk), and dx unless the input gradient is skipped.
+    private func planarBackward<C: PlanarConvolution>(
+        _ conv: C, _ input: Tensor, outputGradient: Tensor, flipped: [Float]
+    ) throws -> (sums: [Float], inputGradient: [Float]?) {
         let activated = try fusedOutput(for: outputGradient)
-        let direct = DirectConvolution(geometry: g, filters: filters)
-        let n = input.batch, outCount = g.outPixels * filters, patch = g.patchSize
+        let n = input.batch, inCount = conv.inputCount, outCount = conv.outputCount
         let wantsInputGradient = computesInputGradient
-        var inputGradient = uninitializedFloats(wantsInputGradient ? n * g.input.count : 0)
-        let flipped = flippedKernel()
-        let zeros = [Float](repeating: 0, count: g.input.channels)
+        var inputGradient = uninitializedFloats(wantsInputGradient ? n * inCount : 0)
+        let zeros = [Float](repeating: 0, count: inCount)
         let chunks = BatchChunks(samples: n, floatsPerSample: BatchChunks.targetFloats / 8)
-        let buffers = scratch.reserve(workers: chunks.workers, sizes: direct.backwardScratch + [outCount])
-        let slot = patch * filters + filters
+        // One more buffer per worker for dy ⊙ f'(y) of a fused activation.
+        let buffers = scratch.reserve(workers: chunks.workers, sizes: conv.backwardScratch + [outCount])
+        let activationScratch = conv.backwardScratch.count
+        let slot = conv.gradientCount + filters
         let partials = partialSums.reserve(workers: 1, sizes: [chunks.chunkCount * slot])[0][0]
         (activated ?? Tensor(zeros: [0])).data.withUnsafeBufferPointer { activatedOutput in
             let y = activated == nil ? nil : activatedOutput.baseAddress
@@ -404,20 +363,19 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                                 // An empty array may still have a base address (the shared empty storage): ask the flag.
                                 let dx = wantsInputGradient ? dx.baseAddress : nil
                                 chunks.run { worker, chunk, samples in
-                                    let dw = partials + chunk * slot
-                                    dw.update(repeating: 0, count: slot)
-                                    direct.clearWeightGradient(scratch: buffers[worker])
+                                    let sums = partials + chunk * slot
+                                    sums.update(repeating: 0, count: slot)
+                                    conv.clearGradient(scratch: buffers[worker])
                                     for sample in samples {
                                         let gradient = activationGradient(
                                             dy + sample * outCount, output: y.map { $0 + sample * outCount },
-                                            count: outCount,
-                                            scratch: buffers[worker][5])
-                                        direct.backward(
-                                            x + sample * g.input.count, outputGradient: gradient,
-                                            flipped: wFlipped, zeros: zeros, scratch: buffers[worker],
-                                            db: dw + patch * filters, dx: dx.map { $0 + sample * g.input.count })
+                                            count: outCount, scratch: buffers[worker][activationScratch])
+                                        conv.backward(
+                                            x + sample * inCount, outputGradient: gradient, flipped: wFlipped,
+                                            zeros: zeros, scratch: buffers[worker], db: sums + conv.gradientCount,
+                                            dx: dx.map { $0 + sample * inCount })
                                     }
-                                    direct.sumWeightGradient(scratch: buffers[worker], into: dw)
+                                    conv.sumGradient(scratch: buffers[worker], into: sums)
                                 }
                             }
                         }
@@ -425,9 +383,11 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                 }
             }
         }
-        addPartials(partials, slot: slot, chunks: chunks.chunkCount, into: weight, bias)
-        guard wantsInputGradient else { return Tensor(zeros: [0]) }
-        return Tensor(shape: input.shape, data: inputGradient)
+        var total = [Float](repeating: 0, count: slot)
+        for chunk in 0..<chunks.chunkCount {
+            for i in 0..<slot { total[i] += partials[chunk * slot + i] }
+        }
+        return (total, wantsInputGradient ? inputGradient : nil)
     }
 
     /// The kernel turned half a circle with its channel roles swapped: flip[ky][kx][f][c] =

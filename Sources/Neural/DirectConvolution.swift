@@ -12,7 +12,7 @@ import CKernels
 /// "full" correlation, and W' the kernel turned half a circle with its channel roles swapped:
 ///   forward:  y = conv(P, W) + b
 ///   backward: dW += Σ_pixels G ⊙ shifted P;  db += Σ_pixels dy;  dx = conv(G, W')
-struct DirectConvolution {
+struct DirectConvolution: PlanarConvolution {
     let geometry: ConvGeometry
     let filters: Int
 
@@ -49,11 +49,13 @@ struct DirectConvolution {
     var backwardScratch: [Int] {
         [
             cin * inputPlane + slack, filters * gradientPlane, filters * paddedPlane + slack,
-            cin * inputGradientPlane, 16 * weightCount,
+            cin * inputGradientPlane, 16 * gradientCount,
         ]
     }
 
-    var weightCount: Int { k * k * cin * filters }
+    var inputCount: Int { geometry.input.count }
+    var outputCount: Int { oh * ow * filters }
+    var gradientCount: Int { k * k * cin * filters }
 
     private func fillInput(_ x: UnsafePointer<Float>, into planar: UnsafeMutablePointer<Float>) {
         ck_to_planar(
@@ -64,7 +66,7 @@ struct DirectConvolution {
 
     // forward: x (h, w, cin) -> y (oh, ow, filters), one sample
     func forward(
-        _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        _ x: UnsafePointer<Float>, weights weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         scratch: [UnsafeMutablePointer<Float>], into y: UnsafeMutablePointer<Float>
     ) {
         let planar = scratch[0], out = scratch[1]
@@ -77,9 +79,8 @@ struct DirectConvolution {
 
     // backward: dy (oh, ow, filters) -> dW, db accumulated; dx (h, w, cin) when asked, one sample.
     // `flipped` is W' in the (k, k, filters, cin) layout, `zeros` at least cin zeros. dW goes
-    // into scratch[4] as 16 partial sums per weight (zeroed by the caller before a run of
-    // samples, added up by `sumWeightGradient`): lane sums per image would cost as much as the
-    // products on images of 14x14.
+    // into the scratch's lanes as 16 partial sums per weight (see PlanarConvolution): lane sums
+    // per image would cost as much as the products on images of 14x14.
     func backward(
         _ x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, flipped: UnsafePointer<Float>,
         zeros: UnsafePointer<Float>, scratch: [UnsafeMutablePointer<Float>], db: UnsafeMutablePointer<Float>,
@@ -91,7 +92,7 @@ struct DirectConvolution {
             dy, Int64(oh), Int64(ow), Int64(filters), 1, 0, 0, Int64(gradientPlane), Int64(stride), gradient)
         ck_conv_planar_weight_gradient(
             planar, Int64(cin), Int64(inputPlane), Int64(stride), gradient, Int64(filters), Int64(gradientPlane),
-            Int64(gradientPlane), Int64(k), Int64(k), scratch[4])
+            Int64(gradientPlane), Int64(k), Int64(k), scratch[Self.lanes])
         ck_add_channel_sums(dy, Int64(oh * ow), Int64(filters), db)
         guard let dx else { return }
         ck_to_planar(
@@ -103,19 +104,6 @@ struct DirectConvolution {
             zeros, inputGradient, Int64(inputGradientPlane), Int64(inputGradientCount))
         ck_from_planar(
             inputGradient, Int64(cin), Int64(inputGradientPlane), Int64(paddedStride), Int64(height), Int64(width), dx)
-    }
-}
-
-extension DirectConvolution {
-    /// dw += the weight gradient gathered in `scratch` by `backward`, which is then zeroed.
-    func sumWeightGradient(scratch: [UnsafeMutablePointer<Float>], into dw: UnsafeMutablePointer<Float>) {
-        ck_sum_lanes(scratch[4], Int64(weightCount), dw)
-        scratch[4].update(repeating: 0, count: 16 * weightCount)
-    }
-
-    /// Zeroes the weight-gradient lanes before the first `backward` of a run.
-    func clearWeightGradient(scratch: [UnsafeMutablePointer<Float>]) {
-        scratch[4].update(repeating: 0, count: 16 * weightCount)
     }
 }
 

@@ -16,7 +16,7 @@ import CKernels
 ///             Wp = fold(W): (s, s, cin, f²·filters);  phases = conv(x, Wp) + b;  y = interleave(phases)
 ///   backward: dy (f·h, f·w, filters) -> dx (h, w, cin)
 ///             G = phases of dy;  dW += unfold(Σ G ⊙ shifted x);  db += Σ dy;  dx = conv(G, flip(Wp))
-struct UpsampledConvolution {
+struct UpsampledConvolution: PlanarConvolution {
     let factor: Int
     /// The small image the upsampling starts from.
     let input: ImageShape
@@ -60,7 +60,9 @@ struct UpsampledConvolution {
     private var h: Int { input.height }
     private var w: Int { input.width }
     private var phaseChannels: Int { factor * factor * filters }
-    var phaseWeightCount: Int { size * size * cin * phaseChannels }
+    var gradientCount: Int { size * size * cin * phaseChannels }
+    var inputCount: Int { input.count }
+    var outputCount: Int { factor * factor * h * w * filters }
 
     // Planar layouts (see CKernels.h), all with the small image's padded row stride: the
     // input, the phase outputs, the phases of dy as they are (for the weight gradient), the
@@ -79,13 +81,13 @@ struct UpsampledConvolution {
     var backwardScratch: [Int] {
         [
             cin * plane + slack, phaseChannels * gradientPlane, phaseChannels * plane + slack, cin * outputPlane,
-            16 * phaseWeightCount,
+            16 * gradientCount,
         ]
     }
 
     /// The phase kernels Wp (size, size, cin, f²·filters) from the kernel W (k, k, cin, filters).
     func phaseWeights(_ weight: [Float]) -> [Float] {
-        var folded = [Float](repeating: 0, count: phaseWeightCount)
+        var folded = [Float](repeating: 0, count: gradientCount)
         forEachTap { ky, kx, py, px in
             for ci in 0..<cin {
                 let from = ((ky * kernel + kx) * cin + ci) * filters
@@ -144,7 +146,7 @@ struct UpsampledConvolution {
 
     // forward: x (h, w, cin) -> y (f·h, f·w, filters), one sample; `bias` per phase channel.
     func forward(
-        _ x: UnsafePointer<Float>, phaseWeights: UnsafePointer<Float>, phaseBias: UnsafePointer<Float>,
+        _ x: UnsafePointer<Float>, weights phaseWeights: UnsafePointer<Float>, bias phaseBias: UnsafePointer<Float>,
         scratch: [UnsafeMutablePointer<Float>], into y: UnsafeMutablePointer<Float>
     ) {
         let planar = scratch[0], out = scratch[1]
@@ -156,7 +158,7 @@ struct UpsampledConvolution {
             out, Int64(filters), Int64(factor), Int64(outputPlane), Int64(stride), Int64(h), Int64(w), y)
     }
 
-    // backward: dy (f·h, f·w, filters) -> dWp lanes in scratch[4], db accumulated, dx (h, w, cin)
+    // backward: dy (f·h, f·w, filters) -> dWp lanes in the scratch, db accumulated, dx (h, w, cin)
     // when asked; one sample. `flipped` from flippedPhaseWeights, `zeros` at least cin zeros.
     func backward(
         _ x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, flipped: UnsafePointer<Float>,
@@ -169,7 +171,7 @@ struct UpsampledConvolution {
             dy, Int64(h), Int64(w), Int64(filters), Int64(factor), 0, 0, Int64(gradientPlane), Int64(stride), gradient)
         ck_conv_planar_weight_gradient(
             planar, Int64(cin), Int64(plane), Int64(stride), gradient, Int64(phaseChannels), Int64(gradientPlane),
-            Int64(gradientPlane), Int64(size), Int64(size), scratch[4])
+            Int64(gradientPlane), Int64(size), Int64(size), scratch[Self.lanes])
         ck_add_channel_sums(dy, Int64(factor * factor * h * w), Int64(filters), db)
         guard let dx else { return }
         ck_to_planar_phases(
@@ -182,15 +184,6 @@ struct UpsampledConvolution {
         ck_from_planar(inputGradient, Int64(cin), Int64(outputPlane), Int64(stride), Int64(h), Int64(w), dx)
     }
 
-    /// dWp (phase kernels) += the lanes gathered by `backward`, which are then zeroed.
-    func sumPhaseGradient(scratch: [UnsafeMutablePointer<Float>], into dwp: UnsafeMutablePointer<Float>) {
-        ck_sum_lanes(scratch[4], Int64(phaseWeightCount), dwp)
-        scratch[4].update(repeating: 0, count: 16 * phaseWeightCount)
-    }
-
-    func clearPhaseGradient(scratch: [UnsafeMutablePointer<Float>]) {
-        scratch[4].update(repeating: 0, count: 16 * phaseWeightCount)
-    }
 }
 
 private func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }
