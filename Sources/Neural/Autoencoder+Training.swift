@@ -263,11 +263,6 @@ extension Autoencoder {
     }
 }
 
-extension Tensor {
-    /// Whether every element is finite.
-    var isFinite: Bool { data.withUnsafeBufferPointer { allFinite($0.baseAddress!, $0.count) } }
-}
-
 extension [Parameter] {
     /// Whether every gradient is finite, checked in one job on the compute team.
     var gradientsAreFinite: Bool {

@@ -49,12 +49,6 @@ struct BatchChunks {
     }()
 }
 
-/// Hands non-Sendable values (raw pointers, closures) to worker threads that touch disjoint parts.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
 /// Per-worker scratch memory kept by a layer between calls, so that the hot loops neither
 /// allocate nor zero-fill. Slot s of worker w is a separate buffer of at least the reserved size,
 /// plus `slack` floats after it, so that vector copies may read and write past a run's end.

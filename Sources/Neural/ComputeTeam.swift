@@ -14,7 +14,7 @@ import Synchronization
 /// slower on two threads than on one; a 200x320x16 product measured 20 GFLOP/s on two threads
 /// against 81 on one. This team splits a product into single-threaded OpenBLAS calls instead
 /// and wakes its workers by a spin on one atomic word, which costs well under a microsecond.
-/// OpenBLAS itself is then kept at one thread while the team runs a job.
+/// OpenBLAS itself is kept at one thread per call from the moment the team starts.
 ///
 /// Workers spin for a short while after each job (training steps follow each other at once)
 /// and then sleep on a condition variable, so an idle kernel uses no CPU.

@@ -295,12 +295,14 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
 
     /// backward by DirectConvolution.
     private func directBackward(_ input: Tensor, outputGradient: Tensor, geometry g: ConvGeometry) throws -> Tensor {
-        let (sums, inputGradient) = try planarBackward(
+        var (sums, inputGradient) = try planarBackward(
             DirectConvolution(geometry: g, filters: filters), input, outputGradient: outputGradient,
             flipped: flippedKernel())
-        let count = weight.grad.count
-        for i in 0..<count { weight.grad.data[i] += sums[i] }
-        for j in 0..<filters { bias.grad.data[j] += sums[count + j] }
+        // The sums are one slot of kernel then bias gradient, as the im2col path's chunks are.
+        let slot = sums.count
+        sums.withUnsafeMutableBufferPointer {
+            addPartials($0.baseAddress!, slot: slot, chunks: 1, into: weight, bias)
+        }
         return inputGradient.map { Tensor(shape: input.shape, data: $0) } ?? Tensor(zeros: [0])
     }
 

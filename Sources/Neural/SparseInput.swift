@@ -103,30 +103,31 @@ struct SparseInput {
 
     /// y (rows, units) = x W, W (columns, units); y is overwritten.
     func times(_ w: UnsafePointer<Float>, units: Int, into y: UnsafeMutablePointer<Float>) {
-        let parts = SparseInput.balancedParts(rowStart, count: rows)
-        rowStart.withUnsafeBufferPointer { start in
-            rowColumn.withUnsafeBufferPointer { column in
-                rowValue.withUnsafeBufferPointer { value in
-                    let (s, c, v) = (start.baseAddress!, column.baseAddress!, value.baseAddress!)
-                    ComputeTeam.shared.run(parts: parts.count - 1) { part in
-                        ck_sparse_gather_rows(
-                            s, c, v, Int64(parts[part]), Int64(parts[part + 1]), w, Int64(units), y, 0)
-                    }
-                }
-            }
-        }
+        SparseInput.gatherRows(
+            rowStart, rowColumn, rowValue, count: rows, from: w, units: units, into: y, adding: false)
     }
 
     /// dW (columns, units) = xᵀ dz (or += when `adding`), dz (rows, units).
     func transposedTimes(_ dz: UnsafePointer<Float>, units: Int, into dw: UnsafeMutablePointer<Float>, adding: Bool) {
-        let parts = SparseInput.balancedParts(columnStart, count: columns)
-        columnStart.withUnsafeBufferPointer { start in
-            columnRow.withUnsafeBufferPointer { row in
-                columnValue.withUnsafeBufferPointer { value in
-                    let (s, r, v) = (start.baseAddress!, row.baseAddress!, value.baseAddress!)
+        SparseInput.gatherRows(
+            columnStart, columnRow, columnValue, count: columns, from: dz, units: units, into: dw, adding: adding)
+    }
+
+    /// out[i, :] (=, or += when `adding`) Σ value[p] · base[index[p], :] over entry p of line i,
+    /// for the `count` lines of one of the two compressed forms, in bands of lines on the team.
+    private static func gatherRows(
+        _ start: [Int32], _ index: [Int32], _ value: [Float], count: Int, from base: UnsafePointer<Float>,
+        units: Int, into out: UnsafeMutablePointer<Float>, adding: Bool
+    ) {
+        let parts = balancedParts(start, count: count)
+        start.withUnsafeBufferPointer { s in
+            index.withUnsafeBufferPointer { i in
+                value.withUnsafeBufferPointer { v in
+                    let (s, i, v) = (s.baseAddress!, i.baseAddress!, v.baseAddress!)
                     ComputeTeam.shared.run(parts: parts.count - 1) { part in
                         ck_sparse_gather_rows(
-                            s, r, v, Int64(parts[part]), Int64(parts[part + 1]), dz, Int64(units), dw, adding ? 1 : 0)
+                            s, i, v, Int64(parts[part]), Int64(parts[part + 1]), base, Int64(units), out,
+                            adding ? 1 : 0)
                     }
                 }
             }

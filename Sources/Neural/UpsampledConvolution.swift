@@ -88,27 +88,35 @@ struct UpsampledConvolution: PlanarConvolution {
     /// The phase kernels Wp (size, size, cin, f²·filters) from the kernel W (k, k, cin, filters).
     func phaseWeights(_ weight: [Float]) -> [Float] {
         var folded = [Float](repeating: 0, count: gradientCount)
-        forEachTap { ky, kx, py, px in
-            for ci in 0..<cin {
-                let from = ((ky * kernel + kx) * cin + ci) * filters
-                let to =
-                    ((slot(phase: py, tap: ky) * size + slot(phase: px, tap: kx)) * cin + ci) * phaseChannels
-                    + (py * factor + px) * filters
-                for co in 0..<filters { folded[to + co] += weight[from + co] }
-            }
+        forEachTapRun { tap, phase in
+            for co in 0..<filters { folded[phase + co] += weight[tap + co] }
         }
         return folded
     }
 
     /// dW (k, k, cin, filters) += the phase kernels' gradient dWp folded back onto the taps.
     func addKernelGradient(_ phaseGradient: UnsafePointer<Float>, into dw: UnsafeMutablePointer<Float>) {
-        forEachTap { ky, kx, py, px in
-            for ci in 0..<cin {
-                let to = ((ky * kernel + kx) * cin + ci) * filters
-                let from =
-                    ((slot(phase: py, tap: ky) * size + slot(phase: px, tap: kx)) * cin + ci) * phaseChannels
-                    + (py * factor + px) * filters
-                for co in 0..<filters { dw[to + co] += phaseGradient[from + co] }
+        forEachTapRun { tap, phase in
+            for co in 0..<filters { dw[tap + co] += phaseGradient[phase + co] }
+        }
+    }
+
+    /// For every (output phase, kernel tap, input channel): where its `filters` weights start in
+    /// the kernel W and in the phase kernels Wp, the one place that says which tap feeds which
+    /// phase-kernel weight.
+    private func forEachTapRun(_ body: (_ tap: Int, _ phase: Int) -> Void) {
+        for py in 0..<factor {
+            for px in 0..<factor {
+                for ky in 0..<kernel {
+                    for kx in 0..<kernel {
+                        for ci in 0..<cin {
+                            body(
+                                ((ky * kernel + kx) * cin + ci) * filters,
+                                ((slot(phase: py, tap: ky) * size + slot(phase: px, tap: kx)) * cin + ci)
+                                    * phaseChannels + (py * factor + px) * filters)
+                        }
+                    }
+                }
             }
         }
     }
@@ -126,16 +134,6 @@ struct UpsampledConvolution: PlanarConvolution {
             }
         }
         return flipped
-    }
-
-    private func forEachTap(_ body: (_ ky: Int, _ kx: Int, _ py: Int, _ px: Int) -> Void) {
-        for py in 0..<factor {
-            for px in 0..<factor {
-                for ky in 0..<kernel {
-                    for kx in 0..<kernel { body(ky, kx, py, px) }
-                }
-            }
-        }
     }
 
     private func fillInput(_ x: UnsafePointer<Float>, into planar: UnsafeMutablePointer<Float>) {
