@@ -62,31 +62,17 @@ public final class Pool2D: ResamplingLayer {
                                     dst.baseAddress! + yBase, win.baseAddress! + yBase)
                                 continue
                             }
+                            // Average pooling.
                             for oy in 0..<out.height {
                                 for ox in 0..<out.width {
                                     let yRow = yBase + (oy * out.width + ox) * c
                                     let corner = xBase + (oy * s * inWidth + ox * s) * c
                                     for ch in 0..<c {
-                                        if kind == .max {
-                                            var best = src[corner + ch], bestAt = corner + ch
-                                            for dy in 0..<s {
-                                                for dx in 0..<s {
-                                                    let at = corner + (dy * inWidth + dx) * c + ch
-                                                    if src[at] > best {
-                                                        best = src[at]
-                                                        bestAt = at
-                                                    }
-                                                }
-                                            }
-                                            dst[yRow + ch] = best
-                                            win[yRow + ch] = Int32(bestAt - xBase)
-                                        } else {
-                                            var sum: Float = 0
-                                            for dy in 0..<s {
-                                                for dx in 0..<s { sum += src[corner + (dy * inWidth + dx) * c + ch] }
-                                            }
-                                            dst[yRow + ch] = sum * scale
+                                        var sum: Float = 0
+                                        for dy in 0..<s {
+                                            for dx in 0..<s { sum += src[corner + (dy * inWidth + dx) * c + ch] }
                                         }
+                                        dst[yRow + ch] = sum * scale
                                     }
                                 }
                             }
