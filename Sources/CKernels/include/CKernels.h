@@ -1,6 +1,6 @@
 // Hand-written kernels that no library here provides: products of a sparse matrix (MNIST
 // pixels are about 80% zeros) with a dense one, and direct convolutions for layers with few
-// channels. The hot loops are compiled for AVX-512, AVX2 and plain x86-64, chosen when the
+// channels, max pooling. The hot loops are compiled for AVX-512, AVX2 and plain x86-64, chosen when the
 // program starts.
 #ifndef CKERNELS_H
 #define CKERNELS_H
@@ -14,13 +14,6 @@ static inline void ck_cpu_relax(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
-/// Max pooling of one channels-last image x (h, w, c) over size x size windows at stride size:
-/// y (h / size, w / size, c), and for each output the offset in x of the value that won (the
-/// first of equal values).
-void ck_max_pool(
-    const float *restrict x, int64_t h, int64_t w, int64_t c, int64_t size, float *restrict y,
-    int32_t *restrict winners);
-
 #endif
 }
 
