@@ -1,7 +1,7 @@
 // Hand-written kernels that no library here provides: products of a sparse matrix (MNIST
-// pixels are about 80% zeros) with a dense one, and direct convolutions for layers with few
-// channels, max pooling. The hot loops are compiled for AVX-512, AVX2 and plain x86-64, chosen when the
-// program starts.
+// pixels are about 80% zeros) with a dense one, direct convolutions for layers with few
+// channels, and max pooling. The hot loops are compiled for AVX-512, AVX2 and plain x86-64,
+// chosen when the program starts.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
