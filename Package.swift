@@ -30,8 +30,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
 
         // Hand-written C kernels no library here offers (sparse-by-dense products), built with
-        // -O3 in every configuration and compiled for AVX-512, AVX2 and plain x86-64.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // -O3 in every configuration and compiled for AVX-512, AVX2 and plain x86-64;
+        // -fno-math-errno lets square roots vectorise.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
 
         // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums.
         .target(

@@ -2,6 +2,9 @@
 
 #include "vector_support.h"
 
+// Inlined into each clone of its caller, so that it is compiled for that clone's instructions.
+#define CK_INLINE_GATHER static inline __attribute__((always_inline))
+
 CK_CLONES
 void ck_sparse_count(
     const float *x, int64_t row_begin, int64_t row_end, int64_t columns, int32_t *row_count,
@@ -45,63 +48,86 @@ void ck_sparse_fill(
     }
 }
 
-// Why this shape: each output row's sum is kept in registers, 64 floats (four vectors) at a
+// Why this shape: each output row's sums are kept in registers, eight vectors (128 floats) at a
 // time, while the selected rows of `base` stream past, so the output is written once per block
-// rather than once per entry. The blocks of 64 columns are the outer loop: one block of a
-// 784x512 weight matrix (200 KB) stays in the L2 cache while every row of the band uses it,
-// where the whole matrix (1.6 MB) would not.
+// rather than once per entry. Eight independent sums keep the core's fused multiply-adds busy
+// (one result takes four cycles); with fewer, each entry waited on the one before. A block
+// narrower than eight vectors ends on a vector that overlaps the one before it; the shared
+// lanes get the same sums in both, so they are simply written twice. The blocks are the outer
+// loop, so one block of a 784x512 weight matrix (400 KB) stays in the L2 cache while every row
+// of the band uses it.
+#define CK_GATHER_LANES 8
+
+CK_INLINE_GATHER void ck_gather_block(
+    const int32_t *start, const int32_t *index, const float *value, int64_t begin, int64_t end,
+    const float *base, int64_t units, float *out, int accumulate, int64_t j, int64_t vectors, int64_t last,
+    int64_t skip) {
+    // Vector v covers columns j + 16 v, except the last, which covers j + last. When `skip` is
+    // not 0 there is one vector, whose first `skip` lanes belong to the block before.
+    int64_t offset[CK_GATHER_LANES];
+    for (int64_t v = 0; v < CK_GATHER_LANES; v++) offset[v] = v < vectors - 1 ? 16 * v : last;
+    for (int64_t i = begin; i < end; i++) {
+        const int32_t first = start[i], stop = start[i + 1];
+        float *o = out + i * units + j;
+        v16 a[CK_GATHER_LANES];
+        for (int64_t v = 0; v < CK_GATHER_LANES; v++) a[v] = (v16){0};
+        for (int32_t p = first; p < stop; p++) {
+            const float *b = base + (int64_t)index[p] * units + j;
+            const float x = value[p];
+            for (int64_t v = 0; v < CK_GATHER_LANES; v++)
+                if (v < vectors) a[v] += x * load16(b + offset[v]);
+        }
+        if (skip == 0) {
+            // All of `out` is read before any of it is written: the last vector may overlap.
+            if (accumulate)
+                for (int64_t v = 0; v < CK_GATHER_LANES; v++)
+                    if (v < vectors) a[v] += load16(o + offset[v]);
+            for (int64_t v = 0; v < CK_GATHER_LANES; v++)
+                if (v < vectors) store16(o + offset[v], a[v]);
+        } else {
+            // A lone vector reaching back into a block already written: only its new lanes.
+            for (int64_t t = skip; t < 16; t++) o[last + t] = accumulate ? o[last + t] + a[0][t] : a[0][t];
+        }
+    }
+}
+
 CK_CLONES
 void ck_sparse_gather_rows(
     const int32_t *start, const int32_t *index, const float *value, int64_t begin, int64_t end,
     const float *base, int64_t units, float *out, int accumulate) {
-    int64_t j = 0;
-    for (; j + 64 <= units; j += 64) {
-        for (int64_t i = begin; i < end; i++) {
-            const int32_t first = start[i], last = start[i + 1];
-            float *o = out + i * units + j;
-            v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-            for (int32_t p = first; p < last; p++) {
-                const float *b = base + (int64_t)index[p] * units + j;
-                const float v = value[p];
-                a0 += v * *(const v16 *)(b);
-                a1 += v * *(const v16 *)(b + 16);
-                a2 += v * *(const v16 *)(b + 32);
-                a3 += v * *(const v16 *)(b + 48);
+    if (units >= 16) {
+        for (int64_t j = 0; j < units; j += 16 * CK_GATHER_LANES) {
+            const int64_t width = units - j < 16 * CK_GATHER_LANES ? units - j : 16 * CK_GATHER_LANES;
+            const int64_t vectors = (width + 15) / 16;
+            if (vectors == CK_GATHER_LANES && width == 16 * CK_GATHER_LANES) {
+                // The common full block, with every offset known to the compiler.
+                ck_gather_block(start, index, value, begin, end, base, units, out, accumulate, j, CK_GATHER_LANES,
+                    16 * (CK_GATHER_LANES - 1), 0);
+            } else {
+                // A narrower block, which may begin before j so as to end on the last column.
+                // A separate copy for each vector count keeps the inner loop free of branches.
+                const int64_t from = width < 16 ? units - 16 : j, last = units - 16 - from;
+                const int64_t skip = width < 16 ? 16 - width : 0;
+                switch (width < 16 ? 1 : vectors) {
+#define CK_GATHER_CASE(N)                                                                          \
+    case N: ck_gather_block(start, index, value, begin, end, base, units, out, accumulate, from, N, last, skip); break;
+                    CK_GATHER_CASE(1)
+                    CK_GATHER_CASE(2)
+                    CK_GATHER_CASE(3)
+                    CK_GATHER_CASE(4)
+                    CK_GATHER_CASE(5)
+                    CK_GATHER_CASE(6)
+                    CK_GATHER_CASE(7)
+                    CK_GATHER_CASE(8)
+#undef CK_GATHER_CASE
+                }
             }
-            if (accumulate) {
-                a0 += *(v16 *)(o);
-                a1 += *(v16 *)(o + 16);
-                a2 += *(v16 *)(o + 32);
-                a3 += *(v16 *)(o + 48);
-            }
-            *(v16 *)(o) = a0;
-            *(v16 *)(o + 16) = a1;
-            *(v16 *)(o + 32) = a2;
-            *(v16 *)(o + 48) = a3;
         }
+        return;
     }
-    for (; j + 16 <= units; j += 16) {
-        for (int64_t i = begin; i < end; i++) {
-            float *o = out + i * units + j;
-            v16 a = {0};
-            for (int32_t p = start[i]; p < start[i + 1]; p++) a += value[p] * *(const v16 *)(base + (int64_t)index[p] * units + j);
-            if (accumulate) a += *(v16 *)(o);
-            *(v16 *)(o) = a;
-        }
-    }
-    if (j == units) return;
     for (int64_t i = begin; i < end; i++) {
         float *o = out + i * units;
-        int64_t t = j;
-        if (units >= 16) {
-            // The last few columns: one vector over the final 16 columns (overlapping the block
-            // before), of which only the new ones are written.
-            const int64_t from = units - 16;
-            v16 a = {0};
-            for (int32_t p = start[i]; p < start[i + 1]; p++) a += value[p] * *(const v16 *)(base + (int64_t)index[p] * units + from);
-            for (; t < units; t++) o[t] = accumulate ? o[t] + a[t - from] : a[t - from];
-        }
-        for (; t < units; t++) {
+        for (int64_t t = 0; t < units; t++) {
             float a = 0;
             for (int32_t p = start[i]; p < start[i + 1]; p++) a += value[p] * base[(int64_t)index[p] * units + t];
             o[t] = accumulate ? o[t] + a : a;

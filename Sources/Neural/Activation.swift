@@ -1,3 +1,5 @@
+import CKernels
+
 /// The element-wise non-linearities. Every derivative is computed from the layer's OUTPUT
 /// (y), not its input, so a layer keeps one tensor for backward and can fuse the activation
 /// into its own output buffer.
@@ -40,21 +42,19 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     private func applyRowsInBand(
         _ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?
     ) {
+        ck_activation_rows(kernelCode, values, Int64(rows), Int64(width), bias)
+    }
+
+    /// This activation's number in the C kernels (CKernels.h), whose loops run it.
+    private var kernelCode: Int32 {
         switch self {
-        case .linear: Activation.mapRows(values, rows: rows, width: width, bias: bias) { $0 }
-        case .relu: Activation.mapRows(values, rows: rows, width: width, bias: bias) { Swift.max($0, 0) }
-        case .leakyRelu:
-            Activation.mapRows(values, rows: rows, width: width, bias: bias) {
-                $0 > 0 ? $0 : $0 * Activation.leakySlope
-            }
-        case .sigmoid: Activation.mapRows(values, rows: rows, width: width, bias: bias) { FastMath.sigmoid($0) }
-        case .tanh: Activation.mapRows(values, rows: rows, width: width, bias: bias) { FastMath.tanh($0) }
-        case .elu:
-            Activation.mapRows(values, rows: rows, width: width, bias: bias) { $0 > 0 ? $0 : FastMath.exp($0) - 1 }
-        case .softplus:
-            Activation.mapRows(values, rows: rows, width: width, bias: bias) {
-                Swift.max($0, 0) + FastMath.log1pExpNegAbs($0)
-            }
+        case .linear: Int32(CK_ACTIVATION_LINEAR)
+        case .relu: Int32(CK_ACTIVATION_RELU)
+        case .leakyRelu: Int32(CK_ACTIVATION_LEAKY_RELU)
+        case .sigmoid: Int32(CK_ACTIVATION_SIGMOID)
+        case .tanh: Int32(CK_ACTIVATION_TANH)
+        case .elu: Int32(CK_ACTIVATION_ELU)
+        case .softplus: Int32(CK_ACTIVATION_SOFTPLUS)
         }
     }
 
@@ -85,17 +85,7 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         _ gradient: UnsafePointer<Float>, output: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>,
         count: Int
     ) {
-        let (g, y, r, n) = (gradient, output, result, count)
-        switch self {
-        case .linear: if r != UnsafeMutablePointer(mutating: g) { r.update(from: g, count: n) }
-        case .relu: Activation.zipMap(g, y, r, n) { g, y in y > 0 ? g : 0 }
-        case .leakyRelu: Activation.zipMap(g, y, r, n) { g, y in y > 0 ? g : g * Activation.leakySlope }
-        case .sigmoid: Activation.zipMap(g, y, r, n) { g, y in g * y * (1 - y) }
-        case .tanh: Activation.zipMap(g, y, r, n) { g, y in g * (1 - y * y) }
-        case .elu: Activation.zipMap(g, y, r, n) { g, y in y > 0 ? g : g * (y + 1) }
-        // softplus' = sigmoid(x) = 1 - e^{-y}.
-        case .softplus: Activation.zipMap(g, y, r, n) { g, y in g * (1 - FastMath.exp(-y)) }
-        }
+        ck_activation_derivative(kernelCode, gradient, output, result, Int64(count))
     }
 
     /// dL/d(input) of this activation from dL/d(output) `dy` and its cached `output`; throws
@@ -114,28 +104,5 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
                 }
             }
         }
-    }
-
-    @inline(__always)
-    private static func mapRows(
-        _ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?,
-        _ f: (Float) -> Float
-    ) {
-        if let bias {
-            for row in 0..<rows {
-                let line = values + row * width
-                for j in 0..<width { line[j] = f(line[j] + bias[j]) }
-            }
-        } else {
-            for i in 0..<(rows * width) { values[i] = f(values[i]) }
-        }
-    }
-
-    @inline(__always)
-    private static func zipMap(
-        _ gradient: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ result: UnsafeMutablePointer<Float>,
-        _ count: Int, _ f: (Float, Float) -> Float
-    ) {
-        for i in 0..<count { result[i] = f(gradient[i], output[i]) }
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Which optimizer, with its constants (the learning rate is a training option, not state).
 public enum OptimizerKind: Codable, Equatable, Sendable {
     /// Adam with bias correction: m ← β1 m + (1-β1) g, v ← β2 v + (1-β2) g²,
@@ -130,62 +132,11 @@ extension OptimizerKind {
         switch self {
         case .adam(let beta1, let beta2, let epsilon):
             let c1 = 1 - pow(beta1, Float(step)), c2 = 1 - pow(beta2, Float(step))
-            OptimizerKernels.adam(
-                p, out, g, first, second!, count, beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: lr / c1,
-                rootC2: c2.squareRoot())
+            ck_adam(p, out, g, first, second!, Int64(count), beta1, beta2, epsilon, lr / c1, c2.squareRoot())
         case .sgd(let momentum):
-            OptimizerKernels.sgd(p, out, g, first, count, momentum: momentum, lr: lr)
+            ck_sgd(p, out, g, first, Int64(count), momentum, lr)
         case .rmsprop(let rho, let epsilon):
-            OptimizerKernels.rmsprop(p, out, g, first, count, rho: rho, epsilon: epsilon, lr: lr)
-        }
-    }
-}
-
-/// The update loops, as functions of their own: every value they use arrives as an argument,
-/// so the compiler need not reload captured state after each store and the loops vectorise.
-enum OptimizerKernels {
-    @inline(never)
-    static func adam(
-        _ p: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
-        _ m: UnsafeMutablePointer<Float>,
-        _ v: UnsafeMutablePointer<Float>, _ count: Int, beta1: Float, beta2: Float, epsilon: Float,
-        stepSize: Float, rootC2: Float
-    ) {
-        for i in 0..<count {
-            let gi = g[i]
-            let mi = beta1 * m[i] + (1 - beta1) * gi
-            let vi = beta2 * v[i] + (1 - beta2) * gi * gi
-            m[i] = mi
-            v[i] = vi
-            // m̂ / (√v̂ + ε) = (m / c1) / (√v / √c2 + ε), PyTorch's order of operations.
-            out[i] = p[i] - stepSize * mi / (vi.squareRoot() / rootC2 + epsilon)
-        }
-    }
-
-    @inline(never)
-    static func sgd(
-        _ p: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
-        _ b: UnsafeMutablePointer<Float>, _ count: Int,
-        momentum: Float, lr: Float
-    ) {
-        for i in 0..<count {
-            let bi = momentum * b[i] + g[i]
-            b[i] = bi
-            out[i] = p[i] - lr * bi
-        }
-    }
-
-    @inline(never)
-    static func rmsprop(
-        _ p: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
-        _ v: UnsafeMutablePointer<Float>, _ count: Int,
-        rho: Float, epsilon: Float, lr: Float
-    ) {
-        for i in 0..<count {
-            let gi = g[i]
-            let vi = rho * v[i] + (1 - rho) * gi * gi
-            v[i] = vi
-            out[i] = p[i] - lr * gi / (vi.squareRoot() + epsilon)
+            ck_rmsprop(p, out, g, first, Int64(count), rho, epsilon, lr)
         }
     }
 }

@@ -39,7 +39,14 @@ final class SparseInputTests: XCTestCase {
     }
 
     func testDenseLayerOnSparseInputMatchesThePlainProducts() throws {
-        for (batch, units, density) in [(200, 250, Float(0.19)), (13, 37, 0.05), (4, 512, 0), (64, 16, 0.25)] {
+        // Widths that reach each branch of the gather kernel: full blocks of 128 columns, a last
+        // block of whole vectors, one ending on an overlapping vector, one narrower than a
+        // vector (135 = 128 + 7), and layers narrower than one vector.
+        let cases: [(Int, Int, Float)] = [
+            (200, 250, 0.19), (13, 37, 0.05), (4, 512, 0), (64, 16, 0.25), (30, 128, 0.2), (30, 135, 0.2),
+            (30, 48, 0.1), (30, 300, 0.15), (20, 8, 0.2),
+        ]
+        for (batch, units, density) in cases {
             let rng = SeededGenerator(seed: 7)
             let inputs = 784
             let layer = Dense(units: units, activation: .relu)

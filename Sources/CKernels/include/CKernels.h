@@ -97,4 +97,37 @@ void ck_max_pool(
     const float *restrict x, int64_t h, int64_t w, int64_t c, int64_t size, float *restrict y,
     int32_t *restrict winners);
 
+/// The activations, numbered for the two functions below (Swift's `Activation` maps onto them).
+enum {
+    CK_ACTIVATION_LINEAR = 0,
+    CK_ACTIVATION_RELU = 1,
+    CK_ACTIVATION_LEAKY_RELU = 2,
+    CK_ACTIVATION_SIGMOID = 3,
+    CK_ACTIVATION_TANH = 4,
+    CK_ACTIVATION_ELU = 5,
+    CK_ACTIVATION_SOFTPLUS = 6,
+};
+
+/// values = f(values + bias), row by row, for the (rows, width) matrix values; bias has width
+/// elements or is NULL.
+void ck_activation_rows(int32_t kind, float *restrict values, int64_t rows, int64_t width, const float *restrict bias);
+
+/// result = gradient * f'(x), with f' recovered from the output y = f(x); result may be gradient.
+void ck_activation_derivative(
+    int32_t kind, const float *gradient, const float *restrict output, float *result, int64_t count);
+
+/// One Adam step over count values (m, v its moments; step_size = lr / c1, root_c2 = sqrt(c2)),
+/// the new values written to out, which may be p.
+void ck_adam(
+    const float *p, float *out, const float *restrict g, float *restrict m, float *restrict v, int64_t count,
+    float beta1, float beta2, float epsilon, float step_size, float root_c2);
+
+/// One step of SGD with momentum (b the momentum buffer), new values to out (which may be p).
+void ck_sgd(const float *p, float *out, const float *restrict g, float *restrict b, int64_t count, float momentum, float lr);
+
+/// One RMSprop step (v the running mean of squares), new values to out (which may be p).
+void ck_rmsprop(
+    const float *p, float *out, const float *restrict g, float *restrict v, int64_t count, float rho, float epsilon,
+    float lr);
+
 #endif
