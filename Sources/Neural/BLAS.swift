@@ -47,8 +47,11 @@ struct GEMMSplit {
     let length: Int
 
     init(m: Int, n: Int, threads: Int) {
-        // Rows keep each band's output contiguous; columns only when the rows are too few.
-        alongRows = m >= 32 * threads || m >= n
+        // Each band packs all of the operand it shares with the others: B for bands of rows, A
+        // for bands of columns. So the cut goes along the longer side of C, which shares the
+        // smaller operand (measured on two cores: 200x784x320 ran at 182 GFLOP/s in row bands,
+        // 194 in column bands; 512x256x200 at 181 and 169).
+        alongRows = m >= n || n < 32 * threads
         length = alongRows ? m : n
         let wanted = max(1, min(threads, length / 16))
         step = ((length + wanted - 1) / wanted + 15) / 16 * 16
