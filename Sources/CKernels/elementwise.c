@@ -75,14 +75,15 @@ CK_INLINE float ck_tanh(float x) {
     return __builtin_fabsf(x) < 0.125f ? near : far;
 }
 
-// values = f(values + bias) for each row of a (rows, width) matrix; bias may be NULL.
+// values = f(values + bias) for each row of a (rows, width) block whose rows are `stride`
+// floats apart; bias may be NULL.
 #define CK_MAP_ROWS(EXPRESSION)                                                                    \
     do {                                                                                           \
-        if (bias) {                                                                                \
+        if (bias || stride != width) {                                                             \
             for (int64_t row = 0; row < rows; row++) {                                             \
-                float *restrict line = values + row * width;                                       \
+                float *restrict line = values + row * stride;                                      \
                 for (int64_t j = 0; j < width; j++) {                                              \
-                    const float x = line[j] + bias[j];                                             \
+                    const float x = bias ? line[j] + bias[j] : line[j];                            \
                     line[j] = (EXPRESSION);                                                        \
                 }                                                                                  \
             }                                                                                      \
@@ -97,7 +98,7 @@ CK_INLINE float ck_tanh(float x) {
 
 CK_CLONES
 void ck_activation_rows(
-    int32_t kind, float *restrict values, int64_t rows, int64_t width, const float *restrict bias) {
+    int32_t kind, float *restrict values, int64_t rows, int64_t width, int64_t stride, const float *restrict bias) {
     switch (kind) {
     case CK_ACTIVATION_LINEAR: CK_MAP_ROWS(x); break;
     case CK_ACTIVATION_RELU: CK_MAP_ROWS(ck_swift_max(x, 0.0f)); break;

@@ -42,7 +42,20 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     private func applyRowsInBand(
         _ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?
     ) {
-        ck_activation_rows(kernelCode, values, Int64(rows), Int64(width), bias)
+        ck_activation_rows(kernelCode, values, Int64(rows), Int64(width), Int64(width), bias)
+    }
+
+    /// y = f(x + bias) in place over one block of a row-major matrix (rows x columns of it,
+    /// its rows `stride` apart; `bias` indexed by the matrix's column), on the calling thread:
+    /// for callers already inside a job, such as a product's bands.
+    func applyBlock(
+        _ matrix: UnsafeMutablePointer<Float>, stride: Int, rows: Range<Int>, columns: Range<Int>,
+        bias: UnsafePointer<Float>?
+    ) {
+        if self == .linear && bias == nil { return }
+        ck_activation_rows(
+            kernelCode, matrix + rows.lowerBound * stride + columns.lowerBound, Int64(rows.count),
+            Int64(columns.count), Int64(stride), bias.map { $0 + columns.lowerBound })
     }
 
     /// This activation's number in the C kernels (CKernels.h), whose loops run it.
@@ -81,7 +94,8 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    private func derivativeProductInBand(
+    /// `derivativeProduct` on the calling thread alone (for callers already inside a job).
+    func derivativeProductInBand(
         _ gradient: UnsafePointer<Float>, output: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>,
         count: Int
     ) {

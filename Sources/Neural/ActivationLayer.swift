@@ -2,6 +2,7 @@
 public final class ActivationLayer: Layer, LogitsEmittingLayer {
     public let activation: Activation
     public var emitsLogits = false
+    public var takesPreActivationGradient = false
     /// Set by the model when the convolution before applies this activation itself (see
     /// Conv2D.fuseActivation): values and gradients then pass unchanged.
     var passesThrough = false
@@ -30,6 +31,7 @@ public final class ActivationLayer: Layer, LogitsEmittingLayer {
     // backward: dy (B, ...) -> dx (B, ...), dx = dy ⊙ f'(x), f' read from the cached y
     public func backward(_ dy: Tensor) throws -> Tensor {
         if passesThrough { return dy }
-        return try (emitsLogits ? .linear : activation).inputGradient(dy, output: output, layer: description)
+        let applied = emitsLogits || takesPreActivationGradient
+        return try (applied ? .linear : activation).inputGradient(dy, output: output, layer: description)
     }
 }

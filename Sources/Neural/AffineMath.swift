@@ -10,19 +10,24 @@ enum AffineMath {
         let batch = x.batch
         return Tensor(shape: [batch, units]) { out in
             weight.value.data.withUnsafeBufferPointer { wp in
-                if let sparse {
-                    sparse.times(wp.baseAddress!, units: units, into: out.baseAddress!)
-                    return
+                bias.value.data.withUnsafeBufferPointer { bp in
+                    // Bias and activation are applied to each block of y by the thread that
+                    // computed it, in the product's own job.
+                    let (y, b) = (out.baseAddress!, bp.baseAddress!)
+                    let finish = { (rows: Range<Int>, columns: Range<Int>) in
+                        activation.applyBlock(y, stride: units, rows: rows, columns: columns, bias: b)
+                    }
+                    if let sparse {
+                        sparse.times(wp.baseAddress!, units: units, into: y, finishingRows: finish)
+                        return
+                    }
+                    x.data.withUnsafeBufferPointer { xp in
+                        gemm(
+                            transposeA: false, transposeB: false, m: batch, n: units, k: inputs,
+                            a: xp.baseAddress!, lda: inputs, b: wp.baseAddress!, ldb: units,
+                            beta: 0, c: y, ldc: units, epilogue: finish)
+                    }
                 }
-                x.data.withUnsafeBufferPointer { xp in
-                    gemm(
-                        transposeA: false, transposeB: false, m: batch, n: units, k: inputs,
-                        a: xp.baseAddress!, lda: inputs, b: wp.baseAddress!, ldb: units,
-                        beta: 0, c: out.baseAddress!, ldc: units)
-                }
-            }
-            bias.value.data.withUnsafeBufferPointer { bp in
-                activation.applyRows(out.baseAddress!, rows: batch, width: units, bias: bp.baseAddress!)
             }
         }
     }

@@ -172,14 +172,21 @@ extension Autoencoder {
         for parameter in parameters { parameter.overwritesGradient = true }
         var y = input
         for layer in layers { y = try layer.forward(y, context: context) }
+        // The loss multiplies in the last activation's derivative while it has each row in
+        // cache, and the last layer then takes dL/d(pre-activation) (unless logits did that).
+        let outputLayer = logits ? nil : layers.last as? LogitsEmittingLayer
+        let outputActivation = outputLayer?.activation ?? .linear
         let (value, gradient) = try Loss.valueAndGradient(
-            loss, output: y, target: target, reduction: lossReduction, outputIsLogits: logits)
+            loss, output: y, target: target, reduction: lossReduction, outputIsLogits: logits,
+            outputActivation: outputActivation)
         let total = value + auxiliaryLoss
         guard total.isFinite else {
             for parameter in parameters { parameter.settleGradient() }
             return total
         }
         var g = gradient
+        outputLayer?.takesPreActivationGradient = true
+        defer { outputLayer?.takesPreActivationGradient = false }
         for layer in layers.reversed() { g = try layer.backward(g) }
         // A parameter that no backward reached has a zero gradient.
         for parameter in parameters { parameter.settleGradient() }

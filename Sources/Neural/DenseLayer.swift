@@ -5,6 +5,7 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
     public let units: Int
     public let activation: Activation
     public var emitsLogits = false
+    public var takesPreActivationGradient = false
     public var computesInputGradient = true
     public private(set) var inputSize = 0
     public private(set) var weight = Parameter(name: "weight", value: Tensor(zeros: [0, 0]))
@@ -60,10 +61,12 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
     }
 
     // backward: dy (B, units) -> dx (B, inputs...)
-    //   dz = dy ⊙ f'(z)   (from the cached output; skipped when emitting logits)
+    //   dz = dy ⊙ f'(z)   (from the cached output; skipped when emitting logits or when the
+    //                      loss has applied it)
     //   dW += xᵀ dz  (inputs, units);  db += Σ_batch dz  (units);  dx = dz Wᵀ  (B, inputs)
     public func backward(_ dy: Tensor) throws -> Tensor {
-        let dz = try (emitsLogits ? .linear : activation).inputGradient(dy, output: output, layer: description)
+        let applied = emitsLogits || takesPreActivationGradient
+        let dz = try (applied ? .linear : activation).inputGradient(dy, output: output, layer: description)
         AffineMath.accumulateParameterGradients(
             input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
             sparse: sparseInput)

@@ -17,6 +17,10 @@ public protocol LogitsEmittingLayer: Layer {
     var activation: Activation { get }
     /// When true, `forward` returns pre-activations and `backward` expects dL/d(pre-activation).
     var emitsLogits: Bool { get set }
+    /// When true, `forward` applies the activation as usual but `backward` expects
+    /// dL/d(pre-activation): the loss has multiplied in the activation's derivative already, in
+    /// the same pass over memory as its own gradient.
+    var takesPreActivationGradient: Bool { get set }
 }
 
 /// A layer that can skip computing dL/d(input) (the model's first layer: nobody needs it).

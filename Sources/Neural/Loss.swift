@@ -32,21 +32,26 @@ public enum Loss {
         try compute(kind, output: output, target: target, reduction: reduction, logits: outputIsLogits, gradient: nil)
     }
 
-    /// The loss and dL/d(output) (or dL/d(logits)).
+    /// The loss and dL/d(output) (or dL/d(logits)). With `outputActivation`, the output is that
+    /// activation's y and the gradient is taken one step further back, to dL/d(pre-activation):
+    /// dL/dy ⊙ f'(y), each row while it is still in cache (the layer then skips its own pass).
     public static func valueAndGradient(
-        _ kind: LossKind, output: Tensor, target: Tensor, reduction: LossReduction, outputIsLogits: Bool = false
+        _ kind: LossKind, output: Tensor, target: Tensor, reduction: LossReduction, outputIsLogits: Bool = false,
+        outputActivation: Activation = .linear
     ) throws -> (loss: Float, gradient: Tensor) {
         // Every element is written by the kernels below (a zero-filled tensor would be a wasted pass).
         var gradient = Tensor(shape: output.shape, data: uninitializedFloats(output.count))
         let loss = try gradient.data.withUnsafeMutableBufferPointer { g in
-            try compute(kind, output: output, target: target, reduction: reduction, logits: outputIsLogits, gradient: g)
+            try compute(
+                kind, output: output, target: target, reduction: reduction, logits: outputIsLogits, gradient: g,
+                activation: outputActivation)
         }
         return (loss, gradient)
     }
 
     private static func compute(
         _ kind: LossKind, output: Tensor, target: Tensor, reduction: LossReduction, logits: Bool,
-        gradient: UnsafeMutableBufferPointer<Float>?
+        gradient: UnsafeMutableBufferPointer<Float>?, activation: Activation = .linear
     ) throws -> Float {
         guard output.count == target.count, output.batch == target.batch else {
             throw ShapeError(
@@ -88,6 +93,9 @@ public enum Loss {
                                             y, t, e, g, width, scale, probabilityClamp)
                                     }
                                     sums[row] = Double(LossKernels.sum(e, width))
+                                    if g0 != nil && activation != .linear {
+                                        activation.derivativeProductInBand(g, output: y, into: g, count: width)
+                                    }
                                 }
                             }
                         }

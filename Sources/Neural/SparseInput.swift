@@ -101,10 +101,15 @@ struct SparseInput {
         }
     }
 
-    /// y (rows, units) = x W, W (columns, units); y is overwritten.
-    func times(_ w: UnsafePointer<Float>, units: Int, into y: UnsafeMutablePointer<Float>) {
+    /// y (rows, units) = x W, W (columns, units); y is overwritten. `finishingRows(rows,
+    /// columns)`, when given, runs on each finished band of y's rows in the same job.
+    func times(
+        _ w: UnsafePointer<Float>, units: Int, into y: UnsafeMutablePointer<Float>,
+        finishingRows: ((Range<Int>, Range<Int>) -> Void)? = nil
+    ) {
         SparseInput.gatherRows(
-            rowStart, rowColumn, rowValue, count: rows, from: w, units: units, into: y, adding: false)
+            rowStart, rowColumn, rowValue, count: rows, from: w, units: units, into: y, adding: false,
+            finish: finishingRows)
     }
 
     /// dW (columns, units) = xᵀ dz (or += when `adding`), dz (rows, units).
@@ -117,7 +122,8 @@ struct SparseInput {
     /// for the `count` lines of one of the two compressed forms, in bands of lines on the team.
     private static func gatherRows(
         _ start: [Int32], _ index: [Int32], _ value: [Float], count: Int, from base: UnsafePointer<Float>,
-        units: Int, into out: UnsafeMutablePointer<Float>, adding: Bool
+        units: Int, into out: UnsafeMutablePointer<Float>, adding: Bool,
+        finish: ((Range<Int>, Range<Int>) -> Void)? = nil
     ) {
         let parts = balancedParts(start, count: count)
         start.withUnsafeBufferPointer { s in
@@ -128,6 +134,7 @@ struct SparseInput {
                         ck_sparse_gather_rows(
                             s, i, v, Int64(parts[part]), Int64(parts[part + 1]), base, Int64(units), out,
                             adding ? 1 : 0)
+                        finish?(parts[part]..<parts[part + 1], 0..<units)
                     }
                 }
             }

@@ -87,8 +87,8 @@ final class ComputeTeamTests: XCTestCase {
     }
 
     func testSplitCoversRowsOrColumnsInAlignedBands() {
-        for (m, n) in [(200, 784), (40, 900), (17, 3), (1000, 16)] {
-            let split = GEMMSplit(m: m, n: n, threads: 2)
+        for (m, n, k) in [(200, 784, 320), (200, 784, 16), (40, 900, 100), (17, 3, 100), (1000, 16, 100)] {
+            let split = GEMMSplit(m: m, n: n, k: k, threads: 2)
             let length = split.alongRows ? m : n
             let bands = (0..<split.parts).map(split.band)
             XCTAssertEqual(bands.first?.lowerBound, 0)

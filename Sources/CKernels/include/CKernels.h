@@ -108,9 +108,10 @@ enum {
     CK_ACTIVATION_SOFTPLUS = 6,
 };
 
-/// values = f(values + bias), row by row, for the (rows, width) matrix values; bias has width
-/// elements or is NULL.
-void ck_activation_rows(int32_t kind, float *restrict values, int64_t rows, int64_t width, const float *restrict bias);
+/// values = f(values + bias), row by row, for the (rows, width) block `values` whose rows are
+/// `stride` floats apart; bias has width elements or is NULL.
+void ck_activation_rows(
+    int32_t kind, float *restrict values, int64_t rows, int64_t width, int64_t stride, const float *restrict bias);
 
 /// result = gradient * f'(x), with f' recovered from the output y = f(x); result may be gradient.
 void ck_activation_derivative(
