@@ -6,6 +6,13 @@
 #define CK_INLINE_GATHER static inline __attribute__((always_inline))
 
 CK_CLONES
+int64_t ck_count_nonzeros(const float *x, int64_t count) {
+    int32_t n = 0;
+    for (int64_t i = 0; i < count; i++) n += x[i] != 0.0f;
+    return n;
+}
+
+CK_CLONES
 void ck_sparse_count(
     const float *x, int64_t row_begin, int64_t row_end, int64_t columns, int32_t *row_count,
     int32_t *column_count) {

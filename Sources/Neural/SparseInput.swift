@@ -38,6 +38,18 @@ struct SparseInput {
     init?(_ x: Tensor, maximumDensity: Double = SparseInput.maximumDensity) {
         let rows = x.batch, columns = x.sampleSize
         guard rows > 0, columns >= 64, x.count < Int(Int32.max) else { return nil }
+        // Every eighth row first: an input far denser than the limit (a ReLU layer's output,
+        // half non-zero) is turned away without counting the whole batch.
+        let sampledRows = (rows + 7) / 8
+        let sampledNonZeros: Int = x.data.withUnsafeBufferPointer { xp in
+            var total = 0
+            for row in stride(from: 0, to: rows, by: 8) {
+                total += Int(ck_count_nonzeros(xp.baseAddress! + row * columns, Int64(columns)))
+            }
+            return total
+        }
+        let sampledLimit = 1.5 * maximumDensity * Double(sampledRows * columns)
+        guard Double(sampledNonZeros) <= sampledLimit else { return nil }
         let bands = max(1, min(rows, ComputeTeam.shared.threads))
         func band(_ b: Int) -> (Int64, Int64) { (Int64(rows * b / bands), Int64(rows * (b + 1) / bands)) }
         // perBand[b * columns + c]: column c's count in band b, then band b's first slot in column c.

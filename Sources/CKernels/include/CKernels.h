@@ -17,6 +17,9 @@ static inline void ck_cpu_relax(void) {
 #endif
 }
 
+/// The number of non-zeros (NaN included) among x[0..<count].
+int64_t ck_count_nonzeros(const float *x, int64_t count);
+
 /// For the rows [row_begin, row_end) of the dense (rows, columns) matrix x: row_count[r] = the
 /// number of non-zeros in row r, and column_count[c] += the number in column c among those rows.
 void ck_sparse_count(
@@ -96,6 +99,10 @@ void ck_from_planar_phases(
 void ck_max_pool(
     const float *restrict x, int64_t h, int64_t w, int64_t c, int64_t size, float *restrict y,
     int32_t *restrict winners);
+
+/// Starts loading rows[0..<count] of the matrix base (rows of row_length floats) into the
+/// caches, without waiting for them.
+void ck_prefetch_rows(const float *base, int64_t row_length, const int64_t *rows, int64_t count);
 
 /// The activations, numbered for the two functions below (Swift's `Activation` maps onto them).
 enum {
