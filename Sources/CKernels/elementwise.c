@@ -75,6 +75,17 @@ CK_INLINE float ck_tanh(float x) {
     return __builtin_fabsf(x) < 0.125f ? near : far;
 }
 
+// No exponent field all ones: an integer maximum over the masked bits, which vectorises.
+CK_CLONES
+int32_t ck_all_finite(const float *x, int64_t count) {
+    uint32_t largest = 0;
+    for (int64_t i = 0; i < count; i++) {
+        const uint32_t exponent = ck_float_to_bits(x[i]) & 0x7F800000u;
+        largest = exponent > largest ? exponent : largest;
+    }
+    return largest != 0x7F800000u;
+}
+
 // values = f(values + bias) for each row of a (rows, width) block whose rows are `stride`
 // floats apart; bias may be NULL.
 #define CK_MAP_ROWS(EXPRESSION)                                                                    \
@@ -209,4 +220,61 @@ void ck_rmsprop(
         v[i] = vi;
         updated = pi - lr * gi / (__builtin_sqrtf(vi) + epsilon);
     });
+}
+
+CK_CLONES
+void ck_column_sums(
+    const float *rows, int64_t count, int64_t width, int64_t begin, int64_t end, float *sums, int32_t accumulate) {
+    float *restrict s = sums;
+    if (!accumulate)
+        for (int64_t j = begin; j < end; j++) s[j] = 0.0f;
+    for (int64_t r = 0; r < count; r++) {
+        const float *restrict line = rows + r * width;
+        for (int64_t j = begin; j < end; j++) s[j] += line[j];
+    }
+}
+
+// The losses, each as the Swift loops wrote them (same operations, same order).
+CK_CLONES
+void ck_loss_row(
+    int32_t kind, const float *restrict y, const float *restrict t, float *restrict e, float *restrict g, int64_t count,
+    float scale, float clamp) {
+    switch (kind) {
+    case CK_LOSS_SQUARED_ERROR:
+        for (int64_t i = 0; i < count; i++) {
+            const float d = y[i] - t[i];
+            e[i] = d * d;
+            g[i] = 2.0f * d * scale;
+        }
+        break;
+    case CK_LOSS_ABSOLUTE_ERROR:
+        for (int64_t i = 0; i < count; i++) {
+            const float d = y[i] - t[i];
+            e[i] = __builtin_fabsf(d);
+            g[i] = d > 0.0f ? scale : (d < 0.0f ? -scale : 0.0f);
+        }
+        break;
+    case CK_LOSS_CROSS_ENTROPY_FROM_LOGITS:
+        // max(z, 0) - z t + log(1 + e^{-|z|}); gradient σ(z) - t. One exponential serves both:
+        // with q = e^{-|z|}, σ(z) = 1 / (1 + q) for z ≥ 0 and q / (1 + q) below.
+        for (int64_t i = 0; i < count; i++) {
+            const float z = y[i];
+            const float q = ck_exp(-__builtin_fabsf(z));
+            const float one_plus = 1.0f + q;
+            e[i] = ck_swift_max(z, 0.0f) - z * t[i] + ck_log(one_plus);
+            g[i] = ((z >= 0.0f ? 1.0f : q) / one_plus - t[i]) * scale;
+        }
+        break;
+    case CK_LOSS_CROSS_ENTROPY_FROM_PROBABILITIES: {
+        const float low = clamp, high = 1.0f - clamp;
+        for (int64_t i = 0; i < count; i++) {
+            const float p = ck_swift_min(ck_swift_max(y[i], low), high);
+            e[i] = -(t[i] * ck_log(p) + (1.0f - t[i]) * ck_log(1.0f - p));
+            const int inside = y[i] > low && y[i] < high;
+            g[i] = inside ? (p - t[i]) / (p * (1.0f - p)) * scale : 0.0f;
+        }
+        break;
+    }
+    default: break;
+    }
 }

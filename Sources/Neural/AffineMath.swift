@@ -1,3 +1,5 @@
+import CKernels
+
 /// The three products of an affine map y = x W + b over a batch, shared by the dense layer
 /// and the Gaussian latent's two heads. x is (batch, inputs), W (inputs, units), y (batch, units).
 enum AffineMath {
@@ -58,11 +60,9 @@ enum AffineMath {
                 let (sums, rows) = (db.baseAddress!, dzp.baseAddress!)
                 // Bands of columns, each summed over the batch in row order.
                 ComputeTeam.shared.forEachRange(units, minimum: max(16, 16_384 / max(batch, 1))) { band in
-                    if !addsToBias { for j in band { sums[j] = 0 } }
-                    for r in 0..<batch {
-                        let line = rows + r * units
-                        for j in band { sums[j] += line[j] }
-                    }
+                    ck_column_sums(
+                        rows, Int64(batch), Int64(units), Int64(band.lowerBound), Int64(band.upperBound), sums,
+                        addsToBias ? 1 : 0)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CKernels
 import Synchronization
 
 #if canImport(Glibc)
@@ -281,7 +282,7 @@ extension [Parameter] {
         let infinite = Atomic<Bool>(false)
         withGradientPointers { grads in
             ComputeTeam.shared.forEachChunk(sizes: grads.map(\.count), chunk: 1 << 15) { item, band in
-                if !allFinite(grads[item].baseAddress! + band.lowerBound, band.count) {
+                if ck_all_finite(grads[item].baseAddress! + band.lowerBound, Int64(band.count)) == 0 {
                     infinite.store(true, ordering: .relaxed)
                 }
             }
@@ -301,10 +302,3 @@ extension [Parameter] {
     }
 }
 
-/// Whether no value is infinite or NaN: no exponent field is all ones (an integer max, which
-/// vectorises).
-private func allFinite(_ values: UnsafePointer<Float>, _ count: Int) -> Bool {
-    var largest: UInt32 = 0
-    for i in 0..<count { largest = Swift.max(largest, values[i].bitPattern & 0x7F80_0000) }
-    return largest != 0x7F80_0000
-}

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The reconstruction losses. Each compares an output with a target element by element.
 public enum LossKind: String, Codable, Sendable, CaseIterable {
     /// Mean squared error.
@@ -84,14 +86,14 @@ public enum Loss {
                                     let t = t0 + row * width
                                     let g = g0.map { $0 + row * width } ?? sp.baseAddress!
                                     let e = ep.baseAddress!
-                                    switch (kind, logits) {
-                                    case (.mse, _): LossKernels.squaredError(y, t, e, g, width, scale)
-                                    case (.l1, _): LossKernels.absoluteError(y, t, e, g, width, scale)
-                                    case (.bce, true): LossKernels.crossEntropyFromLogits(y, t, e, g, width, scale)
-                                    case (.bce, false):
-                                        LossKernels.crossEntropyFromProbabilities(
-                                            y, t, e, g, width, scale, probabilityClamp)
-                                    }
+                                    let code: Int32 =
+                                        switch (kind, logits) {
+                                        case (.mse, _): Int32(CK_LOSS_SQUARED_ERROR)
+                                        case (.l1, _): Int32(CK_LOSS_ABSOLUTE_ERROR)
+                                        case (.bce, true): Int32(CK_LOSS_CROSS_ENTROPY_FROM_LOGITS)
+                                        case (.bce, false): Int32(CK_LOSS_CROSS_ENTROPY_FROM_PROBABILITIES)
+                                        }
+                                    ck_loss_row(code, y, t, e, g, Int64(width), scale, probabilityClamp)
                                     sums[row] = Double(LossKernels.sum(e, width))
                                     if g0 != nil && activation != .linear {
                                         activation.derivativeProductInBand(g, output: y, into: g, count: width)
@@ -108,61 +110,8 @@ public enum Loss {
     }
 }
 
-/// Element losses into e[i] and scale · d(loss)/d(y) into g[i], one function per loss so that
-/// each loop sees only its arguments and vectorises.
+/// The loss's own loops (the element losses and gradients are in C: ck_loss_row).
 enum LossKernels {
-    static func squaredError(
-        _ y: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
-        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float
-    ) {
-        for i in 0..<n {
-            let d = y[i] - t[i]
-            e[i] = d * d
-            g[i] = 2 * d * scale
-        }
-    }
-
-    static func absoluteError(
-        _ y: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
-        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float
-    ) {
-        for i in 0..<n {
-            let d = y[i] - t[i]
-            e[i] = abs(d)
-            g[i] = d > 0 ? scale : (d < 0 ? -scale : 0)
-        }
-    }
-
-    /// max(z, 0) - z t + log(1 + e^{-|z|}); gradient σ(z) - t.
-    static func crossEntropyFromLogits(
-        _ z: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
-        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float
-    ) {
-        for i in 0..<n {
-            let zi = z[i]
-            // One exponential serves both: with q = e^{-|z|}, σ(z) = 1 / (1 + q) for z ≥ 0 and
-            // q / (1 + q) below.
-            let q = FastMath.exp(-abs(zi))
-            let onePlus = 1 + q
-            e[i] = max(zi, 0) - zi * t[i] + FastMath.log(onePlus)
-            g[i] = ((zi >= 0 ? 1 : q) / onePlus - t[i]) * scale
-        }
-    }
-
-    /// -(t log p + (1 - t) log(1 - p)) with p clamped to [clamp, 1 - clamp]; zero gradient outside.
-    static func crossEntropyFromProbabilities(
-        _ y: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ e: UnsafeMutablePointer<Float>,
-        _ g: UnsafeMutablePointer<Float>, _ n: Int, _ scale: Float, _ clamp: Float
-    ) {
-        let low = clamp, high = 1 - clamp
-        for i in 0..<n {
-            let p = min(max(y[i], low), high)
-            e[i] = -(t[i] * FastMath.log(p) + (1 - t[i]) * FastMath.log(1 - p))
-            let inside = y[i] > low && y[i] < high
-            g[i] = inside ? (p - t[i]) / (p * (1 - p)) * scale : 0
-        }
-    }
-
     /// Σ values[0..<n] in eight interleaved partial sums.
     static func sum(_ values: UnsafePointer<Float>, _ n: Int) -> Float {
         var lanes = SIMD8<Float>(repeating: 0)

@@ -104,6 +104,29 @@ void ck_max_pool(
 /// caches, without waiting for them.
 void ck_prefetch_rows(const float *base, int64_t row_length, const int64_t *rows, int64_t count);
 
+/// 1 when no value of x[0..<count] is infinite or NaN, else 0.
+int32_t ck_all_finite(const float *x, int64_t count);
+
+/// sums[j] (=, or += when accumulate) Σ_r rows[r][j] for j in [begin, end), the rows (count of
+/// them, width floats each) added in order.
+void ck_column_sums(
+    const float *rows, int64_t count, int64_t width, int64_t begin, int64_t end, float *sums, int32_t accumulate);
+
+/// The losses, numbered for ck_loss_row.
+enum {
+    CK_LOSS_SQUARED_ERROR = 0,
+    CK_LOSS_ABSOLUTE_ERROR = 1,
+    CK_LOSS_CROSS_ENTROPY_FROM_LOGITS = 2,
+    CK_LOSS_CROSS_ENTROPY_FROM_PROBABILITIES = 3,
+};
+
+/// One row of a loss: element losses into e[i] and scale · dL/dy (or dL/dz for logits) into
+/// g[i], for output y and target t; probabilities are clamped to [clamp, 1 - clamp] for
+/// cross-entropy (with a zero gradient outside).
+void ck_loss_row(
+    int32_t kind, const float *restrict y, const float *restrict t, float *restrict e, float *restrict g, int64_t count,
+    float scale, float clamp);
+
 /// The activations, numbered for the two functions below (Swift's `Activation` maps onto them).
 enum {
     CK_ACTIVATION_LINEAR = 0,
