@@ -72,11 +72,6 @@ extension Autoencoder {
             while batch < batchesPerEpoch && stepsDone < totalSteps {
                 let indices = order[batch * batchSize..<min((batch + 1) * batchSize, train.batch)]
                 let clean = train.gathering(indices)
-                // The next batch's rows start on their way from memory while this one trains.
-                if batch + 1 < batchesPerEpoch {
-                    train.prefetchSamples(
-                        order[(batch + 1) * batchSize..<min((batch + 2) * batchSize, train.batch)])
-                }
                 let input = options.noise.map { corrupt(clean, with: $0) } ?? clean
                 batch += 1
                 let loss = try trainingStep(

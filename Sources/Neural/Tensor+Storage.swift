@@ -1,5 +1,3 @@
-import CKernels
-
 /// Construction, reshaping and batch slicing: the few tensor operations that are not layers.
 extension Tensor {
     /// A tensor whose elements are all `value`.
@@ -73,22 +71,6 @@ extension Tensor {
                     {
                         for row in $0 { (to + row * size).update(from: from + picks[row] * size, count: size) }
                     }
-                }
-            }
-        }
-    }
-
-    /// Asks the processor to start loading the samples at `indices` into its caches, without
-    /// waiting for them: the training loop names the next batch's rows while it works on this
-    /// one, so that gathering them later finds them in cache rather than in main memory.
-    public func prefetchSamples(_ indices: ArraySlice<Int>) {
-        let size = sampleSize
-        guard size > 0, !indices.isEmpty else { return }
-        data.withUnsafeBufferPointer { source in
-            indices.withUnsafeBufferPointer { chosen in
-                guard let from = source.baseAddress, let picks = chosen.baseAddress else { return }
-                picks.withMemoryRebound(to: Int64.self, capacity: chosen.count) {
-                    ck_prefetch_rows(from, Int64(size), $0, Int64(chosen.count))
                 }
             }
         }

@@ -100,10 +100,6 @@ void ck_max_pool(
     const float *restrict x, int64_t h, int64_t w, int64_t c, int64_t size, float *restrict y,
     int32_t *restrict winners);
 
-/// Starts loading rows[0..<count] of the matrix base (rows of row_length floats) into the
-/// caches, without waiting for them.
-void ck_prefetch_rows(const float *base, int64_t row_length, const int64_t *rows, int64_t count);
-
 /// 1 when no value of x[0..<count] is infinite or NaN, else 0.
 int32_t ck_all_finite(const float *x, int64_t count);
 
