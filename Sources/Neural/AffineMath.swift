@@ -68,6 +68,44 @@ enum AffineMath {
         }
     }
 
+    /// The whole backward of a dense layer whose input is not sparse: dW and db as in
+    /// `accumulateParameterGradients` and dx = dz Wᵀ (into `dx`, when given), the two products
+    /// and the bias sums in one job (see `gemmTogether`).
+    static func backward(
+        input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int,
+        inputGradient dx: UnsafeMutablePointer<Float>?
+    ) {
+        let batch = dz.batch
+        let addsToWeight = !weight.takesOverwrite(), addsToBias = !bias.takesOverwrite()
+        dz.data.withUnsafeBufferPointer { dzp in
+            x.data.withUnsafeBufferPointer { xp in
+                weight.value.data.withUnsafeBufferPointer { wp in
+                    weight.grad.data.withUnsafeMutableBufferPointer { dw in
+                        bias.grad.data.withUnsafeMutableBufferPointer { db in
+                            let (rows, sums) = (dzp.baseAddress!, db.baseAddress!)
+                            var products = [
+                                MatrixProduct(
+                                    transposeA: true, transposeB: false, m: inputs, n: units, k: batch,
+                                    a: xp.baseAddress!, lda: inputs, b: rows, ldb: units,
+                                    beta: addsToWeight ? 1 : 0, c: dw.baseAddress!, ldc: units)
+                            ]
+                            if let dx {
+                                products.append(
+                                    MatrixProduct(
+                                        transposeA: false, transposeB: true, m: batch, n: inputs, k: units,
+                                        a: rows, lda: units, b: wp.baseAddress!, ldb: units, beta: 0, c: dx,
+                                        ldc: inputs))
+                            }
+                            gemmTogether(products) {
+                                ck_column_sums(rows, Int64(batch), Int64(units), 0, Int64(units), sums, addsToBias ? 1 : 0)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// dx = dz Wᵀ (beta 0) or dx += dz Wᵀ (beta 1), dx (batch, inputs) given as a pointer.
     static func inputGradient(
         outputGradient dz: Tensor, weight: Parameter, inputs: Int, units: Int, beta: Float,

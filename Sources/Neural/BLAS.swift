@@ -13,33 +13,75 @@ func gemm(
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
     epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil
 ) {
+    let product = MatrixProduct(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+        ldb: ldb, beta: beta, c: c, ldc: ldc)
     let team = ComputeTeam.shared
-    let threads = team.threads
     // Below about 64K multiply-adds (a few microseconds) a split costs more than it saves.
-    guard threads > 1, m * n * k >= GEMMSplit.minimumWork else {
-        sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    guard team.threads > 1, product.work >= GEMMSplit.minimumWork else {
+        product.run(0..<m, 0..<n)
         epilogue?(0..<m, 0..<n)
         return
     }
-    let split = GEMMSplit(m: m, n: n, k: k, threads: threads)
+    let split = GEMMSplit(m: m, n: n, k: k, threads: team.threads)
     team.run(parts: split.parts) { part in
-        let band = split.band(part)
-        guard !band.isEmpty else { return }
-        if split.alongRows {
-            // Rows band of op(A) and C.
-            let aStart = transposeA ? a + band.lowerBound : a + band.lowerBound * lda
-            sgemm(
-                transposeA, transposeB, band.count, n, k, alpha, aStart, lda, b, ldb, beta,
-                c + band.lowerBound * ldc, ldc)
-            epilogue?(band, 0..<n)
-        } else {
-            // Columns band of op(B) and C.
-            let bStart = transposeB ? b + band.lowerBound * ldb : b + band.lowerBound
-            sgemm(
-                transposeA, transposeB, m, band.count, k, alpha, a, lda, bStart, ldb, beta,
-                c + band.lowerBound, ldc)
-            epilogue?(0..<m, band)
-        }
+        let (rows, columns) = split.block(part, m: m, n: n)
+        guard !rows.isEmpty, !columns.isEmpty else { return }
+        product.run(rows, columns)
+        epilogue?(rows, columns)
+    }
+}
+
+/// Independent products (a layer's weight gradient and input gradient) in one job: each gets
+/// an equal share of the threads, so on two threads each runs whole on one of them. Nothing
+/// is then packed twice (a band of a split product packs the whole of its shared operand) and
+/// there is one wait instead of two. `alongside`, when given, is one more part of the same job
+/// (a bias gradient), taken by whichever thread is free first.
+func gemmTogether(_ products: [MatrixProduct], alongside: (() -> Void)? = nil) {
+    let team = ComputeTeam.shared
+    let share = max(1, team.threads / max(products.count, 1))
+    let splits = products.map { GEMMSplit(m: $0.m, n: $0.n, k: $0.k, threads: share) }
+    // Part p belongs to the product whose parts cover it; the last part is `alongside`.
+    var owner: [(product: Int, part: Int)] = []
+    for (index, split) in splits.enumerated() { for part in 0..<split.parts { owner.append((index, part)) } }
+    let total = owner.count + (alongside == nil ? 0 : 1)
+    team.run(parts: total) { part in
+        guard part < owner.count else { return alongside!() }
+        let (index, band) = owner[part]
+        let product = products[index]
+        let (rows, columns) = splits[index].block(band, m: product.m, n: product.n)
+        guard !rows.isEmpty, !columns.isEmpty else { return }
+        product.run(rows, columns)
+    }
+}
+
+/// The operands of one product C = alpha op(A) op(B) + beta C, for `gemm` and `gemmTogether`.
+struct MatrixProduct {
+    var transposeA: Bool
+    var transposeB: Bool
+    var m: Int
+    var n: Int
+    var k: Int
+    var alpha: Float = 1
+    var a: UnsafePointer<Float>
+    var lda: Int
+    var b: UnsafePointer<Float>
+    var ldb: Int
+    var beta: Float
+    var c: UnsafeMutablePointer<Float>
+    var ldc: Int
+
+    /// Multiply-adds.
+    var work: Int { m * n * k }
+
+    /// The block of C at `rows` and `columns`, on the calling thread.
+    func run(_ rows: Range<Int>, _ columns: Range<Int>) {
+        // Row i of op(A) and column j of op(B) start at these offsets.
+        let aStart = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
+        let bStart = transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound
+        sgemm(
+            transposeA, transposeB, rows.count, columns.count, k, alpha, aStart, lda, bStart, ldb, beta,
+            c + rows.lowerBound * ldc + columns.lowerBound, ldc)
     }
 }
 
@@ -67,6 +109,11 @@ struct GEMMSplit {
 
     func band(_ part: Int) -> Range<Int> {
         min(length, part * step)..<min(length, (part + 1) * step)
+    }
+
+    /// The rows and columns of C that part `part` computes.
+    func block(_ part: Int, m: Int, n: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+        alongRows ? (band(part), 0..<n) : (0..<m, band(part))
     }
 }
 

@@ -67,6 +67,20 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
     public func backward(_ dy: Tensor) throws -> Tensor {
         let applied = emitsLogits || takesPreActivationGradient
         let dz = try (applied ? .linear : activation).inputGradient(dy, output: output, layer: description)
+        if sparseInput == nil {
+            // Both products and the bias sums in one job.
+            guard computesInputGradient else {
+                AffineMath.backward(
+                    input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
+                    inputGradient: nil)
+                return Tensor(zeros: [0])
+            }
+            return Tensor(shape: input.shape) { dx in
+                AffineMath.backward(
+                    input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
+                    inputGradient: dx.baseAddress!)
+            }
+        }
         AffineMath.accumulateParameterGradients(
             input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
             sparse: sparseInput)

@@ -86,6 +86,52 @@ final class ComputeTeamTests: XCTestCase {
         }
     }
 
+    /// Two products of a dense layer's backward (weight gradient, input gradient) and a third,
+    /// small one, run together in one job beside an extra part: each equals its plain product,
+    /// and the extra part runs once.
+    func testProductsRunTogetherEqualThePlainProducts() {
+        let rng = SeededGenerator(seed: 5)
+        let shapes: [(tA: Bool, tB: Bool, m: Int, n: Int, k: Int)] = [
+            (true, false, 320, 784, 200), (false, true, 200, 320, 784), (false, false, 7, 9, 5),
+        ]
+        // Buffers of their own (not arrays), so that all of them can be open at once.
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+            let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+            for i in 0..<count { p[i] = rng.nextNormal() }
+            return p
+        }
+        let operands = shapes.map { s in (a: buffer(s.m * s.k), b: buffer(s.k * s.n), c: buffer(s.m * s.n)) }
+        defer { for o in operands { o.a.deallocate(); o.b.deallocate(); o.c.deallocate() } }
+        let before = operands.map { Array($0.c) }
+        let extraRuns = Atomic<Int>(0)
+        let products = zip(shapes, operands).enumerated().map { index, pair in
+            let (s, o) = pair
+            return MatrixProduct(
+                transposeA: s.tA, transposeB: s.tB, m: s.m, n: s.n, k: s.k, a: o.a.baseAddress!,
+                lda: s.tA ? s.m : s.k, b: o.b.baseAddress!, ldb: s.tB ? s.k : s.n, beta: index == 1 ? 1 : 0,
+                c: o.c.baseAddress!, ldc: s.n)
+        }
+        gemmTogether(products) { extraRuns.add(1, ordering: .relaxed) }
+        XCTAssertEqual(extraRuns.load(ordering: .relaxed), 1)
+        for (index, s) in shapes.enumerated() {
+            let (a, b, c) = (operands[index].a, operands[index].b, Array(operands[index].c))
+            let lda = s.tA ? s.m : s.k, ldb = s.tB ? s.k : s.n
+            var expected = [Float](repeating: 0, count: s.m * s.n)
+            for i in 0..<s.m {
+                for j in 0..<s.n {
+                    var sum = index == 1 ? Double(before[index][i * s.n + j]) : 0
+                    for p in 0..<s.k {
+                        let ai = s.tA ? a[p * lda + i] : a[i * lda + p]
+                        let bj = s.tB ? b[j * ldb + p] : b[p * ldb + j]
+                        sum += Double(ai) * Double(bj)
+                    }
+                    expected[i * s.n + j] = Float(sum)
+                }
+            }
+            assertClose(c, expected, absolute: 1e-3, relative: 1e-4, "product \(index): \(s.m)x\(s.n)x\(s.k)")
+        }
+    }
+
     func testSplitCoversRowsOrColumnsInAlignedBands() {
         for (m, n, k) in [(200, 784, 320), (200, 784, 16), (40, 900, 100), (17, 3, 100), (1000, 16, 100)] {
             let split = GEMMSplit(m: m, n: n, k: k, threads: 2)

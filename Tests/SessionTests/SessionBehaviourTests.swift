@@ -212,6 +212,8 @@ final class CrossThreadInterruptTests: XCTestCase {
         wait(for: [done], timeout: 60)
         XCTAssertEqual(box.outcome, .ok(result: nil))
         XCTAssertTrue(sink.text.contains("ae: stopped during epoch"), sink.text)
-        XCTAssertLessThan(session.models["ae"]!.epochsTrained, 100)
+        // Interrupted after half a second, far short of the 100,000 asked for (how far it got
+        // depends on the machine's speed: 176 epochs on the 2-core test machine).
+        XCTAssertLessThan(session.models["ae"]!.epochsTrained, 10_000)
     }
 }
