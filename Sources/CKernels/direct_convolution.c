@@ -45,7 +45,8 @@ void ck_conv_planar_forward(
 // Kernel columns 0 ..< KX of one (ci, ky) and output channels [co, co + CO): each loaded input
 // vector meets CO gradient vectors and each gradient vector KX input vectors. The sums stay in
 // 16 lanes and are added to dw_lanes (16 floats per weight), so that the lanes are summed once
-// per batch chunk rather than once per image.
+// per batch chunk rather than once per image; the chunk's first image stores them instead (no
+// pass to zero the lanes first).
 #define GRADIENT_BLOCK(KX, CO, kx0)                                                                \
     {                                                                                              \
         v16 acc[KX][CO];                                                                           \
@@ -63,7 +64,7 @@ void ck_conv_planar_forward(
         for (int a = 0; a < (KX); a++)                                                             \
             for (int c = 0; c < (CO); c++) {                                                       \
                 float *lanes = dw_lanes + 16 * (((ky * kw + (kx0) + a) * cin + ci) * cout + co + c); \
-                store16(lanes, load16(lanes) + acc[a][c]);                                         \
+                store16(lanes, overwrite ? acc[a][c] : load16(lanes) + acc[a][c]);                 \
             }                                                                                      \
     }
 
@@ -79,7 +80,7 @@ void ck_conv_planar_forward(
 CK_CLONES
 void ck_conv_planar_weight_gradient(
     const float *in, int64_t cin, int64_t in_plane, int64_t stride, const float *g, int64_t cout, int64_t g_plane,
-    int64_t count, int64_t kh, int64_t kw, float *dw_lanes) {
+    int64_t count, int64_t kh, int64_t kw, float *dw_lanes, int overwrite) {
     for (int64_t ci = 0; ci < cin; ci++) {
         for (int64_t ky = 0; ky < kh; ky++) {
             // As many sums as the registers hold: kernel width x channels up to about 24.

@@ -367,7 +367,6 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                                 chunks.run { worker, chunk, samples in
                                     let sums = partials + chunk * slot
                                     sums.update(repeating: 0, count: slot)
-                                    conv.clearGradient(scratch: buffers[worker])
                                     for sample in samples {
                                         let gradient = activationGradient(
                                             dy + sample * outCount, output: y.map { $0 + sample * outCount },
@@ -375,9 +374,11 @@ public final class Conv2D: Layer, InputGradientSkippingLayer {
                                         conv.backward(
                                             x + sample * inCount, outputGradient: gradient, flipped: wFlipped,
                                             zeros: zeros, scratch: buffers[worker], db: sums + conv.gradientCount,
-                                            dx: dx.map { $0 + sample * inCount })
+                                            dx: dx.map { $0 + sample * inCount },
+                                            startsGradient: sample == samples.lowerBound)
                                     }
-                                    conv.sumGradient(scratch: buffers[worker], into: sums)
+                                    // The first sample stored the lanes; a chunk with none has none to add.
+                                    if !samples.isEmpty { conv.sumGradient(scratch: buffers[worker], into: sums) }
                                 }
                             }
                         }

@@ -84,7 +84,7 @@ struct DirectConvolution: PlanarConvolution {
     func backward(
         _ x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, flipped: UnsafePointer<Float>,
         zeros: UnsafePointer<Float>, scratch: [UnsafeMutablePointer<Float>], db: UnsafeMutablePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?
+        dx: UnsafeMutablePointer<Float>?, startsGradient: Bool
     ) {
         let planar = scratch[0], gradient = scratch[1], padded = scratch[2], inputGradient = scratch[3]
         fillInput(x, into: planar)
@@ -92,7 +92,7 @@ struct DirectConvolution: PlanarConvolution {
             dy, Int64(oh), Int64(ow), Int64(filters), 1, 0, 0, Int64(gradientPlane), Int64(stride), gradient)
         ck_conv_planar_weight_gradient(
             planar, Int64(cin), Int64(inputPlane), Int64(stride), gradient, Int64(filters), Int64(gradientPlane),
-            Int64(gradientPlane), Int64(k), Int64(k), scratch[Self.lanes])
+            Int64(gradientPlane), Int64(k), Int64(k), scratch[Self.lanes], startsGradient ? 1 : 0)
         ck_add_channel_sums(dy, Int64(oh * ow), Int64(filters), db)
         guard let dx else { return }
         ck_to_planar(

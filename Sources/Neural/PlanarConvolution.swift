@@ -24,21 +24,16 @@ protocol PlanarConvolution {
     func backward(
         _ x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, flipped: UnsafePointer<Float>,
         zeros: UnsafePointer<Float>, scratch: [UnsafeMutablePointer<Float>], db: UnsafeMutablePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?)
+        dx: UnsafeMutablePointer<Float>?, startsGradient: Bool)
 }
 
 extension PlanarConvolution {
     /// Index of the weight-gradient lanes among the backward scratch buffers.
     static var lanes: Int { 4 }
 
-    /// Zeroes the weight-gradient lanes before the first `backward` of a run.
-    func clearGradient(scratch: [UnsafeMutablePointer<Float>]) {
-        scratch[Self.lanes].update(repeating: 0, count: 16 * gradientCount)
-    }
-
-    /// dw += the weight gradient gathered in the lanes by `backward`, which are then zeroed.
+    /// dw += the weight gradient gathered in the lanes by the `backward`s since the one that
+    /// started it.
     func sumGradient(scratch: [UnsafeMutablePointer<Float>], into dw: UnsafeMutablePointer<Float>) {
         ck_sum_lanes(scratch[Self.lanes], Int64(gradientCount), dw)
-        clearGradient(scratch: scratch)
     }
 }

@@ -161,7 +161,7 @@ struct UpsampledConvolution: PlanarConvolution {
     func backward(
         _ x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, flipped: UnsafePointer<Float>,
         zeros: UnsafePointer<Float>, scratch: [UnsafeMutablePointer<Float>], db: UnsafeMutablePointer<Float>,
-        dx: UnsafeMutablePointer<Float>?
+        dx: UnsafeMutablePointer<Float>?, startsGradient: Bool
     ) {
         let planar = scratch[0], gradient = scratch[1], padded = scratch[2], inputGradient = scratch[3]
         fillInput(x, into: planar)
@@ -169,7 +169,7 @@ struct UpsampledConvolution: PlanarConvolution {
             dy, Int64(h), Int64(w), Int64(filters), Int64(factor), 0, 0, Int64(gradientPlane), Int64(stride), gradient)
         ck_conv_planar_weight_gradient(
             planar, Int64(cin), Int64(plane), Int64(stride), gradient, Int64(phaseChannels), Int64(gradientPlane),
-            Int64(gradientPlane), Int64(size), Int64(size), scratch[Self.lanes])
+            Int64(gradientPlane), Int64(size), Int64(size), scratch[Self.lanes], startsGradient ? 1 : 0)
         ck_add_channel_sums(dy, Int64(factor * factor * h * w), Int64(filters), db)
         guard let dx else { return }
         ck_to_planar_phases(

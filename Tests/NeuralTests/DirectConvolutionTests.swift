@@ -34,6 +34,28 @@ final class DirectConvolutionTests: XCTestCase {
         }
     }
 
+    /// Each chunk's first image stores the weight-gradient lanes rather than adding to them, so
+    /// nothing of an earlier backward may leak into the next: the same backward twice gives
+    /// the same gradient twice.
+    func testRepeatedBackwardGivesTheSameWeightGradient() throws {
+        let rng = SeededGenerator(seed: 8)
+        let conv = Conv2D(filters: 4, kernel: 5, padding: .same)
+        try conv.build(inputShape: [28, 28, 1], initializer: .glorotUniform, rng: rng)
+        XCTAssertTrue(conv.allowsDirectConvolution)
+        let x = randomTensor([7, 28, 28, 1], rng: rng)
+        let dy = randomTensor([7, 28, 28, 4], rng: rng)
+        var gradients: [[Float]] = []
+        for _ in 0..<2 {
+            conv.weight.grad.data = Array(repeating: 0, count: conv.weight.grad.count)
+            conv.bias.grad.data = Array(repeating: 0, count: conv.bias.grad.count)
+            _ = try conv.forward(x, context: evaluationContext())
+            _ = try conv.backward(dy)
+            gradients.append(conv.weight.grad.data)
+        }
+        XCTAssertEqual(gradients[0], gradients[1])
+        XCTAssertTrue(gradients[0].contains { $0 != 0 })
+    }
+
     func testDirectMatchesIm2colOnEveryBranch() throws {
         try compare(height: 28, width: 28, channels: 1, filters: 4, kernel: 5, padding: .same)
         try compare(height: 28, width: 28, channels: 4, filters: 1, kernel: 7, padding: .same)

@@ -59,11 +59,12 @@ void ck_conv_planar_forward(
 
 /// The weight gradient Σ_{o < count} g[co][o] · in[ci][o + ky·stride + kx] of weight
 /// i = ((ky·kw + kx)·cin + ci)·cout + co, added in 16 partial sums to dw_lanes[16 i ..< 16 i + 16]
-/// (ck_sum_lanes adds them up). count is a multiple of 16, and g is zero wherever o is not an
-/// output pixel (columns past the width, and past the last row).
+/// (or stored there, when overwrite is not 0; ck_sum_lanes adds them up). count is a multiple of
+/// 16, and g is zero wherever o is not an output pixel (columns past the width, and past the
+/// last row).
 void ck_conv_planar_weight_gradient(
     const float *in, int64_t cin, int64_t in_plane, int64_t stride, const float *g, int64_t cout, int64_t g_plane,
-    int64_t count, int64_t kh, int64_t kw, float *dw_lanes);
+    int64_t count, int64_t kh, int64_t kw, float *dw_lanes, int overwrite);
 
 /// sums[ch] += Σ_p x[p·c + ch] over the `pixels` pixels of a channels-last image (a bias gradient).
 void ck_add_channel_sums(const float *x, int64_t pixels, int64_t c, float *sums);
