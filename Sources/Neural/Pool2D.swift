@@ -95,13 +95,16 @@ public final class Pool2D: ResamplingLayer {
                     + "forward pass's batch of \(cachedBatch)")
         }
         let n = dy.batch, c = image.channels, s = size, inWidth = image.width
-        var dx = [Float](repeating: 0, count: n * image.count)
+        // Zeroed band by band inside the job below (a serial zeroing pass held up both threads).
+        var dx = uninitializedFloats(n * image.count)
         let scale = 1 / Float(s * s)
         dy.data.withUnsafeBufferPointer { g in
             dx.withUnsafeMutableBufferPointer { dst in
                 winners.withUnsafeBufferPointer { win in
                     ComputeTeam.shared.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
                         band in
+                        (dst.baseAddress! + band.lowerBound * image.count).update(
+                            repeating: 0, count: band.count * image.count)
                         for sample in band {
                             let xBase = sample * image.count, yBase = sample * out.count
                             if kind == .max {
