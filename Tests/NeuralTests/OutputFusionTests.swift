@@ -20,15 +20,7 @@ final class OutputFusionTests: XCTestCase {
             // Dense inputs (no zeros), so the product goes through sgemm rather than the sparse path.
             let x = Tensor(shape: [batch, inputs], data: (0..<(batch * inputs)).map { _ in rng.nextNormal() })
             let y = try layer.forward(x, context: ForwardContext(training: true, rng: rng))
-            let w = layer.weight.value.data, b = layer.bias.value.data
-            var expected = [Float](repeating: 0, count: batch * units)
-            for r in 0..<batch {
-                for j in 0..<units {
-                    var z = Double(b[j])
-                    for i in 0..<inputs { z += Double(x.data[r * inputs + i]) * Double(w[i * units + j]) }
-                    expected[r * units + j] = Float(reference(activation, z))
-                }
-            }
+            let expected = denseReference(x.data, batch: batch, layer: layer) { reference(activation, $0) }
             assertClose(y.data, expected, absolute: 2e-5, relative: 2e-5, "\(batch)x\(inputs)->\(units) \(activation)")
         }
     }

@@ -58,15 +58,8 @@ final class SparseInputTests: XCTestCase {
             let dy = randomTensor(y.shape, rng: rng)
             let dx = try layer.backward(dy)
 
-            let w = layer.weight.value.data, b = layer.bias.value.data
-            var expectedY = [Float](repeating: 0, count: batch * units)
-            for r in 0..<batch {
-                for j in 0..<units {
-                    var sum = Double(b[j])
-                    for i in 0..<inputs { sum += Double(x.data[r * inputs + i]) * Double(w[i * units + j]) }
-                    expectedY[r * units + j] = Float(max(sum, 0))
-                }
-            }
+            let w = layer.weight.value.data
+            let expectedY = denseReference(x.data, batch: batch, layer: layer) { max($0, 0) }
             assertClose(y.data, expectedY, absolute: 1e-5, relative: 1e-5, "forward \(batch)x\(units)")
 
             let dz = zip(dy.data, y.data).map { $1 > 0 ? $0 : 0 }

@@ -64,3 +64,19 @@ func randomTensor(_ shape: [Int], rng: SeededGenerator, scale: Float = 1) -> Ten
 func evaluationContext() -> ForwardContext {
     ForwardContext(training: true, rng: SeededGenerator(seed: 1))
 }
+
+/// A dense layer's output f(x W + b) in double precision, from the layer's own weights: the
+/// reference its float products are checked against.
+func denseReference(_ x: [Float], batch: Int, layer: Dense, _ f: (Double) -> Double) -> [Float] {
+    let inputs = layer.inputSize, units = layer.units
+    let w = layer.weight.value.data, b = layer.bias.value.data
+    var out = [Float](repeating: 0, count: batch * units)
+    for r in 0..<batch {
+        for j in 0..<units {
+            var z = Double(b[j])
+            for i in 0..<inputs { z += Double(x[r * inputs + i]) * Double(w[i * units + j]) }
+            out[r * units + j] = Float(f(z))
+        }
+    }
+    return out
+}

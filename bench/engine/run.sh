@@ -6,14 +6,14 @@
 # The machine's neighbours come and go (for tens of seconds at a time the memory-bound parts of
 # both sides run up to three times slower), so each model runs REPEAT times on each side,
 # alternating, and the best run of each side is compared; "runs" shows every ratio.
-# Usage: [THREADS=1] [REPEAT=3] bench/engine/run.sh [dense002 deep000 vae]   (THREADS: both sides; default 2)
+# Usage: [THREADS=1] [REPEAT=5] bench/engine/run.sh [dense002 deep000 vae]   (THREADS: both sides; default 2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON=/work/main/.venv/bin/python
 MNIST_DIR="${LATENT_MNIST_DIR:-$PWD/Data/mnist}"
 THREADS="${THREADS:-2}"
-REPEAT="${REPEAT:-3}"
+REPEAT="${REPEAT:-5}"
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(dense002 deep000 vae)
 
