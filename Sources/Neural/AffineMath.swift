@@ -43,13 +43,20 @@ enum AffineMath {
         let batch = dz.batch
         let addsToWeight = !weight.takesOverwrite(), addsToBias = !bias.takesOverwrite()
         dz.data.withUnsafeBufferPointer { dzp in
+            if let sparse {
+                // The bias sums are one more part of the sparse product's job.
+                weight.grad.data.withUnsafeMutableBufferPointer { dw in
+                    bias.grad.data.withUnsafeMutableBufferPointer { db in
+                        let (sums, rows) = (db.baseAddress!, dzp.baseAddress!)
+                        sparse.transposedTimes(rows, units: units, into: dw.baseAddress!, adding: addsToWeight) {
+                            ck_column_sums(rows, Int64(batch), Int64(units), 0, Int64(units), sums, addsToBias ? 1 : 0)
+                        }
+                    }
+                }
+                return
+            }
             x.data.withUnsafeBufferPointer { xp in
                 weight.grad.data.withUnsafeMutableBufferPointer { dw in
-                    if let sparse {
-                        sparse.transposedTimes(
-                            dzp.baseAddress!, units: units, into: dw.baseAddress!, adding: addsToWeight)
-                        return
-                    }
                     gemm(
                         transposeA: true, transposeB: false, m: inputs, n: units, k: batch,
                         a: xp.baseAddress!, lda: inputs, b: dzp.baseAddress!, ldb: units,

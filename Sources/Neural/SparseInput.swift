@@ -124,10 +124,15 @@ struct SparseInput {
             finish: finishingRows)
     }
 
-    /// dW (columns, units) = xᵀ dz (or += when `adding`), dz (rows, units).
-    func transposedTimes(_ dz: UnsafePointer<Float>, units: Int, into dw: UnsafeMutablePointer<Float>, adding: Bool) {
+    /// dW (columns, units) = xᵀ dz (or += when `adding`), dz (rows, units). `alongside`, when
+    /// given, runs as one more part of the same job.
+    func transposedTimes(
+        _ dz: UnsafePointer<Float>, units: Int, into dw: UnsafeMutablePointer<Float>, adding: Bool,
+        alongside: (() -> Void)? = nil
+    ) {
         SparseInput.gatherRows(
-            columnStart, columnRow, columnValue, count: columns, from: dz, units: units, into: dw, adding: adding)
+            columnStart, columnRow, columnValue, count: columns, from: dz, units: units, into: dw, adding: adding,
+            alongside: alongside)
     }
 
     /// out[i, :] (=, or += when `adding`) Σ value[p] · base[index[p], :] over entry p of line i,
@@ -135,14 +140,16 @@ struct SparseInput {
     private static func gatherRows(
         _ start: [Int32], _ index: [Int32], _ value: [Float], count: Int, from base: UnsafePointer<Float>,
         units: Int, into out: UnsafeMutablePointer<Float>, adding: Bool,
-        finish: ((Range<Int>, Range<Int>) -> Void)? = nil
+        finish: ((Range<Int>, Range<Int>) -> Void)? = nil, alongside: (() -> Void)? = nil
     ) {
         let parts = balancedParts(start, count: count)
         start.withUnsafeBufferPointer { s in
             index.withUnsafeBufferPointer { i in
                 value.withUnsafeBufferPointer { v in
                     let (s, i, v) = (s.baseAddress!, i.baseAddress!, v.baseAddress!)
-                    ComputeTeam.shared.run(parts: parts.count - 1) { part in
+                    let gathers = parts.count - 1
+                    ComputeTeam.shared.run(parts: gathers + (alongside == nil ? 0 : 1)) { part in
+                        guard part < gathers else { return alongside!() }
                         ck_sparse_gather_rows(
                             s, i, v, Int64(parts[part]), Int64(parts[part + 1]), base, Int64(units), out,
                             adding ? 1 : 0)
