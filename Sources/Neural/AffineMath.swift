@@ -104,7 +104,8 @@ enum AffineMath {
                                         ldc: inputs))
                             }
                             gemmTogether(products) {
-                                ck_column_sums(rows, Int64(batch), Int64(units), 0, Int64(units), sums, addsToBias ? 1 : 0)
+                                ck_column_sums(
+                                    rows, Int64(batch), Int64(units), 0, Int64(units), sums, addsToBias ? 1 : 0)
                             }
                         }
                     }
