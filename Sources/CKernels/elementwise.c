@@ -113,6 +113,7 @@ void ck_activation_rows(
     switch (kind) {
     case CK_ACTIVATION_LINEAR: CK_MAP_ROWS(x); break;
     case CK_ACTIVATION_RELU: CK_MAP_ROWS(ck_swift_max(x, 0.0f)); break;
+    // 0.2 is Swift's Activation.leakySlope (ElementwiseKernelTests holds the two together).
     case CK_ACTIVATION_LEAKY_RELU: CK_MAP_ROWS(x > 0.0f ? x : x * 0.2f); break;
     case CK_ACTIVATION_SIGMOID: CK_MAP_ROWS(ck_sigmoid(x)); break;
     case CK_ACTIVATION_TANH: CK_MAP_ROWS(ck_tanh(x)); break;

@@ -10,6 +10,18 @@ public enum LossKind: String, Codable, Sendable, CaseIterable {
     case bce
 }
 
+extension LossKind {
+    /// This loss's number in the C kernels (CKernels.h), given whether the output is logits.
+    func kernelCode(logits: Bool) -> Int32 {
+        switch (self, logits) {
+        case (.mse, _): Int32(CK_LOSS_SQUARED_ERROR)
+        case (.l1, _): Int32(CK_LOSS_ABSOLUTE_ERROR)
+        case (.bce, true): Int32(CK_LOSS_CROSS_ENTROPY_FROM_LOGITS)
+        case (.bce, false): Int32(CK_LOSS_CROSS_ENTROPY_FROM_PROBABILITIES)
+        }
+    }
+}
+
 /// How element losses are combined into the reported number (see docs/engine.md).
 public enum LossReduction: Sendable {
     /// Mean over every element of the batch: Keras's convention, "per pixel".
@@ -86,14 +98,9 @@ public enum Loss {
                                     let t = t0 + row * width
                                     let g = g0.map { $0 + row * width } ?? sp.baseAddress!
                                     let e = ep.baseAddress!
-                                    let code: Int32 =
-                                        switch (kind, logits) {
-                                        case (.mse, _): Int32(CK_LOSS_SQUARED_ERROR)
-                                        case (.l1, _): Int32(CK_LOSS_ABSOLUTE_ERROR)
-                                        case (.bce, true): Int32(CK_LOSS_CROSS_ENTROPY_FROM_LOGITS)
-                                        case (.bce, false): Int32(CK_LOSS_CROSS_ENTROPY_FROM_PROBABILITIES)
-                                        }
-                                    ck_loss_row(code, y, t, e, g, Int64(width), scale, probabilityClamp)
+                                    ck_loss_row(
+                                        kind.kernelCode(logits: logits), y, t, e, g, Int64(width), scale,
+                                        probabilityClamp)
                                     sums[row] = Double(LossKernels.sum(e, width))
                                     if g0 != nil && activation != .linear {
                                         activation.derivativeProductInBand(g, output: y, into: g, count: width)
