@@ -1,3 +1,4 @@
+import CBLAS
 import Datasets
 import Foundation
 import XCTest
@@ -40,6 +41,26 @@ final class EmbeddingReferenceTests: XCTestCase {
             for i in theirs.indices { worst = max(worst, abs(sign * Double(ours[i * components + c]) - theirs[i][c])) }
         }
         return worst
+    }
+
+    /// In a session OpenBLAS runs one thread (the engine's compute team holds it there) and the
+    /// kernel matrix's product is cut into bands of rows on Pictures' own threads: the same
+    /// matrix as one product on OpenBLAS's threads.
+    func testKernelMatrixInBandsEqualsOneProduct() {
+        let (n, d) = (300, 20)
+        let x = (0..<(n * d)).map { Float(($0 * 37) % 101) / 101 }
+        let kpca = KernelPCA(components: 2)
+        let saved = openblas_get_num_threads()
+        defer { openblas_set_num_threads(saved) }
+        openblas_set_num_threads(2)
+        let whole = kpca.kernelMatrix(x, count: n, features: d)
+        openblas_set_num_threads(1)
+        let banded = kpca.kernelMatrix(x, count: n, features: d)
+        XCTAssertEqual(banded.count, n * n)
+        var worst: Float = 0
+        for i in 0..<(n * n) { worst = max(worst, abs(banded[i] - whole[i])) }
+        XCTAssertLessThan(worst, 1e-6)
+        XCTAssertEqual(banded[5 * n + 5], 1)
     }
 
     func testKernelPCAAgreesWithScikitLearn() throws {
