@@ -5,13 +5,17 @@ import CKernels
 enum AffineMath {
     /// y = f(x W + b); f is applied in the same pass as the bias. `sparse`, when given, is x
     /// itself in sparse form, and the product skips its zeros.
+    /// `active` (with `compactWeights`, its rows of W) leaves out the columns of x that are all
+    /// zero and the rows of W they meet.
     static func forward(
         _ x: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int, activation: Activation,
-        sparse: SparseInput? = nil
+        sparse: SparseInput? = nil, active: ActiveInputs? = nil, compactWeights: [Float] = []
     ) -> Tensor {
         let batch = x.batch
+        let (x, inputs) = active.map { ($0.x, $0.count) } ?? (x, inputs)
+        let weights = active == nil ? weight.value.data : compactWeights
         return Tensor(shape: [batch, units]) { out in
-            weight.value.data.withUnsafeBufferPointer { wp in
+            weights.withUnsafeBufferPointer { wp in
                 bias.value.data.withUnsafeBufferPointer { bp in
                     // Bias and activation are applied to each block of y by the thread that
                     // computed it, in the product's own job.
@@ -78,34 +82,100 @@ enum AffineMath {
     /// The whole backward of a dense layer whose input is not sparse: dW and db as in
     /// `accumulateParameterGradients` and dx = dz Wᵀ (into `dx`, when given), the two products
     /// and the bias sums in one job (see `gemmTogether`).
+    ///
+    /// With `active` (the forward's, and `compactWeights` its rows of W), dW is computed for the
+    /// active rows only and the others are zero; so is dx when `deadInputGradientsUnused` (the
+    /// layer below is a ReLU, which multiplies those columns by zero), else dx is complete.
     static func backward(
         input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int,
-        inputGradient dx: UnsafeMutablePointer<Float>?
+        inputGradient dx: UnsafeMutablePointer<Float>?, active: ActiveInputs? = nil, compactWeights: [Float] = [],
+        deadInputGradientsUnused: Bool = false
     ) {
         let batch = dz.batch
         let addsToWeight = !weight.takesOverwrite(), addsToBias = !bias.takesOverwrite()
+        let kept = active?.count ?? inputs
+        let compactX = active?.x ?? x
+        let compactDX = active != nil && deadInputGradientsUnused && dx != nil
+        // Products over the active columns land in buffers of their own and are then spread
+        // into the full gradients by the thread that computed them.
+        var dwCompact = active == nil ? [] : uninitializedFloats(kept * units)
+        var dxCompact = compactDX ? uninitializedFloats(batch * kept) : []
+        let picks = active?.columns ?? []
         dz.data.withUnsafeBufferPointer { dzp in
-            x.data.withUnsafeBufferPointer { xp in
+            compactX.data.withUnsafeBufferPointer { xp in
                 weight.value.data.withUnsafeBufferPointer { wp in
-                    weight.grad.data.withUnsafeMutableBufferPointer { dw in
-                        bias.grad.data.withUnsafeMutableBufferPointer { db in
-                            let (rows, sums) = (dzp.baseAddress!, db.baseAddress!)
-                            var products = [
-                                MatrixProduct(
-                                    transposeA: true, transposeB: false, m: inputs, n: units, k: batch,
-                                    a: xp.baseAddress!, lda: inputs, b: rows, ldb: units,
-                                    beta: addsToWeight ? 1 : 0, c: dw.baseAddress!, ldc: units)
-                            ]
-                            if let dx {
-                                products.append(
-                                    MatrixProduct(
-                                        transposeA: false, transposeB: true, m: batch, n: inputs, k: units,
-                                        a: rows, lda: units, b: wp.baseAddress!, ldb: units, beta: 0, c: dx,
-                                        ldc: inputs))
-                            }
-                            gemmTogether(products) {
-                                ck_column_sums(
-                                    rows, Int64(batch), Int64(units), 0, Int64(units), sums, addsToBias ? 1 : 0)
+                    compactWeights.withUnsafeBufferPointer { cwp in
+                        weight.grad.data.withUnsafeMutableBufferPointer { dw in
+                            bias.grad.data.withUnsafeMutableBufferPointer { db in
+                                dwCompact.withUnsafeMutableBufferPointer { dwc in
+                                    dxCompact.withUnsafeMutableBufferPointer { dxc in
+                                        picks.withUnsafeBufferPointer { pp in
+                                            let (rows, sums, full) = (
+                                                dzp.baseAddress!, db.baseAddress!, dw.baseAddress!
+                                            )
+                                            var weightGradient = MatrixProduct(
+                                                transposeA: true, transposeB: false, m: kept, n: units, k: batch,
+                                                a: xp.baseAddress!, lda: kept, b: rows, ldb: units,
+                                                beta: addsToWeight ? 1 : 0, c: full, ldc: units)
+                                            if active != nil {
+                                                let (compact, picked) = (dwc.baseAddress!, pp.baseAddress!)
+                                                weightGradient.beta = 0
+                                                weightGradient.c = compact
+                                                weightGradient.epilogue = { blockRows, blockColumns in
+                                                    for i in blockRows {
+                                                        let from = compact + i * units + blockColumns.lowerBound
+                                                        let to = full + Int(picked[i]) * units + blockColumns.lowerBound
+                                                        if addsToWeight {
+                                                            for j in 0..<blockColumns.count { to[j] += from[j] }
+                                                        } else {
+                                                            to.update(from: from, count: blockColumns.count)
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                            var products = [weightGradient]
+                                            if let dx {
+                                                var inputGradient = MatrixProduct(
+                                                    transposeA: false, transposeB: true, m: batch, n: inputs, k: units,
+                                                    a: rows, lda: units, b: wp.baseAddress!, ldb: units, beta: 0, c: dx,
+                                                    ldc: inputs)
+                                                if compactDX {
+                                                    let (compact, picked) = (dxc.baseAddress!, pp.baseAddress!)
+                                                    inputGradient.n = kept
+                                                    inputGradient.b = cwp.baseAddress!
+                                                    inputGradient.c = compact
+                                                    inputGradient.ldc = kept
+                                                    inputGradient.epilogue = { blockRows, blockColumns in
+                                                        ck_spread_columns(
+                                                            compact, Int64(kept), picked, Int64(inputs), dx,
+                                                            Int64(blockRows.lowerBound), Int64(blockRows.upperBound),
+                                                            Int64(blockColumns.lowerBound),
+                                                            Int64(blockColumns.upperBound))
+                                                    }
+                                                }
+                                                products.append(inputGradient)
+                                            }
+                                            gemmTogether(products) {
+                                                ck_column_sums(
+                                                    rows, Int64(batch), Int64(units), 0, Int64(units), sums,
+                                                    addsToBias ? 1 : 0)
+                                                // The left-out rows of dW and columns of dx are zero.
+                                                guard let active else { return }
+                                                let dead = active.deadColumns
+                                                if !addsToWeight {
+                                                    for row in dead {
+                                                        (full + row * units).update(repeating: 0, count: units)
+                                                    }
+                                                }
+                                                if compactDX, let dx {
+                                                    for r in 0..<batch {
+                                                        for column in dead { dx[r * inputs + column] = 0 }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

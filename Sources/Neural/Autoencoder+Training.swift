@@ -187,7 +187,16 @@ extension Autoencoder {
         }
         var g = gradient
         outputLayer?.takesPreActivationGradient = true
-        defer { outputLayer?.takesPreActivationGradient = false }
+        // A dense layer above a ReLU dense layer need not compute the input gradient of inputs
+        // the ReLU kept at zero for the whole batch: the ReLU's derivative zeroes them.
+        let aboveReLU = zip(layers, layers.dropFirst()).compactMap { lower, upper in
+            (lower as? Dense)?.activation == .relu && !((lower as? Dense)?.emitsLogits ?? true) ? upper as? Dense : nil
+        }
+        for dense in aboveReLU { dense.deadInputGradientsUnused = true }
+        defer {
+            outputLayer?.takesPreActivationGradient = false
+            for dense in aboveReLU { dense.deadInputGradientsUnused = false }
+        }
         for layer in layers.reversed() { g = try layer.backward(g) }
         // A parameter that no backward reached has a zero gradient.
         for parameter in parameters { parameter.settleGradient() }

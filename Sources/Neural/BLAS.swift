@@ -52,6 +52,7 @@ func gemmTogether(_ products: [MatrixProduct], alongside: (() -> Void)? = nil) {
         let (rows, columns) = splits[index].block(band, m: product.m, n: product.n)
         guard !rows.isEmpty, !columns.isEmpty else { return }
         product.run(rows, columns)
+        product.epilogue?(rows, columns)
     }
 }
 
@@ -70,6 +71,8 @@ struct MatrixProduct {
     var beta: Float
     var c: UnsafeMutablePointer<Float>
     var ldc: Int
+    /// Run by `gemmTogether` on each finished block of C, in the same part.
+    var epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil
 
     /// Multiply-adds.
     var work: Int { m * n * k }

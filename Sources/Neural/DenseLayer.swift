@@ -6,6 +6,10 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
     public let activation: Activation
     public var emitsLogits = false
     public var takesPreActivationGradient = false
+    /// Set by the training step for one backward when the layer below is a ReLU, whose
+    /// derivative is zero where its output (this layer's input) is: then dx is not computed for
+    /// input columns that were zero for the whole batch (see ActiveInputs).
+    var deadInputGradientsUnused = false
     public var computesInputGradient = true
     public private(set) var inputSize = 0
     public private(set) var weight = Parameter(name: "weight", value: Tensor(zeros: [0, 0]))
@@ -16,6 +20,14 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
     /// The last input in sparse form, when it was mostly zeros (MNIST pixels, or ReLU outputs
     /// after dropout): both products with it then skip the zeros.
     private var sparseInput: SparseInput?
+    /// The last input's columns that were not all zero, when enough were (ReLU units that no
+    /// sample turned on), with W's rows for them: the products then leave the others out.
+    private var activeInputs: ActiveInputs?
+    private var compactWeights: [Float] = []
+
+    /// Whether dense layers leave all-zero input columns out of their products (ActiveInputs);
+    /// tests turn it off to compare with the plain products.
+    nonisolated(unsafe) static var leavesOutDeadInputs = true
 
     public init(units: Int, activation: Activation = .linear) {
         self.units = units
@@ -52,9 +64,13 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
             )
         }
         sparseInput = SparseInput(x)
+        // Narrow layers (a 16-unit latent) save less than finding and copying the columns costs.
+        activeInputs = sparseInput == nil && units >= 128 && Dense.leavesOutDeadInputs ? ActiveInputs(x) : nil
+        compactWeights = activeInputs.map { $0.rows(of: weight.value.data, units: units) } ?? []
         let y = AffineMath.forward(
             x, weight: weight, bias: bias, inputs: inputSize, units: units,
-            activation: emitsLogits ? .linear : activation, sparse: sparseInput)
+            activation: emitsLogits ? .linear : activation, sparse: sparseInput, active: activeInputs,
+            compactWeights: compactWeights)
         input = x
         output = y
         return y
@@ -72,13 +88,14 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
             guard computesInputGradient else {
                 AffineMath.backward(
                     input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
-                    inputGradient: nil)
+                    inputGradient: nil, active: activeInputs, compactWeights: compactWeights)
                 return Tensor(zeros: [0])
             }
             return Tensor(shape: input.shape) { dx in
                 AffineMath.backward(
                     input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
-                    inputGradient: dx.baseAddress!)
+                    inputGradient: dx.baseAddress!, active: activeInputs, compactWeights: compactWeights,
+                    deadInputGradientsUnused: deadInputGradientsUnused)
             }
         }
         AffineMath.accumulateParameterGradients(

@@ -101,6 +101,18 @@ void ck_max_pool(
     const float *restrict x, int64_t h, int64_t w, int64_t c, int64_t size, float *restrict y,
     int32_t *restrict winners);
 
+/// flags[c] = 1 when column c of the (rows, columns) matrix x holds a non-zero (or NaN), else 0.
+void ck_nonzero_columns(const float *x, int64_t rows, int64_t columns, int32_t *flags);
+
+/// out (rows, count) = the columns picks[0..<count] of x (rows, columns).
+void ck_gather_columns(const float *x, int64_t rows, int64_t columns, const int32_t *picks, int64_t count, float *out);
+
+/// out[r][picks[i]] = compact[r][i] for rows [row_begin, row_end) and i in [first, last), with
+/// compact (rows, count) and out (rows, columns); the other columns of out are left alone.
+void ck_spread_columns(
+    const float *compact, int64_t count, const int32_t *picks, int64_t columns, float *out, int64_t row_begin,
+    int64_t row_end, int64_t first, int64_t last);
+
 /// 1 when no value of x[0..<count] is infinite or NaN, else 0.
 int32_t ck_all_finite(const float *x, int64_t count);
 
