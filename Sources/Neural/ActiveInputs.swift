@@ -14,6 +14,8 @@ struct ActiveInputs {
     let width: Int
     /// x with only those columns: (batch, columns.count).
     let x: Tensor
+    /// The layer's W (width x units) with only the rows those columns meet: (columns.count, units).
+    let weights: [Float]
 
     var count: Int { columns.count }
 
@@ -27,9 +29,10 @@ struct ActiveInputs {
         return dead
     }
 
-    /// nil when fewer than `minimumDeadShare` of the columns are all zero (the copies would cost
-    /// more than they save) or the input is too small to bother.
-    init?(_ x: Tensor, minimumDeadShare: Double = 0.1) {
+    /// The live columns of `x` and the rows of `w` (x's width x `units`) they meet; nil when
+    /// fewer than `minimumDeadShare` of the columns are all zero (the copies would cost more than
+    /// they save) or the input is too small to bother.
+    init?(_ x: Tensor, weights w: [Float], units: Int, minimumDeadShare: Double = 0.1) {
         let rows = x.batch, width = x.sampleSize
         guard rows > 0, width >= 64, rows * width >= 1 << 14 else { return nil }
         var flags = [Int32](repeating: 0, count: width)
@@ -51,21 +54,17 @@ struct ActiveInputs {
                 }
             }
         }
-    }
-
-    /// The rows of `w` (width x units) at the active columns: (count, units).
-    func rows(of w: [Float], units: Int) -> [Float] {
-        var compact = uninitializedFloats(count * units)
+        var compact = uninitializedFloats(active * units)
         w.withUnsafeBufferPointer { wp in
             compact.withUnsafeMutableBufferPointer { cp in
                 columns.withUnsafeBufferPointer { c in
                     let (from, to, picks) = (wp.baseAddress!, cp.baseAddress!, c.baseAddress!)
-                    ComputeTeam.shared.forEachRange(count, minimum: max(1, 16_384 / max(units, 1)), alignment: 1) {
+                    ComputeTeam.shared.forEachRange(active, minimum: max(1, 16_384 / max(units, 1)), alignment: 1) {
                         for i in $0 { (to + i * units).update(from: from + Int(picks[i]) * units, count: units) }
                     }
                 }
             }
         }
-        return compact
+        weights = compact
     }
 }

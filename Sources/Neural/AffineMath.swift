@@ -5,15 +5,14 @@ import CKernels
 enum AffineMath {
     /// y = f(x W + b); f is applied in the same pass as the bias. `sparse`, when given, is x
     /// itself in sparse form, and the product skips its zeros.
-    /// `active` (with `compactWeights`, its rows of W) leaves out the columns of x that are all
-    /// zero and the rows of W they meet.
+    /// `active` leaves out the columns of x that are all zero and the rows of W they meet.
     static func forward(
         _ x: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int, activation: Activation,
-        sparse: SparseInput? = nil, active: ActiveInputs? = nil, compactWeights: [Float] = []
+        sparse: SparseInput? = nil, active: ActiveInputs? = nil
     ) -> Tensor {
         let batch = x.batch
         let (x, inputs) = active.map { ($0.x, $0.count) } ?? (x, inputs)
-        let weights = active == nil ? weight.value.data : compactWeights
+        let weights = active?.weights ?? weight.value.data
         return Tensor(shape: [batch, units]) { out in
             weights.withUnsafeBufferPointer { wp in
                 bias.value.data.withUnsafeBufferPointer { bp in
@@ -83,12 +82,12 @@ enum AffineMath {
     /// `accumulateParameterGradients` and dx = dz Wᵀ (into `dx`, when given), the two products
     /// and the bias sums in one job (see `gemmTogether`).
     ///
-    /// With `active` (the forward's, and `compactWeights` its rows of W), dW is computed for the
+    /// With `active` (the forward's), dW is computed for the
     /// active rows only and the others are zero; so is dx when `deadInputGradientsUnused` (the
     /// layer below is a ReLU, which multiplies those columns by zero), else dx is complete.
     static func backward(
         input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int,
-        inputGradient dx: UnsafeMutablePointer<Float>?, active: ActiveInputs? = nil, compactWeights: [Float] = [],
+        inputGradient dx: UnsafeMutablePointer<Float>?, active: ActiveInputs? = nil,
         deadInputGradientsUnused: Bool = false
     ) {
         let batch = dz.batch
@@ -100,7 +99,7 @@ enum AffineMath {
         // into the full gradients by the thread that computed them.
         var dwCompact = active == nil ? [] : uninitializedFloats(kept * units)
         var dxCompact = compactDX ? uninitializedFloats(batch * kept) : []
-        let picks = active?.columns ?? []
+        let (picks, compactWeights) = (active?.columns ?? [], active?.weights ?? [])
         dz.data.withUnsafeBufferPointer { dzp in
             compactX.data.withUnsafeBufferPointer { xp in
                 weight.value.data.withUnsafeBufferPointer { wp in

@@ -23,7 +23,6 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
     /// The last input's columns that were not all zero, when enough were (ReLU units that no
     /// sample turned on), with W's rows for them: the products then leave the others out.
     private var activeInputs: ActiveInputs?
-    private var compactWeights: [Float] = []
 
     /// Whether dense layers leave all-zero input columns out of their products (ActiveInputs);
     /// tests turn it off to compare with the plain products.
@@ -65,12 +64,12 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
         }
         sparseInput = SparseInput(x)
         // Narrow layers (a 16-unit latent) save less than finding and copying the columns costs.
-        activeInputs = sparseInput == nil && units >= 128 && Dense.leavesOutDeadInputs ? ActiveInputs(x) : nil
-        compactWeights = activeInputs.map { $0.rows(of: weight.value.data, units: units) } ?? []
+        activeInputs =
+            sparseInput == nil && units >= 128 && Dense.leavesOutDeadInputs
+            ? ActiveInputs(x, weights: weight.value.data, units: units) : nil
         let y = AffineMath.forward(
             x, weight: weight, bias: bias, inputs: inputSize, units: units,
-            activation: emitsLogits ? .linear : activation, sparse: sparseInput, active: activeInputs,
-            compactWeights: compactWeights)
+            activation: emitsLogits ? .linear : activation, sparse: sparseInput, active: activeInputs)
         input = x
         output = y
         return y
@@ -88,13 +87,13 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
             guard computesInputGradient else {
                 AffineMath.backward(
                     input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
-                    inputGradient: nil, active: activeInputs, compactWeights: compactWeights)
+                    inputGradient: nil, active: activeInputs)
                 return Tensor(zeros: [0])
             }
             return Tensor(shape: input.shape) { dx in
                 AffineMath.backward(
                     input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
-                    inputGradient: dx.baseAddress!, active: activeInputs, compactWeights: compactWeights,
+                    inputGradient: dx.baseAddress!, active: activeInputs,
                     deadInputGradientsUnused: deadInputGradientsUnused)
             }
         }

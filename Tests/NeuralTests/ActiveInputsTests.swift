@@ -17,7 +17,9 @@ final class ActiveInputsTests: XCTestCase {
     func testFindsTheColumnsThatAreNotAllZero() throws {
         let dead: Set<Int> = [0, 5, 6, 7, 63, 99]
         let x = input(200, 100, dead: dead, rng: SeededGenerator(seed: 1))
-        let active = try XCTUnwrap(ActiveInputs(x, minimumDeadShare: 0.05))
+        // W (100 x 3): row c holds 10 c, 10 c + 1, 10 c + 2.
+        let w = (0..<300).map { Float(($0 / 3) * 10 + $0 % 3) }
+        let active = try XCTUnwrap(ActiveInputs(x, weights: w, units: 3, minimumDeadShare: 0.05))
         XCTAssertEqual(active.columns.map(Int.init), (0..<100).filter { !dead.contains($0) })
         XCTAssertEqual(active.deadColumns, dead.sorted())
         XCTAssertEqual(active.x.shape, [200, 94])
@@ -26,10 +28,14 @@ final class ActiveInputsTests: XCTestCase {
                 XCTAssertEqual(active.x.data[r * 94 + i], x.data[r * 100 + Int(c)])
             }
         }
+        // W's rows for the live columns, in their order.
+        XCTAssertEqual(active.weights, active.columns.flatMap { c in (0..<3).map { Float(Int(c) * 10 + $0) } })
         // Too few dead columns to pay, or too small an input: no compact form.
-        XCTAssertNil(ActiveInputs(x, minimumDeadShare: 0.1))
+        XCTAssertNil(ActiveInputs(x, weights: w, units: 3, minimumDeadShare: 0.1))
         XCTAssertNil(
-            ActiveInputs(input(4, 100, dead: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], rng: SeededGenerator(seed: 2))))
+            ActiveInputs(
+                input(4, 100, dead: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], rng: SeededGenerator(seed: 2)), weights: w,
+                units: 3))
     }
 
     /// Forward, dW, db and dx of a layer with a quarter of its inputs dead, against the same
@@ -39,7 +45,7 @@ final class ActiveInputsTests: XCTestCase {
         let (batch, inputs, units) = (200, 320, 784)
         let dead = Set((0..<inputs).filter { $0 % 4 == 1 })
         let x = input(batch, inputs, dead: dead, rng: SeededGenerator(seed: 3))
-        XCTAssertNotNil(ActiveInputs(x))
+        XCTAssertNotNil(ActiveInputs(x, weights: [Float](repeating: 0, count: inputs * units), units: units))
         let dy = Tensor(shape: [batch, units], data: (0..<(batch * units)).map { Float(($0 * 7) % 13) * 0.01 - 0.06 })
         func run(leavingOut: Bool, belowIsReLU: Bool) throws -> [[Float]] {
             Dense.leavesOutDeadInputs = leavingOut
