@@ -32,18 +32,12 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         if self == .linear && bias == nil { return }
         let minimumRows = max(1, Activation.elementsPerBand / max(width, 1))
         ComputeTeam.shared.forEachRange(rows, minimum: minimumRows, alignment: 1) { band in
-            applyRowsInBand(values + band.lowerBound * width, rows: band.count, width: width, bias: bias)
+            applyBlock(values, stride: width, rows: band, columns: 0..<width, bias: bias)
         }
     }
 
     /// Below this many elements, element-wise work stays on one thread.
     static let elementsPerBand = 1 << 14
-
-    private func applyRowsInBand(
-        _ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?
-    ) {
-        ck_activation_rows(kernelCode, values, Int64(rows), Int64(width), Int64(width), bias)
-    }
 
     /// y = f(x + bias) in place over one block of a row-major matrix (rows x columns of it,
     /// its rows `stride` apart; `bias` indexed by the matrix's column), on the calling thread:

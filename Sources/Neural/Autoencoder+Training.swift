@@ -189,8 +189,9 @@ extension Autoencoder {
         outputLayer?.takesPreActivationGradient = true
         // A dense layer above a ReLU dense layer need not compute the input gradient of inputs
         // the ReLU kept at zero for the whole batch: the ReLU's derivative zeroes them.
-        let aboveReLU = zip(layers, layers.dropFirst()).compactMap { lower, upper in
-            (lower as? Dense)?.activation == .relu && !((lower as? Dense)?.emitsLogits ?? true) ? upper as? Dense : nil
+        let aboveReLU = zip(layers, layers.dropFirst()).compactMap { lower, upper -> Dense? in
+            guard let below = lower as? Dense, below.activation == .relu, !below.emitsLogits else { return nil }
+            return upper as? Dense
         }
         for dense in aboveReLU { dense.deadInputGradientsUnused = true }
         defer {
