@@ -15,21 +15,14 @@ func gemm(
 ) {
     let product = MatrixProduct(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-        ldb: ldb, beta: beta, c: c, ldc: ldc)
-    let team = ComputeTeam.shared
+        ldb: ldb, beta: beta, c: c, ldc: ldc, epilogue: epilogue)
     // Below about 64K multiply-adds (a few microseconds) a split costs more than it saves.
-    guard team.threads > 1, product.work >= GEMMSplit.minimumWork else {
+    guard ComputeTeam.shared.threads > 1, product.work >= GEMMSplit.minimumWork else {
         product.run(0..<m, 0..<n)
         epilogue?(0..<m, 0..<n)
         return
     }
-    let split = GEMMSplit(m: m, n: n, k: k, threads: team.threads)
-    team.run(parts: split.parts) { part in
-        let (rows, columns) = split.block(part, m: m, n: n)
-        guard !rows.isEmpty, !columns.isEmpty else { return }
-        product.run(rows, columns)
-        epilogue?(rows, columns)
-    }
+    gemmTogether([product])
 }
 
 /// Independent products (a layer's weight gradient and input gradient) in one job: each gets
@@ -71,7 +64,7 @@ struct MatrixProduct {
     var beta: Float
     var c: UnsafeMutablePointer<Float>
     var ldc: Int
-    /// Run by `gemmTogether` on each finished block of C, in the same part.
+    /// Run on each finished block of C, in the same part.
     var epilogue: ((_ rows: Range<Int>, _ columns: Range<Int>) -> Void)? = nil
 
     /// Multiply-adds.
