@@ -9,7 +9,7 @@ setup:
 build:
 	swift build -c release
 
-# JupyterLab on Lessons/ with the Latent kernel installed (prints the URL).
+# JupyterLab with the Latent kernel on your working copy of Lessons/ (~/latent-lessons; prints the URL).
 lab:
 	scripts/lab.sh
 

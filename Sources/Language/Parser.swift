@@ -72,6 +72,11 @@ public struct Parser {
             let name = try s.expectName("the model's name")
             try s.expectEnd("summary")
             return .summary(name)
+        case "why":
+            _ = s.next()
+            let name = try s.expectName("the model's name")
+            try s.expectEnd("why")
+            return .why(name)
         case "train": return try parseTrain(&s)
         case "evaluate":
             _ = s.next()

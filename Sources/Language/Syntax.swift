@@ -20,6 +20,8 @@ public enum Statement: Sendable, Equatable {
     case assign(name: Identifier, value: DataExpression)
     case model(ModelSyntax)
     case summary(Identifier)
+    /// `why MODEL`: what looks wrong with a model, with the evidence and what to try.
+    case why(Identifier)
     case train(TrainSyntax)
     case evaluate(model: Identifier, on: Reference?)
     case seed(Located<Int>)
@@ -39,6 +41,7 @@ public enum Statement: Sendable, Equatable {
         case .assign, .expression: return nil
         case .model: return "model"
         case .summary: return "summary"
+        case .why: return "why"
         case .train: return "train"
         case .evaluate: return "evaluate"
         case .seed: return "seed"

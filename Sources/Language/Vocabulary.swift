@@ -2,7 +2,7 @@
 public enum Vocabulary {
     /// Statement words, in the order `help` lists them.
     public static let statements = [
-        "model", "summary", "train", "evaluate", "seed", "who", "print", "save", "load", "delete", "help",
+        "model", "summary", "train", "why", "evaluate", "seed", "who", "print", "save", "load", "delete", "help",
         "show", "reconstruct", "generate", "interpolate", "histogram", "embed", "weights", "traverse",
         "progress", "plot",
     ]

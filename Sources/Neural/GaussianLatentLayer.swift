@@ -16,6 +16,8 @@ public final class GaussianLatent: Layer, AuxiliaryLossLayer {
     public private(set) var logVarianceWeight = Parameter(name: "logvar.weight", value: Tensor(zeros: [0, 0]))
     public private(set) var logVarianceBias = Parameter(name: "logvar.bias", value: Tensor(zeros: [0]))
     public private(set) var auxiliaryLoss: Float = 0
+    /// The last forward's μ and log σ² (B, units each), for looking inside a trained VAE.
+    public var lastMeanAndLogVariance: (mean: Tensor, logVariance: Tensor) { (mean, logVariance) }
 
     /// When set, used as ε instead of drawing it (reference tests against PyTorch).
     var fixedNoise: Tensor?

@@ -71,6 +71,18 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var complete: Bool
     /// The loss this record measures (mse, l1 or bce).
     public var loss: LossKind
+
+    public init(
+        epoch: Int, trainLoss: Float, testLoss: Float?, seconds: Double, batches: Int, complete: Bool, loss: LossKind
+    ) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.testLoss = testLoss
+        self.seconds = seconds
+        self.batches = batches
+        self.complete = complete
+        self.loss = loss
+    }
 }
 
 /// Why a training call ended.

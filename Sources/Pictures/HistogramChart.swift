@@ -44,7 +44,9 @@ public struct HistogramChart: Sendable {
         guard bins >= 1, bins <= 1000 else {
             throw PicturesError.invalidOption(name: "bins", value: "\(bins)", reason: "must be between 1 and 1000")
         }
-        let cols = max(1, min(columns ?? min(panels.count, 4), panels.count))
+        // Two panels a row up to four, three beyond: a chart stays narrow enough to be read
+        // when the output area scales it down.
+        let cols = max(1, min(columns ?? (panels.count <= 4 ? 2 : 3), panels.count))
         let rows = (panels.count + cols - 1) / cols
         let width = cols * panelWidth
         let height = 30 + rows * panelHeight

@@ -62,7 +62,8 @@ struct SVGCanvas {
 
     func render(title: String) -> String {
         var out =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\">\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
+            + "style=\"max-width:100%;height:auto\" font-family=\"sans-serif\">\n"
         out += "<title>\(markupEscaped(title))</title>\n"
         for element in body { out += element + "\n" }
         out += "</svg>\n"

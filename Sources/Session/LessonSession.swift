@@ -75,6 +75,7 @@ public final class LessonSession: Interpreter {
         case .model(let syntax): return try defineModel(syntax, context)
         case .summary(let name): return try summary(name)
         case .train(let syntax): return try train(syntax, context)
+        case .why(let name): return try why(name)
         case .evaluate(let model, let on): return try evaluate(model, on: on)
         case .seed(let n):
             seed = UInt64(n.value)

@@ -33,7 +33,7 @@ final class HelpTests: XCTestCase {
 
     func testEveryStatementHasASection() {
         for word in [
-            "data", "model", "layers", "summary", "train", "evaluate", "seed", "who", "print", "values",
+            "data", "model", "layers", "summary", "train", "why", "evaluate", "seed", "who", "print", "values",
             "save", "load", "delete", "help", "show", "reconstruct", "generate", "interpolate", "histogram", "embed",
             "weights", "traverse", "progress", "plot",
         ] {

@@ -7,7 +7,6 @@ import XCTest
 /// the grid's layout: 28x28 digits drawn at 2x in 58-pixel cells with 2-pixel padding, labels
 /// 19 pixels high), PNG structure, and what the picture holds.
 final class PictureStatementTests: XCTestCase {
-    static let cell = 58
     static let label = 19
 
     /// Width and height from IHDR, chunk types in order; checks the signature.
@@ -34,8 +33,9 @@ final class PictureStatementTests: XCTestCase {
         return info
     }
 
-    func gridSize(columns: Int, rows: Int, labelled: Bool) -> (Int, Int) {
-        (columns * Self.cell + 2, rows * (56 + (labelled ? Self.label : 0)) + (rows + 1) * 2)
+    /// `cellWidth` is wider than the image when labels need it; `margin` holds row labels.
+    func gridSize(columns: Int, rows: Int, labelled: Bool, cellWidth: Int = 56, margin: Int = 0) -> (Int, Int) {
+        (margin + columns * (cellWidth + 2) + 2, rows * (56 + (labelled ? Self.label : 0)) + (rows + 1) * 2)
     }
 
     /// Runs one statement; returns the displays it made before its last one, and the last (a
@@ -87,7 +87,8 @@ final class PictureStatementTests: XCTestCase {
         t.run("train ae on data epochs 3 batch 50")
         let after = try picture(t, "reconstruct ae data.test[0:10]").result
         let info = try pngInfo(after)
-        let expected = gridSize(columns: 10, rows: 2, labelled: true)
+        // Each cell widens to its loss label ("0.0123": 5 characters of 10 px and 2 px spacing) plus a 6 px gap.
+        let expected = gridSize(columns: 10, rows: 2, labelled: true, cellWidth: 5 * 12 - 2 + 6)
         XCTAssertEqual([info.width, info.height], [expected.0, expected.1])
         XCTAssertTrue(before.text.contains("untrained"))
         XCTAssertEqual(after.text.split(separator: "\n")[1].split(separator: " ").count, 5 + 10, after.text)
@@ -111,7 +112,8 @@ final class PictureStatementTests: XCTestCase {
         let (displays, animation) = try picture(t, "interpolate ae data.test[0] data.test[1] steps 10")
         XCTAssertEqual(displays.count, 1)
         let grid = try pngInfo(displays[0])
-        let expected = gridSize(columns: 10, rows: 2, labelled: true)
+        // Rows named "pixels" and "code" in a margin as wide as "pixels" (6 characters) and padding.
+        let expected = gridSize(columns: 10, rows: 2, labelled: true, margin: 6 * 12 - 2 + 4)
         XCTAssertEqual([grid.width, grid.height], [expected.0, expected.1])
         let frames = try pngInfo(animation)
         XCTAssertEqual(frames.chunks.filter { $0 == "fcTL" }.count, 18)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import time
@@ -71,6 +72,13 @@ def test_interrupt_stops_training_keeps_progress_and_the_kernel_lives(kernel, ho
     assert reply["content"]["status"] in ("ok", "error")
     assert "stopped" in stdout_of(messages)
     assert km.is_alive()
+    # The progress display ends honest: the share of the asked-for batches that ran, not 100%.
+    updates = [m for m in messages if m["msg_type"] == "update_display_data"]
+    assert updates, "the progress display was never updated"
+    final = updates[-1]["content"]["data"]["text/plain"]
+    assert "interrupted at epoch" in final, final
+    percent = int(re.search(r"\] (\d+)% ", final).group(1))
+    assert percent < 100, final
     # The model kept what it learned before the interrupt: more than the first epoch, far
     # fewer than were asked for.
     assert 1 < epochs_of(kc) < 10000

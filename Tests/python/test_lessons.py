@@ -4,20 +4,24 @@
   kernel, and matches what scripts/lessons/build_lessons.py writes.
 - Every lesson executes through nbclient on the real Latent kernel with no error output, and the
   checks its cells carry in their metadata (`latent.checks`) hold on the executed notebook:
-  pictures present with size metadata that matches the image, and losses under (or over) the
-  bounds the lesson's text states.
+  pictures present with size metadata that matches the image, losses under (or over) the
+  bounds the lesson's text states, and maps of the code space (`embed`'s SVG, read dot by dot)
+  that show a digit's group where and as the text says.
 
 The kernel is the one installed into the venv's Jupyter when there is one; otherwise the binary
 (`.build/release/latent`, or $LATENT_BIN) installs its kernelspec into a temporary prefix.
 """
 
 import base64
+import math
 import os
 import re
 import struct
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -182,6 +186,119 @@ def pictures_in(cell):
     return found
 
 
+def svg_of(cell):
+    for out in outputs_of(cell):
+        if out.output_type in ("display_data", "execute_result") and "image/svg+xml" in out.get("data", {}):
+            return out.data["image/svg+xml"]
+    return None
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def map_dots(svg):
+    """(x, y, digit) of every dot of an `embed` map, in the picture's coordinates (y downwards).
+    The dots are circles inside <g> elements, one per digit, filled with the colour the legend
+    gives that digit; a legend entry is a circle of that colour followed by the digit as text."""
+    root = ElementTree.fromstring(svg)
+    items = list(root)
+    legend = {}
+    for swatch, label in zip(items, items[1:]):
+        if local(swatch.tag) == "circle" and swatch.get("fill") and local(label.tag) == "text":
+            if (label.text or "").strip().isdigit():
+                legend[swatch.get("fill")] = int(label.text)
+    dots = []
+    for group in root.iter():
+        if local(group.tag) == "g" and group.get("fill") in legend:
+            digit = legend[group.get("fill")]
+            dots += [(float(c.get("cx")), float(c.get("cy")), digit) for c in group if local(c.tag) == "circle"]
+    return dots
+
+
+def nearest_dots(dots, accept):
+    """For each dot i, the index of the nearest other dot j with accept(i, j), or None: a sweep
+    out from i along the dots sorted by x, stopped once the x distance alone is too large."""
+    order = sorted(range(len(dots)), key=lambda i: dots[i][0])
+    place = {i: at for at, i in enumerate(order)}
+    found = []
+    for i, (x, y, _) in enumerate(dots):
+        best, best_d2 = None, math.inf
+        for step in (-1, 1):
+            at = place[i] + step
+            while 0 <= at < len(order):
+                j = order[at]
+                dx = dots[j][0] - x
+                if dx * dx > best_d2:
+                    break
+                d2 = dx * dx + (dots[j][1] - y) ** 2
+                if d2 < best_d2 and accept(i, j):
+                    best, best_d2 = j, d2
+                at += step
+        found.append(best)
+    return found
+
+
+def map_measures(dots):
+    """Per digit: its dots' centre, RMS distance from it, the share of its dots whose nearest dot
+    is of another digit ("mixed"), and how often each other digit owns a dot's nearest
+    other-digit dot."""
+    nearest = nearest_dots(dots, lambda i, j: True)
+    nearest_other = nearest_dots(dots, lambda i, j: dots[i][2] != dots[j][2])
+    measures = {}
+    for digit in sorted({d for _, _, d in dots}):
+        mine = [i for i, dot in enumerate(dots) if dot[2] == digit]
+        cx = sum(dots[i][0] for i in mine) / len(mine)
+        cy = sum(dots[i][1] for i in mine) / len(mine)
+        measures[digit] = {
+            "count": len(mine),
+            "centre": (cx, cy),
+            "rms": math.sqrt(sum((dots[i][0] - cx) ** 2 + (dots[i][1] - cy) ** 2 for i in mine) / len(mine)),
+            "mixed": sum(1 for i in mine if nearest[i] is not None and dots[nearest[i]][2] != digit) / len(mine),
+            "neighbours": Counter(dots[nearest_other[i]][2] for i in mine if nearest_other[i] is not None),
+        }
+    return measures
+
+
+EDGES = {"top": (1, -1), "bottom": (1, 1), "left": (0, -1), "right": (0, 1)}  # axis, direction
+
+
+def map_problems(where, cell, check):
+    svg = svg_of(cell)
+    if svg is None:
+        return [f"{where}: no SVG map"]
+    measures = map_measures(map_dots(svg))
+    digit = check["digit"]
+    if digit not in measures or len(measures) < 2:
+        return [f"{where}: the map has no dots of {digit}, or no other digits ({sorted(measures)})"]
+    mine, others = measures[digit], {d: m for d, m in measures.items() if d != digit}
+    problems = []
+    if "edge" in check:
+        axis, direction = EDGES[check["edge"]]
+        beyond = [d for d, m in others.items() if direction * (m["centre"][axis] - mine["centre"][axis]) >= 0]
+        if beyond:
+            centres = {d: tuple(round(v) for v in m["centre"]) for d, m in measures.items()}
+            problems.append(f"{where}: the {digit}s' centre is not the {check['edge']}most; centres {centres}")
+    if check.get("most_compact"):
+        radii = {d: round(m["rms"], 1) for d, m in measures.items()}
+        if any(m["rms"] <= mine["rms"] for m in others.values()):
+            problems.append(f"{where}: the {digit}s are not the most compact group; RMS radii {radii}")
+    if check.get("least_mixed"):
+        shares = {d: round(m["mixed"], 3) for d, m in measures.items()}
+        if any(m["mixed"] <= mine["mixed"] for m in others.values()):
+            problems.append(f"{where}: the {digit}s are not the least mixed; shares of mixed dots {shares}")
+    if "mixed_above" in check and not mine["mixed"] > check["mixed_above"]:
+        problems.append(
+            f"{where}: {mine['mixed']:.3f} of the {digit}s have another digit as nearest dot, "
+            f"not above {check['mixed_above']:.3f}"
+        )
+    if "nearest_other" in check:
+        common = mine["neighbours"].most_common()
+        if not common or common[0][0] != check["nearest_other"] or (len(common) > 1 and common[1][1] == common[0][1]):
+            problems.append(f"{where}: the {digit}s' nearest other digits are {common}, not mostly {check['nearest_other']}s")
+    return problems
+
+
 def errors_in(nb):
     problems = []
     for i, cell in enumerate(nb.cells):
@@ -219,9 +336,35 @@ def check_cell(i, cell):
             ok = value < bound if check["kind"] == "below" else value > bound
             if not ok:
                 problems.append(f"{where}: {value} is not {check['kind']} {bound}")
+        elif check["kind"] == "map":
+            problems += map_problems(where, cell, check)
+        elif check["kind"] == "findings":
+            shown = "\n".join(diagnoses_in(cell))
+            if not shown:
+                problems.append(f"{where}: no diagnosis, expected {check['titles']}")
+            for title in check["titles"]:
+                if f"- {title}:" not in shown:
+                    problems.append(f"{where}: the diagnosis does not name {title!r}:\n{shown}")
         else:
             problems.append(f"{where}: unknown check {check}")
+    expects_findings = any(c["kind"] == "findings" for c in cell.metadata.get("latent", {}).get("checks", []))
+    if not expects_findings:
+        for shown in diagnoses_in(cell):
+            problems.append(f"{where}: a false alarm on a healthy model:\n{shown}")
     return problems
+
+
+FINDINGS_HEADLINE = re.compile(r"^why \S+: (one thing looks|\d+ things look) wrong", re.M)
+
+
+def diagnoses_in(cell):
+    """The text of every diagnosis with findings that the cell displayed."""
+    found = []
+    for out in outputs_of(cell):
+        text = out.get("data", {}).get("text/plain", "") if out.output_type in ("display_data", "execute_result") else ""
+        if FINDINGS_HEADLINE.search(text):
+            found.append(text)
+    return found
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
@@ -313,3 +456,78 @@ def test_errors_and_stderr_count_as_failures():
     ]
     problems = errors_in(nb)
     assert len(problems) == 2 and "SyntaxError" in problems[0] and "stderr" in problems[1]
+
+
+def made_up_map(groups):
+    """An `embed`-like SVG: groups {digit: [(x, y), ...]}, a legend pairing colours with digits."""
+    colours = {d: f"#{d:02d}{d:02d}{d:02d}" for d in groups}
+    body = "".join(
+        f'<g fill="{colours[d]}" fill-opacity="0.8">' + "".join(f'<circle cx="{x}" cy="{y}" r="2.5"/>' for x, y in dots) + "</g>"
+        for d, dots in groups.items()
+    )
+    legend = "".join(f'<circle cx="510" cy="{40 + 18 * d}" r="5" fill="{colours[d]}"/><text x="522" y="{44 + 18 * d}">{d}</text>' for d in groups)
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="560" height="460"><text x="1" y="1">title</text>{body}{legend}</svg>'
+
+
+def blob(cx, cy, radius, count=40):
+    """`count` dots on a sunflower spiral filling a disc."""
+    return [
+        (round(cx + radius * math.sqrt((k + 0.5) / count) * math.cos(2.4 * k), 2),
+         round(cy + radius * math.sqrt((k + 0.5) / count) * math.sin(2.4 * k), 2))
+        for k in range(count)
+    ]
+
+
+ONES_CHECK = {"kind": "map", "digit": 1, "edge": "top", "most_compact": True, "least_mixed": True,
+              "mixed_above": 0.2, "nearest_other": 8}
+
+
+def test_map_dots_are_read_by_their_legend_colour():
+    svg = made_up_map({0: [(1, 2), (3, 4)], 1: [(5, 6)]})
+    assert sorted(map_dots(svg)) == [(1.0, 2.0, 0), (3.0, 4.0, 0), (5.0, 6.0, 1)]
+
+
+def test_map_check_accepts_ones_at_the_top_joined_to_the_eights():
+    crowd = {d: blob(200 + 12 * d, 260, 60) for d in (0, 2, 3, 4, 5, 6, 7, 9)}
+    ones, eights = blob(240, 160, 30), blob(240, 215, 45)
+    cell = made_up_cell([display("image/svg+xml", made_up_map({**crowd, 1: ones, 8: eights}))], ONES_CHECK)
+    assert check_cell(0, cell) == []
+
+
+def test_map_check_rejects_ones_apart_or_elsewhere():
+    crowd = {d: blob(200 + 12 * d, 260, 60) for d in (0, 2, 3, 4, 5, 6, 7, 9)}
+    apart = made_up_map({**crowd, 1: blob(240, 60, 30), 8: blob(240, 250, 45)})
+    problems = check_cell(0, made_up_cell([display("image/svg+xml", apart)], ONES_CHECK))
+    assert any("0.000 of the 1s have another digit as nearest dot, not above 0.200" in p for p in problems), problems
+    below = made_up_map({**crowd, 1: blob(240, 400, 30), 8: blob(240, 350, 45)})
+    problems = check_cell(0, made_up_cell([display("image/svg+xml", below)], ONES_CHECK))
+    assert len(problems) == 1 and "not the topmost" in problems[0], problems
+    no_map = made_up_cell([{"output_type": "stream", "name": "stdout", "text": "hi"}], ONES_CHECK)
+    assert "no SVG map" in check_cell(0, no_map)[0]
+
+
+def test_nearest_dots_agrees_with_a_plain_search():
+    dots = [(x * 7 % 31, x * 13 % 17, x % 3) for x in range(60)]
+    plain = [
+        min((j for j in range(len(dots)) if j != i), key=lambda j: ((dots[j][0] - dots[i][0]) ** 2 + (dots[j][1] - dots[i][1]) ** 2, j))
+        for i in range(len(dots))
+    ]
+    swept = nearest_dots(dots, lambda i, j: True)
+    distance = lambda i, j: (dots[j][0] - dots[i][0]) ** 2 + (dots[j][1] - dots[i][1]) ** 2
+    assert [distance(i, j) for i, j in enumerate(swept)] == [distance(i, j) for i, j in enumerate(plain)]
+
+
+def test_checker_wants_the_named_findings_and_no_others():
+    diagnosis = {
+        "output_type": "display_data",
+        "data": {"text/plain": "why plain: 2 things look wrong\n- output collapse: ...\n- dead ReLUs: ...", "text/html": ""},
+        "metadata": {},
+    }
+    healthy = {"output_type": "display_data", "data": {"text/plain": "why ae: nothing looks wrong. Checked"}, "metadata": {}}
+    wanted = {"kind": "findings", "titles": ["output collapse", "dead ReLUs"]}
+    assert check_cell(0, made_up_cell([diagnosis], wanted)) == []
+    assert check_cell(0, made_up_cell([diagnosis], {"kind": "findings", "titles": ["overfitting"]}))
+    assert check_cell(0, made_up_cell([healthy], wanted)), "a clean bill where findings were expected"
+    assert check_cell(0, made_up_cell([diagnosis])), "a finding in a cell that expects none is a false alarm"
+    assert check_cell(0, made_up_cell([healthy])) == []
+

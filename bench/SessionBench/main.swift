@@ -1,6 +1,8 @@
 // SessionBench: the session's own costs, printed as JSON for bench/session/run.sh.
 //   SessionBench cell [iterations]   parse + dispatch of a typical 20-line cell (median, microseconds)
 //   SessionBench mnist               one cold load of the bundled MNIST from its gzip files (seconds)
+//   SessionBench why [runs]          lesson 2's dense model: one training epoch on MNIST against one
+//                                    `why` (the look `train` takes after every run), best of `runs`
 import Datasets
 import Foundation
 import Language
@@ -53,6 +55,31 @@ let arguments = CommandLine.arguments
 let mode = arguments.count > 1 ? arguments[1] : "cell"
 
 switch mode {
+case "why":
+    // The look after `train` against the training it follows: both on lesson 2's model and data.
+    let runs = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+    let session = LessonSession()
+    let sink = NullSink()
+    let setup = """
+        data = mnist
+        seed 2
+        model ae:
+            dense 250 relu
+            latent 16
+            dense 320 relu
+            dense 784 sigmoid
+        """
+    guard case .ok = session.execute(setup, output: sink) else { fatalError("could not set up") }
+    var trainTimes = [Double](), whyTimes = [Double]()
+    for _ in 0..<runs {
+        var start = now()
+        guard case .ok = session.execute("train ae on data epochs 1", output: sink) else { fatalError("train") }
+        trainTimes.append(now() - start)
+        start = now()
+        guard case .ok = session.execute("why ae", output: sink) else { fatalError("why") }
+        whyTimes.append(now() - start)
+    }
+    print("{\"train_epoch_seconds\": \(trainTimes.min()!), \"why_seconds\": \(whyTimes.min()!)}")
 case "mnist":
     let start = now()
     let split = try MNIST.load()

@@ -4,7 +4,7 @@
 # gzip + numpy, both measured in this run. Prints each figure, its reference and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PYTHON="${PYTHON:-/work/main/.venv/bin/python}"
+PYTHON="${PYTHON:-.venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON=.venv/bin/python
 [ -x "$PYTHON" ] || PYTHON=python3
 
@@ -40,3 +40,10 @@ lm=$(median3 "${l[@]}"); pm=$(median3 "${p[@]}")
 printf '%-44s %10.3f s   (goal: under 0.5 s; includes MD5 checks)\n' "latent MNIST.load()" "$lm"
 printf '%-44s %10.3f s\n' "gzip + numpy (reference)" "$pm"
 echo "ratio latent / numpy:                          $(ratio "$lm" "$pm")"
+
+echo "== session: the look after every train (why) against one training epoch, lesson 2's model (best of 3) =="
+w="$("$BIN" why 3)"
+epoch=$(field "$w" train_epoch_seconds); look=$(field "$w" why_seconds)
+printf '%-44s %10.3f s\n' "one epoch of train (reference)" "$epoch"
+printf '%-44s %10.3f s\n' "why (the look after train)" "$look"
+echo "ratio why / one epoch:                         $(ratio "$look" "$epoch")   (goal: at most 0.02)"

@@ -5,8 +5,9 @@
 
 Each lesson is a list of Markdown and code cells. A code cell may carry checks in its metadata
 (`latent.checks`) that Tests/python/test_lessons.py applies to the executed notebook: a picture
-must be present, or the number the cell prints must be under (or over) a bound. The bounds are
-the same constants that the Markdown quotes, so the text and the test cannot drift apart.
+must be present, the number the cell prints must be under (or over) a bound, or a digit's dots
+on an `embed` map must lie where and as the text says (`on_the_map`). The bounds are the same
+constants that the Markdown quotes, so the text and the test cannot drift apart.
 """
 
 import argparse
@@ -76,6 +77,35 @@ def below(bound):
 def above(bound):
     """The number in the cell's result is over `bound`."""
     return {"kind": "above", "value": bound}
+
+
+def findings(*titles):
+    """The cell shows Latent's diagnosis (after `train`, or from `why`) with these findings. Every
+    other cell must show none: a healthy model gets no word."""
+    return {"kind": "findings", "titles": list(titles)}
+
+
+def on_the_map(digit, *, edge=None, most_compact=False, least_mixed=False, mixed_above=None, nearest_other=None):
+    """The cell's `embed` map (its SVG: one circle per dot, grouped by the colour its legend gives
+    each digit) shows `digit`'s dots as the text describes them, measured in the picture's own
+    coordinates. `edge` ("top", "bottom", "left" or "right"): their centre lies beyond every
+    other digit's centre on that side. `most_compact`: their RMS distance from their centre is the
+    smallest of all digits. A dot is *mixed* when its nearest dot is of another digit;
+    `least_mixed`: the share of mixed dots is smaller for `digit` than for any other digit;
+    `mixed_above`: it is over this bound (a group apart from the rest has about none).
+    `nearest_other`: the digit met most often among the nearest dots of other digits."""
+    check = {"kind": "map", "digit": digit}
+    if edge:
+        check["edge"] = edge
+    if most_compact:
+        check["most_compact"] = True
+    if least_mixed:
+        check["least_mixed"] = True
+    if mixed_above is not None:
+        check["mixed_above"] = mixed_above
+    if nearest_other is not None:
+        check["nearest_other"] = nearest_other
+    return check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,6 +258,12 @@ def welcome():
 
 DENSE_EPOCHS = 8
 DENSE_LOSS = 0.014  # Latent, linear code: 0.0120 after 8 epochs; the seed: about 0.01 after 50
+# The PCA map of its codes (3,000 training digits), measured on the SVG's dots: the ones are
+# the most compact group (RMS radius 37 px; the others 52 to 67), the topmost (centre at y 141;
+# the next, the sevens, 203) and the least mixed, yet 103 of the 339 (30%; the other digits
+# 48% to 80%) have a dot of another digit as their nearest dot; an eight is the nearest other
+# dot of 193 of the ones, a six of 46, a nine of 28.
+ONES_MIXED = 5  # more than one in ONES_MIXED of the ones have another digit as nearest dot
 
 
 def dense_autoencoder():
@@ -263,14 +299,19 @@ def dense_autoencoder():
             images, so one epoch is 300 small steps. Start with one epoch and look.
             """
         ),
-        code("train ae on data epochs 1 batch 200 loss mse optimizer adam lr 0.001"),
+        code(
+            "train ae on data epochs 1 batch 200 loss mse optimizer adam lr 0.001",
+            findings("output collapse", "saturated codes"),
+        ),
         code("reconstruct ae data.test[0:10]", picture(aspect=TWO_ROWS_OF_TEN)),
         md(
             """
             ## The average digit
 
-            Every input gets (nearly) the same blurry blob back, and the test error sits near
-            0.068. That number has a meaning: it is the error of a network that ignores its
+            Latent has already said, under the table, that something is wrong: after every
+            `train` it looks inside the model, and here it names an output collapse and saturated
+            codes, with the numbers it saw. The picture shows what that means. Every input gets
+            (nearly) the same blurry blob back, and the test error sits near 0.068. That number has a meaning: it is the error of a network that ignores its
             input and always draws the *average* of all training digits, a smudge of a 0, 3 and 8
             on top of each other. It is the easiest way for the decoder to cut the error at the
             start, and this network has settled there. Why can't it leave? Look at the code:
@@ -371,22 +412,30 @@ def dense_autoencoder():
             really is:
             """
         ),
-        code("embed ae data.train[0:3000] pca 2", picture()),
+        code(
+            "embed ae data.train[0:3000] pca 2",
+            picture(),
+            on_the_map(1, edge="top", most_compact=True, least_mixed=True, mixed_above=1 / ONES_MIXED, nearest_other=8),
+        ),
         md(
-            """
+            f"""
             Most digits share one large, crowded region, where they blend into each other: that
-            is why the invented digits were often half one thing and half another. The ones are
-            different: they sit apart, at one edge, in a tight group of their own. A one is a
-            single straight stroke with little ink and no loops, unlike every other digit, so the
-            encoder gives it its own corner of the code space. A random code seldom lands there,
-            and the space between that corner and the rest decodes to nothing in particular.
+            is why the invented digits were often half one thing and half another. The ones come
+            closest to a place of their own, and even they do not quite have one. They make the
+            most compact group on the map, at its top: a one is a single stroke with little ink
+            and no loops, so ones vary less than other digits do. But nothing separates that
+            group from the crowd. Its lower side runs into the rest, above all into the eights
+            (an eight, too, is tall and narrow, with its ink down the middle). A smaller share
+            of the ones than of any other digit has a dot of another digit as its nearest
+            neighbour on the map; still, that share is more than one in {ONES_MIXED}, and the
+            neighbour is most often an eight.
 
             The original tutorial drew this map with *kernel PCA*, which bends the space with a
             kernel before projecting, so that curved structure can show. Its usual kernel,
             exp(−γ·distance²) with γ = 1/16 for 16 coordinates, was made for codes between −1 and
             1 like the tutorial's. Try `embed ae data.train[0:3000] kernelpca 2` on ours: at
             distances of ten or twenty, every code looks infinitely far from every other, and
-            the map collapses to a point, with only the ones a little apart.
+            every digit but the one collapses onto a single point; only ones stray from it.
 
             ## Questions
 
@@ -475,6 +524,15 @@ def deep_and_dropout():
             f"""
             train plain on data epochs {DEEP_EPOCHS} {train_options}
             train dropped on data epochs {DEEP_EPOCHS} {train_options}
+            """,
+            findings("output collapse", "dead ReLUs"),
+        ),
+        md(
+            """
+            Under each table Latent has added a note: after every `train` it looks inside the
+            model, and when something looks wrong it says what, with the numbers it saw and what
+            to try. The rest of this lesson works through those two findings by hand. `why plain`
+            asks for the same look at any time.
             """
         ),
         code("plot plain dropped", picture()),
@@ -815,6 +873,7 @@ def convolutional():
             "seed 2\n" + seed_dense("linear", "latent 16"),
             f"train ae on data epochs {CONV_EPOCHS_FIRST} {FIT_DENSE}\n"
             f"train linear on data epochs {CONV_EPOCHS_FIRST} {FIT_DENSE}",
+            findings("output collapse", "saturated codes"),
         ),
         code("linear.loss", below(DENSE_FIRST_LOSS)),
         md(
@@ -822,7 +881,8 @@ def convolutional():
             After one pass the convolutional model should be under **{CONV_FIRST_LOSS}** (PyTorch
             on this machine, same start: 0.040). Against the tutorial's dense model, which sits
             on lesson 2's average-digit plateau near 0.068, that is the large head start the
-            tutorial reported. Against the dense model with a linear code it is not: that one is
+            tutorial reported (Latent's note under its table names the collapse and the saturated
+            `tanh` code, as in lesson 2). Against the dense model with a linear code it is not: that one is
             near 0.023 after one epoch, ahead of the convolutional model. Both facts are true,
             and the comparison depends on which dense model you hold up. What is certain is that
             the convolutional model's `tanh` code does not get stuck from this start, here or in

@@ -55,7 +55,7 @@ extension LessonSession {
         if first == "help" { return words.count == 1 ? HelpText.topics : [] }
         let options = Vocabulary.options[first] ?? []
         switch first {
-        case "train", "evaluate", "summary", "save", "reconstruct", "generate", "interpolate", "histogram",
+        case "train", "evaluate", "summary", "why", "save", "reconstruct", "generate", "interpolate", "histogram",
             "weights", "traverse", "progress":
             return words.count == 1 ? modelNames : options + dataNames
         case "plot": return modelNames

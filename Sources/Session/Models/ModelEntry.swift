@@ -25,6 +25,8 @@ final class ModelEntry {
     /// For `progress`: fixed digits (the first test images of the first training data) and
     /// their reconstructions before training and after every epoch.
     var progress = ProgressRecord()
+    /// Batch losses and how the last `train` ended, for `why`.
+    var training = TrainingTrace()
 
     init(
         name: String, specs: [LayerSpec], layerRanges: [SourceRange], headerRange: SourceRange, seed: UInt64,

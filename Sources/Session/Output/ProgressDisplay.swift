@@ -9,6 +9,8 @@ final class ProgressDisplay {
     let id: String
     let title: String
     private var lastUpdate: Double = -1
+    /// Share of the planned steps done at the last batch, for an honest bar when training stops early.
+    private(set) var fractionDone = 0.0
     static let interval = 0.25
 
     init(output: OutputSink, id: String, title: String) {
@@ -20,6 +22,7 @@ final class ProgressDisplay {
 
     /// Called after every batch; sends an update when a quarter second has passed.
     func tick(_ p: TrainingProgress) {
+        fractionDone = p.totalSteps > 0 ? Double(p.step) / Double(p.totalSteps) : 0
         guard p.seconds - lastUpdate >= ProgressDisplay.interval else { return }
         lastUpdate = p.seconds
         output.update(bundle(for: p), id: id)
@@ -45,7 +48,8 @@ final class ProgressDisplay {
         let html =
             "<div class=\"latent-progress\"><div style=\"width:320px;height:10px;background:#e5e5e5;border-radius:3px\">"
             + "<div style=\"width:\(percent)%;height:10px;background:#4a7fd6;border-radius:3px\"></div></div>"
-            + "<div style=\"font-family:monospace\">\(markupEscaped(text))</div></div>"
+            + "<div style=\"font-family:var(--jp-code-font-family,monospace);font-size:var(--jp-code-font-size,13px)\">"
+            + "\(markupEscaped(text))</div></div>"
         return MimeBundle(data: ["text/plain": "\(bar) \(percent)% \(text)", "text/html": html])
     }
 

@@ -48,8 +48,11 @@ struct Table {
                 return "<\(tag)\(align)>\(markupEscaped(cell))</\(tag)>"
             }.joined()
         }
-        var out = "<table class=\"latent-table\">"
-        if let title { out += "<caption>\(markupEscaped(title))</caption>" }
+        // The title is a block above the table, not a <caption>: a caption is only as wide as the
+        // table and wraps early, leaving a word or two on a line of their own.
+        var out = ""
+        if let title { out += "<div class=\"latent-table-title\">\(markupEscaped(title))</div>" }
+        out += "<table class=\"latent-table\">"
         out += "<thead><tr>\(cells(columns.map(\.name), tag: "th"))</tr></thead><tbody>"
         for row in rows { out += "<tr>\(cells(row, tag: "td"))</tr>" }
         out += "</tbody>"

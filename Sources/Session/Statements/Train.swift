@@ -58,9 +58,14 @@ extension LessonSession {
         let report: TrainingReport
         var record = entry.progress
         record.start(network: network, data: data)
+        var trace = entry.training
+        trace.begin()
+        var previousRunningLoss: Float = 0
         do {
             report = try network.train(on: train, test: test, options: options) { p in
                 progress.tick(p)
+                trace.record(runningLoss: p.runningLoss, batch: p.batch, previousRunningLoss: previousRunningLoss)
+                previousRunningLoss = p.runningLoss
                 if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
                 return !self.interruption.isRaised
             }
@@ -73,6 +78,8 @@ extension LessonSession {
         // Only now does the session change: the network, its settings and its data.
         entry.network = network
         entry.progress = record
+        trace.end(report.stop)
+        entry.training = trace
         entry.settings = settings
         entry.trainedOn = data
         entry.trainedOnName = dataName
@@ -82,12 +89,17 @@ extension LessonSession {
         switch report.stop {
         case .finished: progress.finish("done, \(report.steps) batches", fraction: 1)
         case .interrupted(let epoch, let batch):
-            progress.finish("interrupted at epoch \(epoch), batch \(batch)", fraction: 1)
+            progress.finish("interrupted at epoch \(epoch), batch \(batch)", fraction: progress.fractionDone)
         case .diverged(let epoch, let batch, _):
-            progress.finish("stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: 1)
+            progress.finish(
+                "stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: progress.fractionDone)
         }
         context.output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
         if report.stop != .finished { context.say("\(entry.name): \(report.message)") }
+        // Look for the pitfalls the lessons teach; a healthy model gets no word.
+        if let findings = try? diagnose(entry), !findings.isEmpty {
+            context.output.display(findingsBundle(entry.name, findings, health: nil), id: nil)
+        }
         return nil
     }
 

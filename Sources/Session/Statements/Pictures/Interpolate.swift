@@ -43,12 +43,15 @@ extension LessonSession {
         let grid = try gridBundle(
             pixelRow + latentRow, count: 2 * steps, height: a.height, width: a.width, channels: a.channels,
             columns: steps,
-            labels: labels + labels,
+            labels: labels + labels, rowLabels: ["pixels", "code"],
             summary:
                 "interpolate \(entry.name) from \(sourceName(from)) (label \(a.labels[0])) to \(sourceName(to)) (label \(b.labels[0])) in \(steps) steps: top row in pixel space, bottom row through the \(k)-d latent space",
             at: context.range)
         context.output.display(grid, id: nil)
-        // The animation: each latent-space image, then back again.
+        context.say(
+            "top row (pixels): the two images faded into each other; bottom row (code): the decoded blend of their codes.\n"
+                + "Below, the walk through the code, there and back:")
+        // The animation: each latent-space image, then back again, drawn large enough to watch.
         let order = Array(0..<steps) + Array((1..<(steps - 1)).reversed())
         let frames = order.map { i in
             greyPixels(
@@ -56,7 +59,7 @@ extension LessonSession {
                 channels: a.channels)
         }
         return try animationBundle(
-            frames: frames, count: 1, height: a.height, width: a.width, labels: order.map { [labels[$0]] },
+            frames: frames, count: 1, height: a.height, width: a.width, scale: 4, labels: order.map { [labels[$0]] },
             delayMilliseconds: 150,
             summary: "animation: \(order.count) frames through the latent space of \(entry.name), there and back",
             at: context.range)

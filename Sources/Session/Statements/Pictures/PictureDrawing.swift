@@ -16,8 +16,11 @@ extension LessonSession {
             metadata: ["image/png": ["width": image.width, "height": image.height]])
     }
 
+    /// The chart as SVG, and inline in HTML too: frontends show `image/svg+xml` through an
+    /// <img> at its own width (JupyterLab does not shrink it), while inline SVG scales down to
+    /// the output area's width (`max-width: 100%` on its root) and never grows past its own.
     func chartBundle(_ chart: Chart) -> MimeBundle {
-        MimeBundle(data: ["image/svg+xml": chart.svg, "text/plain": chart.summary])
+        MimeBundle(data: ["image/svg+xml": chart.svg, "text/html": chart.svg, "text/plain": chart.summary])
     }
 
     /// Images of a reference; an empty selection is a mistake worth naming.
@@ -67,23 +70,24 @@ extension LessonSession {
     /// A digit grid as an image bundle.
     func gridBundle(
         _ pixels: [Float], count: Int, height: Int, width: Int, channels: Int = 1, columns: Int? = nil,
-        labels: [String]? = nil, summary: String, at range: SourceRange
+        labels: [String]? = nil, rowLabels: [String]? = nil, summary: String, at range: SourceRange
     ) throws -> MimeBundle {
         try drawing(range) {
             let grey = greyPixels(pixels, count: count, height: height, width: width, channels: channels)
-            let image = try DigitGrid(imageHeight: height, imageWidth: width, columns: columns).png(
-                pixels: grey, count: count, labels: labels)
+            var grid = DigitGrid(imageHeight: height, imageWidth: width, columns: columns)
+            grid.rowLabels = rowLabels
+            let image = try grid.png(pixels: grey, count: count, labels: labels)
             return imageBundle(image, summary: summary)
         }
     }
 
     /// An animation of equally sized grids, one per frame.
     func animationBundle(
-        frames: [[Float]], count: Int, height: Int, width: Int, columns: Int? = nil, labels: [[String]?],
-        delayMilliseconds: Int, summary: String, at range: SourceRange
+        frames: [[Float]], count: Int, height: Int, width: Int, scale: Int? = nil, columns: Int? = nil,
+        labels: [[String]?], delayMilliseconds: Int, summary: String, at range: SourceRange
     ) throws -> MimeBundle {
         try drawing(range) {
-            let grid = DigitGrid(imageHeight: height, imageWidth: width, columns: columns)
+            let grid = DigitGrid(imageHeight: height, imageWidth: width, scale: scale, columns: columns)
             let rasters = try zip(frames, labels).map { try grid.render(pixels: $0.0, count: count, labels: $0.1) }
             let bytes = try AnimatedPNG.encode(frames: rasters, delayMilliseconds: delayMilliseconds)
             return imageBundle(
