@@ -33,7 +33,7 @@ extension Autoencoder {
             throw ModelError("a mask fraction must be between 0 and 1, not \(fraction)")
         }
         let batchSize = min(options.batchSize, train.batch)
-        let batchesPerEpoch = (train.batch + batchSize - 1) / batchSize
+        let batchesPerEpoch = options.batchesPerEpoch(samples: train.batch)
         let totalSteps: Int
         switch options.length {
         case .epochs(let n):

@@ -27,6 +27,12 @@ public struct TrainingOptions: Sendable {
     /// Whether to compute the test loss after every epoch (when a test set is given).
     public var testsEachEpoch: Bool
 
+    /// Mini-batches in one pass over `samples` (the last one may be short).
+    public func batchesPerEpoch(samples: Int) -> Int {
+        let size = max(1, min(batchSize, samples))
+        return (samples + size - 1) / size
+    }
+
     public init(
         length: Length = .epochs(1), batchSize: Int = 200, loss: LossKind = .mse, optimizer: OptimizerKind = .adam(),
         learningRate: Float = 1e-3, noise: InputNoise? = nil, seed: UInt64? = nil, testsEachEpoch: Bool = true

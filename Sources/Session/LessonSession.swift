@@ -11,10 +11,8 @@ public final class LessonSession: Interpreter {
     /// Folder that relative paths in `save`, `load` and `idx` start from.
     public var workingDirectory: String
 
-    var datasets: [String: DataValue] = [:]
-    var models: [String: ModelEntry] = [:]
-    /// Names in the order they were defined, for `who`.
-    var order: [String] = []
+    /// Names -> datasets and models.
+    var names = Namespace()
     var seed: UInt64 = 0
     /// Where numbered display ids come from (progress bars).
     var displayCounter = 0
@@ -92,9 +90,6 @@ public final class LessonSession: Interpreter {
         }
     }
 
-    /// Every name in the session, for suggestions and "the names that exist".
-    var allNames: [String] { order }
-
     func resolvedPath(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         if path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
@@ -104,18 +99,6 @@ public final class LessonSession: Interpreter {
     func nextDisplayID(_ prefix: String) -> String {
         displayCounter += 1
         return "latent-\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(displayCounter)"
-    }
-
-    /// Adds or replaces a name, keeping `order` in step.
-    func define(_ name: String) {
-        order.removeAll { $0 == name }
-        order.append(name)
-    }
-
-    func remove(_ name: String) {
-        datasets[name] = nil
-        models[name] = nil
-        order.removeAll { $0 == name }
     }
 }
 

@@ -14,11 +14,12 @@ final class SaveLoadTests: XCTestCase {
     func testRoundTripKeepsWeightsOptimizerHistoryAndSettings() throws {
         let t = try trained()
         t.run("load ae2 \"ae.model\"")
-        let a = try XCTUnwrap(t.session.models["ae"]?.network), b = try XCTUnwrap(t.session.models["ae2"]?.network)
+        let a = try XCTUnwrap(t.session.names.model("ae")?.network),
+            b = try XCTUnwrap(t.session.names.model("ae2")?.network)
         XCTAssertEqual(a.parameters.map(\.value), b.parameters.map(\.value))
         XCTAssertEqual(a.optimizerState, b.optimizerState)
         XCTAssertEqual(a.history, b.history)
-        XCTAssertEqual(t.session.models["ae2"]?.settings, t.session.models["ae"]?.settings)
+        XCTAssertEqual(t.session.names.model("ae2")?.settings, t.session.names.model("ae")?.settings)
         XCTAssertEqual(
             t.run("evaluate ae on small.test"),
             t.run("evaluate ae2 on small.test").replacingOccurrences(of: "ae2", with: "ae"))
@@ -33,8 +34,8 @@ final class SaveLoadTests: XCTestCase {
     func testUntrainedModelRoundTrip() throws {
         let t = try TestSession()
         t.run("model m:\n    dense 8\n    latent 2\n    dense 784\nsave m \"m.model\"\nload m2 \"m.model\"")
-        XCTAssertNil(t.session.models["m2"]?.network)
-        XCTAssertEqual(t.session.models["m2"]?.specs, t.session.models["m"]?.specs)
+        XCTAssertNil(t.session.names.model("m2")?.network)
+        XCTAssertEqual(t.session.names.model("m2")?.specs, t.session.names.model("m")?.specs)
     }
 
     func testInitSchemeReachesTheEngineAndSurvivesSaveAndLoad() throws {
@@ -42,7 +43,8 @@ final class SaveLoadTests: XCTestCase {
         let layers = ":\n    dense 8 relu\n    latent 2\n    dense 784 sigmoid"
         t.run("small = mnist train 200 test 100\nseed 5\nmodel g" + layers + "\nmodel p init pytorch" + layers)
         t.run("train g on small epochs 1\ntrain p on small epochs 1")
-        let g = try XCTUnwrap(t.session.models["g"]?.network), p = try XCTUnwrap(t.session.models["p"]?.network)
+        let g = try XCTUnwrap(t.session.names.model("g")?.network),
+            p = try XCTUnwrap(t.session.names.model("p")?.network)
         XCTAssertEqual(g.initializer, .glorotUniform)
         XCTAssertEqual(p.initializer, .pytorchDefault)
         XCTAssertNotEqual(g.history.first?.trainLoss, p.history.first?.trainLoss)
@@ -50,10 +52,10 @@ final class SaveLoadTests: XCTestCase {
         t.run(
             "save p \"p.model\"\nload q \"p.model\"\nmodel u init kaiming" + layers
                 + "\nsave u \"u.model\"\nload v \"u.model\"")
-        XCTAssertEqual(t.session.models["q"]?.initializer, .pytorchDefault)
-        XCTAssertEqual(t.session.models["v"]?.initializer, .kaimingNormal)  // untrained: from the header
+        XCTAssertEqual(t.session.names.model("q")?.initializer, .pytorchDefault)
+        XCTAssertEqual(t.session.names.model("v")?.initializer, .kaimingNormal)  // untrained: from the header
         // A file saved before `init` existed has no scheme in its header: it loads as glorot.
-        let entry = try XCTUnwrap(t.session.models["u"])
+        let entry = try XCTUnwrap(t.session.names.model("u"))
         let header = SavedModel.Header(
             name: "old", specs: entry.specs, seed: 1, initializer: nil, settings: entry.settings, epochsTrained: 0,
             trainedOnName: nil, savedBy: "Latent 0.1", hasNetwork: false)
@@ -62,7 +64,7 @@ final class SaveLoadTests: XCTestCase {
         let bytes = ModelFile.encode(try SavedModel(header: header, snapshot: nil).bytes())
         try Data(bytes).write(to: URL(fileURLWithPath: t.directory + "/old.model"))
         t.run("load old \"old.model\"")
-        XCTAssertEqual(t.session.models["old"]?.initializer, .glorotUniform)
+        XCTAssertEqual(t.session.names.model("old")?.initializer, .glorotUniform)
     }
 
     func damage(_ t: TestSession, _ change: (inout [UInt8]) -> Void) throws -> String {

@@ -32,7 +32,7 @@ final class SessionBehaviourTests: XCTestCase {
             _ = t.fail(code)
             if code.hasPrefix("model wrong") {
                 // The definition before the failing statement stands; remove it to compare.
-                t.session.remove("wrong")
+                t.session.names.delete("wrong")
             }
             if code.hasPrefix("seed 5") { continue }
             XCTAssertEqual(t.fingerprint, before, "after: \(code)")
@@ -42,7 +42,7 @@ final class SessionBehaviourTests: XCTestCase {
     func testOptionsStickAndTrainingGoesOn() throws {
         let t = try TestSession()
         t.run(Self.setup)
-        let entry = try XCTUnwrap(t.session.models["ae"])
+        let entry = try XCTUnwrap(t.session.names.model("ae"))
         XCTAssertEqual(entry.epochsTrained, 1)
         t.run("train ae epochs 2 lr 0.002")
         XCTAssertEqual(entry.epochsTrained, 3)
@@ -65,7 +65,7 @@ final class SessionBehaviourTests: XCTestCase {
     func testInterruptionKeepsWhatWasLearnedAndSaysWhere() throws {
         let t = try TestSession()
         t.run(Self.setup)
-        let entry = try XCTUnwrap(t.session.models["ae"])
+        let entry = try XCTUnwrap(t.session.names.model("ae"))
         let weightsBefore = entry.network!.parameters[0].value.data
         // The first progress update raises the flag, as the kernel's control thread would.
         t.sink.onUpdate = { [weak session = t.session] in session?.interruption.raise() }
@@ -181,7 +181,7 @@ final class DataSourceTests: XCTestCase {
         XCTAssertTrue(t.run("clothes = fashion train 50 test 20").hasPrefix("clothes: 50 train / 20 test images"))
         setenv("LATENT_FASHION_DIR", t.directory, 1)
         XCTAssertTrue(t.fail("clothes = fashion").text.contains("Fashion-MNIST is not installed on this machine"))
-        XCTAssertEqual(t.session.datasets["clothes"]?.trainImages.count, 50)
+        XCTAssertEqual(t.session.names.data("clothes")?.trainImages.count, 50)
     }
 }
 
@@ -214,6 +214,6 @@ final class CrossThreadInterruptTests: XCTestCase {
         XCTAssertTrue(sink.text.contains("ae: stopped during epoch"), sink.text)
         // Interrupted after half a second, far short of the 100,000 asked for (how far it got
         // depends on the machine's speed: 176 epochs on the 2-core test machine).
-        XCTAssertLessThan(session.models["ae"]!.epochsTrained, 10_000)
+        XCTAssertLessThan(session.names.model("ae")!.epochsTrained, 10_000)
     }
 }

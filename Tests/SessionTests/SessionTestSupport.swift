@@ -42,10 +42,10 @@ final class TestSession {
 
     /// Everything observable about the session's state, weights included.
     var fingerprint: String {
-        var parts = ["seed \(session.seed)", "order \(session.order)"]
-        for name in session.order {
-            if let d = session.datasets[name] { parts.append("\(name): \(d.sizeText) \(d.trainImages.pixels.count)") }
-            if let m = session.models[name] {
+        var parts = ["seed \(session.seed)", "order \(session.names.order)"]
+        for name in session.names.order {
+            if let d = session.names.data(name) { parts.append("\(name): \(d.sizeText) \(d.trainImages.pixels.count)") }
+            if let m = session.names.model(name) {
                 let weights = m.network?.parameters.map { $0.value.data.reduce(0, +) } ?? []
                 parts.append(
                     "\(name): \(m.specs.map(\.text)) \(m.initializer) \(m.settings) \(m.epochsTrained) \(weights) "

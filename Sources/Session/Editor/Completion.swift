@@ -22,8 +22,8 @@ extension LessonSession {
         var lineStart = wordStart
         while lineStart > 0 && scalars[lineStart - 1] != "\n" { lineStart -= 1 }
         let before = String(String.UnicodeScalarView(scalars[lineStart..<wordStart]))
-        let modelNames = order.filter { models[$0] != nil }
-        let dataNames = order.filter { datasets[$0] != nil }
+        let modelNames = names.modelNames
+        let dataNames = names.dataNames
 
         // After a dot: members of what is before it.
         if wordStart > 0 && scalars[wordStart - 1] == "." {
@@ -32,8 +32,8 @@ extension LessonSession {
             let base =
                 String(String.UnicodeScalarView(scalars[b..<(wordStart - 1)])).split(separator: "[").first.map(
                     String.init) ?? ""
-            if models[base] != nil { return Vocabulary.modelMembers }
-            if datasets[base] != nil { return Vocabulary.dataMembers }
+            if names.model(base) != nil { return Vocabulary.modelMembers }
+            if names.data(base) != nil { return Vocabulary.dataMembers }
             return Vocabulary.dataMembers + Vocabulary.modelMembers
         }
         let words = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -45,7 +45,7 @@ extension LessonSession {
             if kind == "pool" { return PoolName.allCases.map(\.rawValue) }
             return Vocabulary.activations + (Vocabulary.layerOptions[kind] ?? [])
         }
-        guard let first = words.first else { return Vocabulary.statements + order }
+        guard let first = words.first else { return Vocabulary.statements + names.order }
         if words.count >= 2 && words[1] == "=" || first.hasSuffix("=") {
             return Vocabulary.dataSources + dataNames
         }
@@ -61,7 +61,7 @@ extension LessonSession {
         case "plot": return modelNames
         case "embed": return modelNames + dataNames + options
         case "show", "print": return dataNames + modelNames
-        case "delete": return order
+        case "delete": return names.order
         case "load": return []
         default: return options
         }

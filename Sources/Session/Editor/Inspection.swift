@@ -11,8 +11,8 @@ extension LessonSession {
         while end < scalars.count && isWord(scalars[end]) { end += 1 }
         guard start < end else { return nil }
         let word = String(String.UnicodeScalarView(scalars[start..<end]))
-        if let data = datasets[word] { return MimeBundle(text: data.describe(name: word)) }
-        if let model = models[word] { return model.describe() }
+        if let data = names.data(word) { return MimeBundle(text: data.describe(name: word)) }
+        if let model = names.model(word) { return model.describe() }
         if let text = HelpText.section(for: word) { return HelpText.bundle(text) }
         return nil
     }

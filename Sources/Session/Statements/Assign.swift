@@ -31,16 +31,8 @@ extension LessonSession {
         case .reference(let reference):
             value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
         }
-        var message = "\(name.value): \(value.sizeText) of \(value.shapeText)"
-        if let old = datasets[name.value] {
-            message += " (replaces the earlier \(name.value): \(old.sizeText))"
-        } else if let old = models[name.value] {
-            message += " (replaces the model \(name.value), trained \(formatNumber(old.epochsTrained)) epochs)"
-        }
-        remove(name.value)
-        datasets[name.value] = value
-        define(name.value)
-        context.say(message)
+        let replaced = names.bind(name.value, to: .data(value))
+        context.say("\(name.value): \(value.sizeText) of \(value.shapeText)" + replaced)
         return nil
     }
 }

@@ -12,15 +12,7 @@ extension LessonSession {
             initializer: SpecConversion.initializer(syntax.initializer), cell: cellNumber)
         var message = "model \(entry.name): \(entry.specs.count) layers, \(entry.latentSize)-d code"
         if syntax.initializer != .glorot { message += ", init \(syntax.initializer.rawValue)" }
-        if let old = models[entry.name] {
-            message += " (replaces the earlier \(entry.name)"
-            message += old.epochsTrained > 0 ? ", trained \(formatNumber(old.epochsTrained)) epochs)" : ")"
-        } else if datasets[entry.name] != nil {
-            message += " (replaces the data \(entry.name))"
-        }
-        remove(entry.name)
-        models[entry.name] = entry
-        define(entry.name)
+        message += names.bind(entry.name, to: .model(entry))
         context.say(message)
         return nil
     }

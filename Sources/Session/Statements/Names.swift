@@ -12,22 +12,22 @@ extension LessonSession {
     /// "there is no X", with the names that exist and the nearest of them.
     func unknownName(_ id: Identifier, expected: String, alsoSuggest: [String] = []) -> Diagnostic {
         let listing =
-            order.isEmpty
+            names.isEmpty
             ? "the session has no names yet (make one with: data = mnist)"
             : "names in this session: "
-                + order.map { "\($0) (\(models[$0] != nil ? "model" : "data"))" }.joined(separator: ", ")
+                + names.order.map { "\($0) (\(names.model($0) != nil ? "model" : "data"))" }.joined(separator: ", ")
         return Diagnostic(
             "there is no '\(id.value)' in this session", range: id.range, kind: .name, expected: expected,
-            suggestion: Suggestion.nearest(to: id.value, in: order + alsoSuggest), notes: [listing])
+            suggestion: Suggestion.nearest(to: id.value, in: names.order + alsoSuggest), notes: [listing])
     }
 
     func lookUpModel(_ id: Identifier) throws -> ModelEntry {
-        if let model = models[id.value] { return model }
-        if datasets[id.value] != nil {
+        if let model = names.model(id.value) { return model }
+        if names.data(id.value) != nil {
+            let models = names.modelNames.sorted()
             throw Diagnostic(
                 "'\(id.value)' is data, not a model", range: id.range, kind: .name,
-                expected: "a model's name" + (models.isEmpty ? "" : ": " + models.keys.sorted().joined(separator: ", "))
-            )
+                expected: "a model's name" + (models.isEmpty ? "" : ": " + models.joined(separator: ", ")))
         }
         throw unknownName(id, expected: "a model's name")
     }
@@ -53,9 +53,9 @@ extension LessonSession {
     ) throws -> ResolvedValue {
         let base = reference.base
         var current: ResolvedValue
-        if let d = datasets[base.value] {
+        if let d = names.data(base.value) {
             current = .data(d)
-        } else if let m = models[base.value] {
+        } else if let m = names.model(base.value) {
             current = .model(m)
         } else {
             throw unknownName(base, expected: expected, alsoSuggest: alsoSuggest)

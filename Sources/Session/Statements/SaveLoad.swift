@@ -57,12 +57,7 @@ extension LessonSession {
         var message = "loaded \(name.value) from \(path.value): \(h.specs.count) layers"
         message += h.epochsTrained > 0 ? ", trained \(formatNumber(h.epochsTrained)) epochs" : ", untrained"
         if let loss = entry.lastLoss { message += ", last loss \(formatNumber(loss))" }
-        if models[name.value] != nil || datasets[name.value] != nil {
-            message += " (replaces the earlier \(name.value))"
-        }
-        remove(name.value)
-        models[name.value] = entry
-        define(name.value)
+        message += names.bind(name.value, to: .model(entry))
         context.say(message)
         return nil
     }

@@ -54,7 +54,7 @@ extension LessonSession {
 
         let progress = ProgressDisplay(
             output: context.output, id: nextDisplayID("train"), title: "training \(entry.name) on \(dataName)")
-        let batchesPerEpoch = (train.batch + min(settings.batch, train.batch) - 1) / min(settings.batch, train.batch)
+        let batchesPerEpoch = options.batchesPerEpoch(samples: train.batch)
         let report: TrainingReport
         var record = entry.progress
         record.start(network: network, data: data)
@@ -120,12 +120,13 @@ extension LessonSession {
             rows: rows)
         return table.bundle
     }
+}
 
-    func formatLoss(_ v: Float) -> String {
-        let d = Double(v)
-        if !d.isFinite { return formatNumber(d) }
-        return abs(d) >= 10 ? String(format: "%.2f", d) : String(format: "%.4f", d)
-    }
+/// A loss as the epoch tables show it: four decimals, two from 10 up (a VAE's per-image loss).
+func formatLoss(_ v: Float) -> String {
+    let d = Double(v)
+    if !d.isFinite { return formatNumber(d) }
+    return abs(d) >= 10 ? String(format: "%.2f", d) : String(format: "%.4f", d)
 }
 
 extension SourceRange {

@@ -3,14 +3,14 @@ import Language
 extension LessonSession {
     /// `who`: every name, its kind, size, epochs trained and last loss.
     func who() -> MimeBundle {
-        guard !order.isEmpty else {
+        guard !names.isEmpty else {
             return MimeBundle(text: "the session is empty (seed \(seed)); start with: data = mnist")
         }
         var rows = [[String]]()
-        for name in order {
-            if let d = datasets[name] {
+        for name in names.order {
+            if let d = names.data(name) {
                 rows.append([name, "data", "\(d.sizeText) of \(d.shapeText)", "", ""])
-            } else if let m = models[name] {
+            } else if let m = names.model(name) {
                 rows.append([
                     name, m.kindText, m.sizeText, formatNumber(m.epochsTrained),
                     m.lastLoss.map(formatNumber) ?? "",

@@ -55,18 +55,6 @@ extension LessonSession {
         }
     }
 
-    /// Grey pixels for drawing: one value per pixel (channels averaged).
-    func greyPixels(_ pixels: [Float], count: Int, height: Int, width: Int, channels: Int) -> [Float] {
-        guard channels > 1 else { return pixels }
-        var out = [Float](repeating: 0, count: count * height * width)
-        for p in 0..<(count * height * width) {
-            var s: Float = 0
-            for c in 0..<channels { s += pixels[p * channels + c] }
-            out[p] = s / Float(channels)
-        }
-        return out
-    }
-
     /// A digit grid as an image bundle.
     func gridBundle(
         _ pixels: [Float], count: Int, height: Int, width: Int, channels: Int = 1, columns: Int? = nil,
@@ -129,4 +117,16 @@ extension LessonSession {
         while s.hasSuffix("0") { s.removeLast() }
         return s
     }
+}
+
+/// Grey pixels for drawing: one value per pixel (channels averaged).
+func greyPixels(_ pixels: [Float], count: Int, height: Int, width: Int, channels: Int) -> [Float] {
+    guard channels > 1 else { return pixels }
+    var out = [Float](repeating: 0, count: count * height * width)
+    for p in 0..<(count * height * width) {
+        var s: Float = 0
+        for c in 0..<channels { s += pixels[p * channels + c] }
+        out[p] = s / Float(channels)
+    }
+    return out
 }
