@@ -183,4 +183,10 @@ final class WhyTests: XCTestCase {
         for (got, want) in zip(trace.recentBatchLosses, losses) { XCTAssertEqual(got, Double(want), accuracy: 1e-4) }
         XCTAssertEqual(trace.firstLoss ?? 0, 4.0, accuracy: 1e-4)
     }
+
+    func testCodeBetweenBackticksIsSetAsCodeInHTML() {
+        XCTAssertEqual(
+            codeMarked("a linear code (`latent N`) & more"), "a linear code (<code>latent N</code>) &amp; more")
+        XCTAssertEqual(codeMarked("an odd ` backtick"), "an odd ` backtick")
+    }
 }

@@ -45,8 +45,8 @@ extension LessonSession {
                 lines.append("- \(f.kind.title): \(f.evidence).")
                 lines.append("  try: " + f.cures.joined(separator: "; "))
                 html +=
-                    "<li><b>\(markupEscaped(f.kind.title))</b>: \(markupEscaped(f.evidence)).<br>"
-                    + "<i>try</i>: \(markupEscaped(f.cures.joined(separator: "; ")))</li>"
+                    "<li><b>\(markupEscaped(f.kind.title))</b>: \(codeMarked(f.evidence)).<br>"
+                    + "<i>try</i>: \(codeMarked(f.cures.joined(separator: "; ")))</li>"
             }
             html += "</ul>"
         }
@@ -76,4 +76,11 @@ extension LessonSession {
         }
         return text
     }
+}
+
+/// Escaped for HTML, with `code` between backticks set as code (the plain text keeps the backticks).
+func codeMarked(_ text: String) -> String {
+    let parts = markupEscaped(text).split(separator: "`", omittingEmptySubsequences: false)
+    guard parts.count >= 3, parts.count % 2 == 1 else { return markupEscaped(text) }
+    return parts.enumerated().map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : String($0.element) }.joined()
 }
