@@ -4,31 +4,24 @@ import XCTest
 
 @testable import Session
 
-/// `help` serves docs/language.md, embedded in the binary; this keeps the two the same.
-/// After editing the document: `LATENT_RECORD=1 swift test --filter HelpTests`.
+/// `help` serves docs/language.md, embedded in the binary as
+/// Sources/Session/Help/LanguageReference.swift; this keeps the two the same. After editing the
+/// document run `scripts/embed-language-reference.sh` (no test writes a source file).
 final class HelpTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
         .standardized
 
     func testEmbeddedReferenceMatchesTheDocument() throws {
         let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/language.md"), encoding: .utf8)
-        if ProcessInfo.processInfo.environment["LATENT_RECORD"] == "1" {
-            let swift = """
-                /// docs/language.md, embedded so that the binary needs no file. Generated: run
-                /// `LATENT_RECORD=1 swift test --filter HelpTests` after editing the document.
-                enum LanguageReference {
-                    static let markdown = #\"\"\"
-                \(doc)
-                \"\"\"#
-                }
-
-                """
-            try swift.write(
-                to: Self.root.appendingPathComponent("Sources/Session/Help/LanguageReference.swift"), atomically: true,
-                encoding: .utf8)
-            return
-        }
-        XCTAssertEqual(LanguageReference.markdown, doc, "re-embed docs/language.md with LATENT_RECORD=1")
+        guard LanguageReference.markdown != doc else { return }
+        let embedded = LanguageReference.markdown.split(separator: "\n", omittingEmptySubsequences: false)
+        let written = doc.split(separator: "\n", omittingEmptySubsequences: false)
+        let line =
+            (0..<min(embedded.count, written.count)).first { embedded[$0] != written[$0] }
+            ?? min(embedded.count, written.count)
+        XCTFail(
+            "docs/language.md differs from the copy embedded in Sources/Session/Help/LanguageReference.swift "
+                + "(first at line \(line + 1) of the document): run scripts/embed-language-reference.sh")
     }
 
     func testEveryStatementHasASection() {
