@@ -96,11 +96,11 @@ enum LanguageReference {
         | `upsample N` | nearest-neighbour, by N (2) |
         | `flatten` | to one row of values |
         | `reshape H W C` | one to three sizes |
+        | `dropout P` | on its own line, P from 0 up to 1 |
 
         Sizes are whole numbers from 1 (kernels, strides, pools and upsampling up to 256; units and
         filters up to 1,000,000). A model may hold up to 50,000,000 parameters and a layer up to 250,000
         values per image; larger ones are refused with a message rather than exhausting the machine.
-        | `dropout P` | on its own line, P from 0 up to 1 |
 
         ### summary
         `summary MODEL`: a table of the layers with their output shapes and parameter counts, and the
