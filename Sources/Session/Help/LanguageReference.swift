@@ -234,12 +234,12 @@ enum LanguageReference {
         ### save
         `save MODEL "file"`: the model (definition, weights, optimizer state, settings, loss history)
         into a file, written atomically (a temporary file, then renamed). The format is versioned and
-        carries a checksum.
+        carries a checksum: a model saved by an older Latent loads in a newer one.
 
         ### load
         `load NAME "file"`: a saved model under NAME. A missing, truncated, corrupt or foreign file is
-        named as such and the session stays as it was. The data a model trained on is not saved: the
-        first `train` after a `load` needs `on DATA`.
+        named as such, a file from a newer Latent says to update, and the session stays as it was. The
+        data a model trained on is not saved: the first `train` after a `load` needs `on DATA`.
 
         ### delete
         `delete NAME...`: forgets datasets and models.
