@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "PicturesTests", dependencies: ["Pictures", "Datasets"], resources: [.copy("Reference")]),
         .testTarget(
-            name: "SessionTests", dependencies: ["Session"], resources: [.copy("scripts")]),
+            name: "SessionTests", dependencies: ["Session"], resources: [.copy("scripts"), .copy("Fixtures")]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),
     ]
 )

@@ -3,7 +3,8 @@
 /// `init(bytes:)` give a compact form (a JSON header followed by raw little-endian floats)
 /// that the session wraps in its own file header and checksum.
 public struct ModelSnapshot: Codable, Equatable, Sendable {
-    /// Bumped when the layout of a snapshot changes.
+    /// The format `bytes()` writes: bumped when the layout of a snapshot changes, with a step
+    /// from the old format to the new one in `formats` (ModelSnapshot+Bytes.swift).
     public static let formatVersion = 1
 
     public struct ParameterValues: Codable, Equatable, Sendable {

@@ -1,4 +1,5 @@
-/// Every example of /work/shared/design/language-sketch.md, as written there.
+/// Every example of the design sketch (shared/design/language-sketch.md in the steering
+/// repository), as written there.
 enum SketchExamples {
     static let data = """
         data = mnist                          # the bundled MNIST: 60,000 train / 10,000 test, pixels scaled to [0, 1]

@@ -48,14 +48,21 @@ final class SpatialShapeErrorTests: XCTestCase {
     func testBackwardBeforeForward() throws {
         let conv = Conv2D(filters: 1, kernel: 3)
         try conv.build(inputShape: [4, 4, 1], initializer: .glorotUniform, rng: rng)
-        _ = message { _ = try conv.backward(Tensor(zeros: [1, 4, 4, 1])) }
+        let text = message { _ = try conv.backward(Tensor(zeros: [1, 4, 4, 1])) }
+        XCTAssertEqual(text, "conv 1 kernel 3: backward called before forward")
     }
 
     func testUseBeforeBuild() {
-        _ = message {
+        let pool = message {
             _ = try Pool2D(kind: .max, size: 2).forward(Tensor(zeros: [1, 4, 4, 1]), context: evaluationContext())
         }
-        _ = message { _ = try Upsample2D(factor: 2).backward(Tensor(zeros: [1, 4, 4, 1])) }
+        XCTAssertEqual(pool, "pool max 2 was used before it was built for an input shape")
+        let upsample = message { _ = try Upsample2D(factor: 2).backward(Tensor(zeros: [1, 4, 4, 1])) }
+        XCTAssertEqual(upsample, "upsample 2 was used before it was built for an input shape")
+        let conv = message {
+            _ = try Conv2D(filters: 2, kernel: 3).forward(Tensor(zeros: [1, 4, 4, 1]), context: evaluationContext())
+        }
+        XCTAssertEqual(conv, "conv 2 kernel 3 was used before it was built for an input shape")
     }
 
     func testPoolLargerThanImage() {
@@ -69,11 +76,28 @@ final class SpatialShapeErrorTests: XCTestCase {
     }
 
     func testNonsenseSettings() {
-        _ = message { _ = try Conv2D(filters: 0, kernel: 3).outputShape(for: [4, 4, 1]) }
-        _ = message { _ = try Conv2D(filters: 2, kernel: 0).outputShape(for: [4, 4, 1]) }
-        _ = message { _ = try ConvTranspose2D(filters: 2, kernel: 3, stride: 0).outputShape(for: [4, 4, 1]) }
-        _ = message { _ = try Upsample2D(factor: 0).outputShape(for: [4, 4, 1]) }
-        _ = message { _ = try Reshape([]).outputShape(for: [4]) }
+        // Each names the layer as written and the setting that is out of range.
+        XCTAssertEqual(
+            message { _ = try Conv2D(filters: 0, kernel: 3).outputShape(for: [4, 4, 1]) },
+            "conv 0 kernel 3 needs at least 1 filter")
+        XCTAssertEqual(
+            message { _ = try Conv2D(filters: 2, kernel: 0).outputShape(for: [4, 4, 1]) },
+            "conv 2 kernel 0 needs a kernel and stride of at least 1 (got kernel 0, stride 1)")
+        XCTAssertEqual(
+            message { _ = try ConvTranspose2D(filters: 2, kernel: 3, stride: 0).outputShape(for: [4, 4, 1]) },
+            "deconv 2 kernel 3 stride 0 needs at least 1 filter, a kernel and a stride of at least 1")
+        XCTAssertEqual(
+            message { _ = try Upsample2D(factor: 0).outputShape(for: [4, 4, 1]) },
+            "upsample 0 needs a factor of at least 1")
+        XCTAssertEqual(
+            message { _ = try Pool2D(kind: .avg, size: 0).outputShape(for: [4, 4, 1]) },
+            "pool avg 0 needs a size of at least 1")
+        let reshape = message { _ = try Reshape([]).outputShape(for: [4]) }
+        XCTAssertTrue(
+            reshape.hasPrefix("reshape") && reshape.hasSuffix("needs one or more sizes, each at least 1"), reshape)
+        XCTAssertEqual(
+            message { _ = try Reshape([7, 0]).outputShape(for: [4]) },
+            "reshape 7 0 needs one or more sizes, each at least 1")
     }
 
     func testOutputShapes() throws {

@@ -5,7 +5,8 @@ import XCTest
 
 /// Runs every Tests/SessionTests/scripts/NAME.latent and compares its text output with
 /// NAME.expected. Cells are separated by lines starting with `#%%`. Re-record with
-/// `LATENT_RECORD=1 swift test --filter GoldenScriptTests`.
+/// `LATENT_RECORD=1 swift test --filter GoldenScriptTests` (that run fails, naming each file it
+/// wrote; see Recording), read the diff, and run again without it.
 final class GoldenScriptTests: XCTestCase {
     static let scriptsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("scripts")
@@ -14,14 +15,14 @@ final class GoldenScriptTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.scriptsDirectory.path)
             .filter { $0.hasSuffix(".latent") }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 5)
-        let record = ProcessInfo.processInfo.environment["LATENT_RECORD"] == "1"
+        let record = Recording.isOn()
         for file in files {
             let url = Self.scriptsDirectory.appendingPathComponent(file)
             let source = try String(contentsOf: url, encoding: .utf8)
             let actual = try GoldenRunner.run(source)
             let expectedURL = url.deletingPathExtension().appendingPathExtension("expected")
             if record {
-                try actual.write(to: expectedURL, atomically: true, encoding: .utf8)
+                Recording.record(Array(actual.utf8), to: expectedURL)
                 continue
             }
             guard let expected = try? String(contentsOf: expectedURL, encoding: .utf8) else {

@@ -94,19 +94,51 @@ final class SaveLoadTests: XCTestCase {
         }
     }
 
-    func testForeignFileAndNewerVersion() throws {
+    func testForeignFile() throws {
         let t = try trained()
         XCTAssertTrue(
             try damage(t) { $0 = Array("\u{89}PNG\r\n\u{1a}\n not a model at all".utf8) }.contains(
                 "not a Latent model file"))
         XCTAssertTrue(try damage(t) { $0 = [] }.contains("not a Latent model file"))
-        XCTAssertTrue(try damage(t) { $0[12] = 9 }.contains("format version 9"))
+    }
+
+    /// A file from a later Latent, in the file's format or in the engine's snapshot inside it,
+    /// says so and what to do; an unknown older version is named too. The session stays as it was.
+    func testFormatsThisLatentDoesNotRead() throws {
+        let t = try trained()
+        let bad = "line 1: \"\(t.directory)/bad.model\" cannot be loaded: "
+        let newer =
+            bad + "this model was saved by a newer Latent (format 9); this one reads formats up to 1: update Latent"
+        let later = try damage(t) { $0[12] = 9 }
+        XCTAssertTrue(later.hasPrefix(newer), later)
+        let unknown = try damage(t) { $0[12] = 0 }
+        XCTAssertTrue(
+            unknown.hasPrefix(
+                bad + "this model is in format 0, which this Latent does not read (it reads format 1)"), unknown)
+
+        // The snapshot inside a well-formed file of today's file format, from a later engine.
+        let saved = try SavedModel.read(try ModelFile.read(t.directory + "/ae.model").payload, version: 1)
+        var snapshot = try XCTUnwrap(saved.snapshot)
+        snapshot.formatVersion = 2
+        let file = ModelFile.encode(try SavedModel(header: saved.header, snapshot: snapshot).bytes())
+        let future = try damage(t) { $0 = file }
+        XCTAssertTrue(
+            future.hasPrefix(
+                bad + "this model was saved by a newer Latent (format 2); this one reads formats up to 1: update Latent"
+            ),
+            future)
+    }
+
+    func testTheFileFormatWrittenIsTheNewestRead() {
+        XCTAssertEqual(SavedModel.formats.newestVersion, Int(ModelFile.version))
+        XCTAssertEqual(SavedModel.formats.oldestVersion, 1)
     }
 
     func testContainerChecksEachPart() throws {
         let payload = Array("hello".utf8)
         let file = ModelFile.encode(payload)
-        XCTAssertEqual(try ModelFile.decode(file, path: "p"), payload)
+        XCTAssertEqual(try ModelFile.decode(file, path: "p").payload, payload)
+        XCTAssertEqual(try ModelFile.decode(file, path: "p").version, 1)
         XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
         var longer = file
         longer.append(0)

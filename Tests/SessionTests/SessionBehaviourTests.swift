@@ -62,21 +62,39 @@ final class SessionBehaviourTests: XCTestCase {
         XCTAssertEqual(a.fingerprint, b.fingerprint)
     }
 
+    /// The kernel raises the flag while a cell trains: training stops after the batch it is on,
+    /// the model keeps that batch's learning, and the next cell starts with the flag lowered.
     func testInterruptionKeepsWhatWasLearnedAndSaysWhere() throws {
-        let t = try TestSession()
+        let t = try TestSession(), twin = try TestSession()
         t.run(Self.setup)
+        twin.run(Self.setup)
         let entry = try XCTUnwrap(t.session.names.model("ae"))
-        let weightsBefore = entry.network!.parameters[0].value.data
-        // The first progress update raises the flag, as the kernel's control thread would.
+        let stepsBefore = try XCTUnwrap(entry.network?.optimizerState?.step)
+        // The first progress update (after batch 1 of 4) raises the flag, as the kernel's control
+        // thread would.
         t.sink.onUpdate = { [weak session = t.session] in session?.interruption.raise() }
         let out = t.run("train ae epochs 3")
         t.sink.onUpdate = nil
         XCTAssertTrue(out.contains("ae: stopped during epoch 2 after batch 1; the model keeps what it learned"), out)
-        XCTAssertNotEqual(entry.network!.parameters[0].value.data, weightsBefore)
-        XCTAssertLessThan(entry.epochsTrained, 2)
-        XCTAssertGreaterThan(entry.epochsTrained, 1)
-        // A new cell starts with the flag lowered.
-        t.run("train ae steps 1")
+        XCTAssertTrue(out.contains("2 (part: 1 batches)"), out)
+        // It stopped at the next batch: one step of the twelve asked for, a quarter of an epoch.
+        XCTAssertEqual(entry.network?.optimizerState?.step, stepsBefore + 1)
+        XCTAssertEqual(entry.epochsTrained, 1.25)
+        // What it learned is exactly one uninterrupted step: the same weights as a twin that
+        // trained one step.
+        twin.run("train ae steps 1")
+        let twinNetwork = try XCTUnwrap(twin.session.names.model("ae")?.network)
+        XCTAssertEqual(entry.network?.parameters.map(\.value), twinNetwork.parameters.map(\.value))
+        XCTAssertEqual(entry.network?.optimizerState, twinNetwork.optimizerState)
+
+        // The flag is still up after the interrupted cell (and one raised between cells, as a
+        // late interrupt would be): the next cell lowers it and trains every step it asks for.
+        XCTAssertTrue(t.session.interruption.isRaised)
+        let next = t.run("train ae steps 2")
+        XCTAssertFalse(t.session.interruption.isRaised)
+        XCTAssertFalse(next.contains("stopped"), next)
+        XCTAssertEqual(entry.network?.optimizerState?.step, stepsBefore + 3)
+        XCTAssertEqual(entry.epochsTrained, 1.75)
     }
 
     func testProgressIsOneDisplayUpdatedInPlaceWithTextAndHTML() throws {

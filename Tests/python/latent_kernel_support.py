@@ -6,14 +6,17 @@ import json
 import os
 import queue
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+# The checkout's own .venv; a checkout without one (a git worktree) uses the environment whose
+# Python runs these tests.
 VENV_BIN = ROOT / ".venv" / "bin"
 if not VENV_BIN.exists():
-    VENV_BIN = Path("/work/main/.venv/bin")
+    VENV_BIN = Path(sys.executable).parent
 
 
 def latent_binary() -> Path:

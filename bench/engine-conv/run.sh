@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 BATCHES="${1:-${CONV_BENCH_BATCHES:-300}}"
 export LATENT_THREADS="${THREADS:-2}" CONV_TORCH_THREADS="${THREADS:-2}"
 PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
-[[ -x "$PYTHON" ]] || PYTHON=/work/main/.venv/bin/python
+[[ -x "$PYTHON" ]] || PYTHON=python3  # a checkout without .venv: set PYTHON to one with torch
 swift build -c release --product NeuralBench 2>&1 | grep -E "error" || true
 BENCH=.build/release/NeuralBench
 

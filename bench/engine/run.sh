@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
-[ -x "$PYTHON" ] || PYTHON=/work/main/.venv/bin/python
+[ -x "$PYTHON" ] || PYTHON=python3  # a checkout without .venv: set PYTHON
 MNIST_DIR="${LATENT_MNIST_DIR:-$PWD/Data/mnist}"
 THREADS="${THREADS:-2}"
 REPEAT="${REPEAT:-5}"

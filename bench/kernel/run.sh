@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 LATENT_BIN="${LATENT_BIN:-$PWD/.build/release/latent}"
 PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
-[ -x "$PYTHON" ] || PYTHON=/work/main/.venv/bin/python
+[ -x "$PYTHON" ] || PYTHON=python3  # a checkout without .venv: set PYTHON
 [ -x "$LATENT_BIN" ] || swift build -c release --product latent >/dev/null
 "$PYTHON" -c "import ipykernel" 2>/dev/null || { echo "ipykernel is not installed (scripts/setup.sh --bench)" >&2; exit 1; }
 "$PYTHON" bench/kernel/kernel_bench.py --latent "$LATENT_BIN" "$@"

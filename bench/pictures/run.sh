@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
-[ -x "$PYTHON" ] || PYTHON=/work/main/.venv/bin/python
+[ -x "$PYTHON" ] || PYTHON=python3  # a checkout without .venv: set PYTHON
 swift build -c release --product PicturesBench 2>&1 | grep -E "error" || true
 .build/release/PicturesBench tsne "${TSNE_POINTS:-5000}" kpca "${KPCA_POINTS:-3000}" grid |
     "$PYTHON" bench/pictures/compare.py

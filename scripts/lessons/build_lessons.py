@@ -1,7 +1,9 @@
 """Writes the lesson notebooks in Lessons/ (without outputs) from the text below.
 
-    /work/main/.venv/bin/python scripts/lessons/build_lessons.py          # rewrite Lessons/*.ipynb
-    /work/main/.venv/bin/python scripts/lessons/build_lessons.py --check  # fail if they are stale
+From the repository root:
+
+    .venv/bin/python scripts/lessons/build_lessons.py          # rewrite Lessons/*.ipynb
+    .venv/bin/python scripts/lessons/build_lessons.py --check  # fail if they are stale
 
 Each lesson is a list of Markdown and code cells. A code cell may carry checks in its metadata
 (`latent.checks`) that Tests/python/test_lessons.py applies to the executed notebook: a picture

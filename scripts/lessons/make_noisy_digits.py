@@ -1,7 +1,7 @@
 """Writes Lessons/data/: the first 50 MNIST test digits spoiled two ways, as IDX files, for
 lesson 6 to clean up. Run once, by hand; the files are committed.
 
-    /work/main/.venv/bin/python scripts/lessons/make_noisy_digits.py
+    .venv/bin/python scripts/lessons/make_noisy_digits.py     # from the repository root
 
 - noisy-digits-*: each pixel plus Gaussian noise of spread 0.5, clipped to [0, 1] (the same
   corruption as `train ... noise gaussian 0.5`);

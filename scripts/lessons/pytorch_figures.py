@@ -3,9 +3,9 @@
 Each lesson trains fewer epochs than its seed, so the seed's own figure is not a fair bar. This
 script trains the same models, on the same data, for the same number of epochs in PyTorch with
 the initialisation Latent uses (Keras's: Glorot-uniform weights, zero biases; or PyTorch's own
-where a lesson compares the two) and prints the test losses. Run it once, by hand:
+where a lesson compares the two) and prints the test losses. Run it once, by hand, from the repository root:
 
-    /work/main/.venv/bin/python scripts/lessons/pytorch_figures.py [lesson ...]
+    .venv/bin/python scripts/lessons/pytorch_figures.py [lesson ...]
 
 It is a reference, not a test: the lessons' thresholds sit above these figures with a margin for
 the difference between two frameworks' random streams.

@@ -1,7 +1,7 @@
 """Reference values for Latent's spatial layers, computed by PyTorch.
 
 Run once (from the repository root) with the project's venv:
-    /work/main/.venv/bin/python scripts/reference/conv_reference.py
+    .venv/bin/python scripts/reference/conv_reference.py
 It writes Tests/NeuralTests/Reference/conv_{conv2d,deconv,pool,upsample}.json.
 
 Latent stores images channels-last (batch, height, width, channels) and kernels as Keras does:

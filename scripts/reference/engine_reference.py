@@ -4,7 +4,8 @@ Writes Tests/NeuralTests/Reference/engine_reference.json: for each layer type an
 fixed small inputs and weights it used, the forward outputs and the gradients of
 L = sum(y * r) (+ the layer's own loss term), and one and two steps of Adam, SGD with
 momentum and RMSprop. Weights are written in the engine's layout (inputs x units), so the
-Swift tests load exactly these numbers. Run once: /work/main/.venv/bin/python scripts/reference/engine_reference.py
+Swift tests load exactly these numbers. Run once, from the repository root:
+    .venv/bin/python scripts/reference/engine_reference.py
 """
 import json
 import pathlib

@@ -1,6 +1,6 @@
 """Reference values for Pictures' PCA and KernelPCA: scikit-learn on fixed inputs.
 
-Run once with /work/main/.venv/bin/python from the repository root; writes
+Run once from the repository root: .venv/bin/python scripts/reference/pictures_kpca.py; writes
 Tests/PicturesTests/Reference/kpca.json, which the Swift tests read (no Python needed there).
 The inputs are made by a formula, stored in the JSON too, so both sides see the same numbers.
 """
@@ -57,7 +57,7 @@ def main():
             "explained_variance": pca.explained_variance_.tolist(),
         },
     }
-    path = pathlib.Path("Tests/PicturesTests/Reference/kpca.json")
+    path = pathlib.Path(__file__).resolve().parents[2] / "Tests/PicturesTests/Reference/kpca.json"
     path.write_text(json.dumps(out))
     print(f"wrote {path} ({path.stat().st_size} bytes)")
 

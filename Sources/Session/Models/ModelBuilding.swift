@@ -113,7 +113,9 @@ enum ModelLimits {
         case .latent(let units, _, let kind, _): return affine(product(input), units, copies: kind == .gaussian ? 2 : 1)
         case .conv(let filters, let kernel, _, _, _), .deconv(let filters, let kernel, _, _, _):
             return affine(product([kernel, kernel, input.last ?? 1]), filters)
-        default: return 0
+        // No weights. Every kind is named, with no default: a new kind fails to compile until
+        // it is counted here.
+        case .pool, .upsample, .flatten, .reshape, .dropout, .activation: return 0
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Neural
 
 /// The container of a saved model:
 ///
@@ -9,8 +10,15 @@ import Foundation
 ///     bytes 28...    payload (the model, see SavedModel)
 ///
 /// Reading checks each in turn, so the learner hears which of them is wrong.
+///
+/// A model file has two format versions, each read through its own chain of migrations
+/// (FormatChain): the file's, here, for this container and the session's header in the payload
+/// (`SavedModel.formats`), and the engine's snapshot inside the payload (`ModelSnapshot.formats`).
+/// A file newer than this build in either is refused with a message to update Latent.
 enum ModelFile {
     static let magic = Array("LATENT-MODEL".utf8)
+    /// The version `encode` writes; bytes 0..<16 (magic and version) keep their place in every
+    /// version, so that any later file is recognised as one.
     static let version: UInt32 = 1
     static let headerSize = 28
 
@@ -29,7 +37,8 @@ enum ModelFile {
             case .unreadable(let p): return "the file \"\(p)\" cannot be read"
             case .foreign(let p): return "\"\(p)\" is not a Latent model file (it does not start with LATENT-MODEL)"
             case .newerVersion(let p, let v):
-                return "\"\(p)\" was saved in format version \(v), newer than this Latent reads (\(ModelFile.version))"
+                return "\"\(p)\" cannot be loaded: "
+                    + "\(FormatVersionError.newer(found: Int(v), newest: Int(ModelFile.version)))"
             case .truncated(let p, let expected, let actual):
                 return "\"\(p)\" is cut short: it should hold \(expected) bytes but holds \(actual)"
             case .corrupt(let p): return "\"\(p)\" is damaged: its checksum does not match its contents"
@@ -50,7 +59,8 @@ enum ModelFile {
         return out
     }
 
-    static func decode(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+    /// The format version and the payload, checked against the length and checksum.
+    static func decode(_ bytes: [UInt8], path: String) throws -> (version: Int, payload: [UInt8]) {
         guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else { throw Problem.foreign(path) }
         guard bytes.count >= headerSize else {
             throw Problem.truncated(path, expected: headerSize, actual: bytes.count)
@@ -70,7 +80,7 @@ enum ModelFile {
         }
         let payload = Array(bytes[headerSize...])
         guard CRC32.checksum(payload) == read(UInt32.self, at: 24) else { throw Problem.corrupt(path) }
-        return payload
+        return (Int(v), payload)
     }
 
     /// Writes to a temporary file beside the target, then renames it over the target, so a
@@ -95,7 +105,7 @@ enum ModelFile {
         }
     }
 
-    static func read(_ path: String) throws -> [UInt8] {
+    static func read(_ path: String) throws -> (version: Int, payload: [UInt8]) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw Problem.missing(path) }
         guard !isDir.boolValue, let data = FileManager.default.contents(atPath: path) else {

@@ -5,7 +5,17 @@ import Neural
 /// the engine's snapshot (weights, optimizer state, history) when the model has been built.
 ///
 ///     UInt32 little-endian header length, header JSON, snapshot bytes (possibly none)
+///
+/// This is format 1 of the file (`ModelFile.version`); the snapshot has its own format version.
 struct SavedModel: Codable {
+    /// The file formats this build reads, each with its step to the next (see FormatChain).
+    static let formats = FormatChain(version: Int(ModelFile.version), read: SavedModel.init(bytes:))
+
+    /// Reads a payload of file format `version`, migrated to the current one.
+    static func read(_ payload: [UInt8], version: Int) throws -> SavedModel {
+        try formats.read(payload, version: version)
+    }
+
     struct Header: Codable {
         var name: String
         var specs: [LayerSpec]
@@ -31,7 +41,7 @@ struct SavedModel: Codable {
         return out
     }
 
-    /// Throws `ModelError` with what does not fit.
+    /// Reads file format 1, today's. Throws `ModelError` with what does not fit.
     init(bytes: [UInt8]) throws {
         guard bytes.count >= 4 else { throw ModelError("the model data is empty") }
         let length = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16 | Int(bytes[3]) << 24

@@ -30,12 +30,17 @@ extension LessonSession {
         let saved: SavedModel
         var network: Autoencoder?
         do {
-            saved = try SavedModel(bytes: try ModelFile.read(full))
+            let file = try ModelFile.read(full)
+            saved = try SavedModel.read(file.payload, version: file.version)
             if let snapshot = saved.snapshot { network = try Autoencoder(snapshot: snapshot) }
         } catch let problem as ModelFile.Problem {
             throw Diagnostic(
                 "\(problem)", range: path.range, kind: .file,
                 expected: "a file written by save, e.g. save ae \"ae.model\"")
+        } catch let version as FormatVersionError {
+            throw Diagnostic(
+                "\"\(full)\" cannot be loaded: \(version)", range: path.range, kind: .file,
+                expected: "a file written by this or an older Latent")
         } catch {
             throw Diagnostic(
                 "\"\(path.value)\" is damaged: \(error)", range: path.range, kind: .file,
