@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up everything, then runs every test: the Swift tests, then the Python-side tests that
-# drive the real kernel through real Jupyter clients. Fails on any failure, or on finding no tests.
+# drive the real kernel through real Jupyter clients, JupyterLab in a headless Chromium included
+# (so set-up installs chromium too). Fails on any failure, or on finding no tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --browser  # chromium for Tests/python/test_browser.py too
 
 echo "== swift test"
 swift test 2>&1 | tee .build/swift-test.log | grep -vE '^(\[[0-9]+/[0-9]+\] |Test Case .* (started|passed))'

@@ -44,9 +44,9 @@ public struct HistogramChart: Sendable {
         guard bins >= 1, bins <= 1000 else {
             throw PicturesError.invalidOption(name: "bins", value: "\(bins)", reason: "must be between 1 and 1000")
         }
-        // Two panels a row up to four, three beyond: a chart stays narrow enough to be read
-        // when the output area scales it down.
-        let cols = max(1, min(columns ?? (panels.count <= 4 ? 2 : 3), panels.count))
+        // Two panels a row (480 px): a chart stays narrow enough to be read when a narrow
+        // output area (about 450 px beside JupyterLab's file browser) scales it down.
+        let cols = max(1, min(columns ?? 2, panels.count))
         let rows = (panels.count + cols - 1) / cols
         let width = cols * panelWidth
         let height = 30 + rows * panelHeight

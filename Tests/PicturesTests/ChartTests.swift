@@ -79,7 +79,7 @@ final class ChartTests: XCTestCase {
         ).render()
         let doc = try parse(chart.svg)
         XCTAssertGreaterThan(try count("rect", in: doc), 5 * 6)
-        XCTAssertEqual(chart.width, 3 * 240, "five panels, three a row")
+        XCTAssertEqual(chart.width, 2 * 240, "two panels a row")
         XCTAssertTrue(chart.summary.contains("dim 4: 200 values"))
         Snapshot.assertMatches(chart.svg, named: "histogram.svg")
     }
