@@ -34,7 +34,8 @@ let package = Package(
         // -fno-math-errno lets square roots vectorise.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
 
-        // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums.
+        // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums; zlib's
+        // CRC-32 for the session's saved model files.
         .target(
             name: "Datasets",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],

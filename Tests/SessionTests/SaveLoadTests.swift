@@ -105,7 +105,6 @@ final class SaveLoadTests: XCTestCase {
         let payload = Array("hello".utf8)
         let file = ModelFile.encode(payload)
         XCTAssertEqual(try ModelFile.decode(file, path: "p"), payload)
-        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
         var longer = file
         longer.append(0)
         XCTAssertThrowsError(try ModelFile.decode(longer, path: "p")) {

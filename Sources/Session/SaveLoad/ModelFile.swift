@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// The container of a saved model:
