@@ -1,4 +1,5 @@
 import CKernels
+import Support
 import Synchronization
 
 #if canImport(Glibc)

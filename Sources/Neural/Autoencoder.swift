@@ -1,3 +1,5 @@
+import Support
+
 /// An autoencoder: encoder layers, one latent, decoder layers, built for a per-sample input
 /// shape such as [28, 28, 1]. Dense layers flatten their input implicitly, and the decoder's
 /// output is reshaped back to the input shape (their sizes must match).

@@ -1,3 +1,5 @@
+import Support
+
 /// What Conv2D and ConvTranspose2D share apart from their geometry.
 enum ConvParts {
     /// "conv 4 kernel 5", "deconv 8 kernel 3 stride 2 padding valid": the lesson language's words.

@@ -1,3 +1,5 @@
+import Support
+
 /// A transposed 2-D convolution ("deconv"), as Keras's Conv2DTranspose: the adjoint of a
 /// convolution from the output back to the input, so a stride enlarges the image.
 /// Output sizes as Keras: same -> in * stride; valid -> (in - 1) * stride + kernel.

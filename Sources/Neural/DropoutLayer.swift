@@ -1,3 +1,5 @@
+import Support
+
 /// Inverted dropout: while training, each value is zeroed with probability `rate` and the
 /// survivors are scaled by 1 / (1 - rate), so evaluation needs no rescaling and is the identity.
 public final class Dropout: Layer {

@@ -1,3 +1,5 @@
+import Support
+
 /// Turns each sample into a flat vector in row-major (height, width, channels) order, as
 /// Keras's Flatten, so a dense layer can follow a convolution.
 ///

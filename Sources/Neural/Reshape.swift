@@ -1,3 +1,5 @@
+import Support
+
 /// Gives each sample a new shape with the same number of values (row-major order kept),
 /// as Keras's Reshape; e.g. `reshape 7 7 16` turns 784 values into a 7x7 image of 16 channels.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// t-SNE (van der Maaten 2014, Barnes-Hut), following scikit-learn's defaults and schedule:
 /// perplexity 30, 1000 iterations, early exaggeration 12 for the first 250 with momentum 0.5,
@@ -254,29 +255,5 @@ struct BarnesHutForces {
             }
         }
         return kl
-    }
-}
-
-/// A small seeded generator (SplitMix64) so layouts repeat for a given seed.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func nextUniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    /// Box-Muller.
-    mutating func nextGaussian() -> Double {
-        let u = max(nextUniform(), 1e-300)
-        let v = nextUniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }
