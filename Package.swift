@@ -35,8 +35,9 @@ let package = Package(
         // -fno-math-errno lets square roots vectorise.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
 
-        // What the numeric targets share: SplitMix64 and the seeded generator it starts (xoshiro256**).
-        .target(name: "Support", swiftSettings: optimised),
+        // What the numeric targets share: SplitMix64 and the seeded generator it starts (xoshiro256**),
+        // and the one team of threads (LATENT_THREADS) that the engine and the pictures run on.
+        .target(name: "Support", dependencies: ["CKernels"], swiftSettings: optimised),
 
         // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums; zlib's
         // CRC-32 for the session's saved model files.
@@ -80,6 +81,7 @@ let package = Package(
         .testTarget(
             name: "NeuralTests", dependencies: ["Neural", "Datasets", "Support"],
             resources: [.copy("Reference")], swiftSettings: optimised),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: optimised),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "Support"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// Max or average pooling over size x size windows with stride = size, as Keras's MaxPooling2D
 /// and AveragePooling2D with their default padding "valid": out = floor(in / size), and a
@@ -51,7 +52,7 @@ public final class Pool2D: ResamplingLayer {
             y.withUnsafeMutableBufferPointer { dst in
                 winners.withUnsafeMutableBufferPointer { win in
                     // Samples in bands on the compute team; each writes only its own outputs.
-                    ComputeTeam.shared.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
+                    ComputeTeam.engine.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
                         band in
                         for sample in band {
                             let xBase = sample * image.count, yBase = sample * out.count
@@ -101,7 +102,7 @@ public final class Pool2D: ResamplingLayer {
         dy.data.withUnsafeBufferPointer { g in
             dx.withUnsafeMutableBufferPointer { dst in
                 winners.withUnsafeBufferPointer { win in
-                    ComputeTeam.shared.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
+                    ComputeTeam.engine.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
                         band in
                         (dst.baseAddress! + band.lowerBound * image.count).update(
                             repeating: 0, count: band.count * image.count)

@@ -1,3 +1,5 @@
+import Support
+
 /// Construction, reshaping and batch slicing: the few tensor operations that are not layers.
 extension Tensor {
     /// A tensor whose elements are all `value`.
@@ -67,7 +69,7 @@ extension Tensor {
                 indices.withUnsafeBufferPointer { chosen in
                     // Rows come from all over a large set (cache misses): two threads fetch twice as fast.
                     let (from, to, picks) = (source.baseAddress!, out.baseAddress!, chosen.baseAddress!)
-                    ComputeTeam.shared.forEachRange(chosen.count, minimum: max(1, 16_384 / max(size, 1)), alignment: 1)
+                    ComputeTeam.engine.forEachRange(chosen.count, minimum: max(1, 16_384 / max(size, 1)), alignment: 1)
                     {
                         for row in $0 { (to + row * size).update(from: from + picks[row] * size, count: size) }
                     }
