@@ -53,7 +53,7 @@ let package = Package(
             swiftSettings: optimised + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         // The lesson language: lexer, parser, syntax tree, diagnostics. No dependencies.
         .target(name: "Language"),
-        // PNG / APNG over zlib, digit grids, SVG charts, HTML tables; PCA, KernelPCA, t-SNE.
+        // PNG / APNG over zlib, digit grids, SVG charts; PCA, KernelPCA, t-SNE.
         .target(name: "Pictures", dependencies: ["Support", "CZlib", "CBLAS"], swiftSettings: optimised),
         // The interpreter: names -> datasets, models, settings; statements; MIME bundles.
         .target(name: "Session", dependencies: ["Language", "Pictures", "Neural", "Datasets", "Support"]),
