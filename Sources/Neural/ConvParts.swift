@@ -29,8 +29,8 @@ enum ConvParts {
         guard let input else { throw ShapeError("\(layer): backward called before forward") }
         guard gradient.batch == input.batch else {
             throw ShapeError(
-                "\(layer): the output gradient's batch \(describeShape(gradient.shape)) does not match "
-                    + "the input's \(describeShape(input.shape))")
+                "\(layer): the output gradient's batch \(shapeInParentheses(gradient.shape)) does not match "
+                    + "the input's \(shapeInParentheses(input.shape))")
         }
         return input
     }

@@ -53,7 +53,8 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
         let g = try ConvGeometry(input: output, kernel: kernel, stride: stride, padding: padding, layer: description)
         guard g.outHeight == image.height, g.outWidth == image.width else {
             throw ShapeError(
-                "\(description) cannot map \(describeShape(image.dimensions)) onto \(describeShape(output.dimensions))")
+                "\(description) cannot map \(shapeInParentheses(image.dimensions)) onto \(shapeInParentheses(output.dimensions))"
+            )
         }
         return (image, g)
     }

@@ -15,7 +15,7 @@ public final class Flatten: Layer {
 
     public func outputShape(for input: [Int]) throws -> [Int] {
         guard !input.isEmpty, input.allSatisfy({ $0 > 0 }) else {
-            throw ShapeError("flatten needs a non-empty input shape but got \(describeShape(input))")
+            throw ShapeError("flatten needs a non-empty input shape but got \(shapeInParentheses(input))")
         }
         return [input.reduce(1, *)]
     }

@@ -30,7 +30,8 @@ public final class Pool2D: ResamplingLayer {
         guard size >= 1 else { throw ShapeError("\(description) needs a size of at least 1") }
         guard image.height >= size, image.width >= size else {
             throw ShapeError(
-                "\(description) needs an image at least \(size)x\(size) but got \(describeShape(image.dimensions))")
+                "\(description) needs an image at least \(size)x\(size) but got \(shapeInParentheses(image.dimensions))"
+            )
         }
         return ImageShape(height: image.height / size, width: image.width / size, channels: image.channels)
     }
@@ -92,7 +93,7 @@ public final class Pool2D: ResamplingLayer {
         try checkBatchShape(dy, expected: out.dimensions, layer: description, what: "output-gradient")
         guard dy.batch == cachedBatch else {
             throw ShapeError(
-                "\(description): the output gradient's batch \(describeShape(dy.shape)) does not match the "
+                "\(description): the output gradient's batch \(shapeInParentheses(dy.shape)) does not match the "
                     + "forward pass's batch of \(cachedBatch)")
         }
         let n = dy.batch, c = image.channels, s = size, inWidth = image.width

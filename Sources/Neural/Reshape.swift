@@ -24,7 +24,7 @@ public final class Reshape: Layer {
         guard wanted == have else {
             throw ShapeError(
                 "\(description) needs \(wanted) values per sample (\(target.map(String.init).joined(separator: "x"))) "
-                    + "but the input has \(have) \(describeShape(input))")
+                    + "but the input has \(have) \(shapeInParentheses(input))")
         }
         return target
     }

@@ -78,7 +78,8 @@ extension Tensor {
         }
     }
 
-    /// "28x28x1" for [28, 28, 1]; "(batch) x 784" style text is left to callers.
+    /// "28x28x1" for [28, 28, 1] ("scalar" for []): how shapes are written everywhere, in the
+    /// engine's messages and in the session's summaries and diagnostics.
     public static func describe(_ shape: [Int]) -> String {
         shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "x")
     }

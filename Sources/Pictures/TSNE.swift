@@ -45,7 +45,7 @@ public struct TSNE: Sendable {
         try checkMatrix(data, count: n, features: d, minimumCount: 3)
         guard perplexity > 0, perplexity < Double(n) else {
             throw PicturesError.invalidOption(
-                name: "perplexity", value: "\(formatNumber(perplexity))",
+                name: "perplexity", value: "\(summaryNumber(perplexity))",
                 reason: "must be above 0 and below the number of points (\(n))")
         }
         guard iterations >= 0, iterations <= 100_000 else {

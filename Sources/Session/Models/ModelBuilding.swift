@@ -8,7 +8,7 @@ extension ModelEntry {
         if let network {
             guard network.inputShape.reduce(1, *) == shape.reduce(1, *) else {
                 throw Diagnostic(
-                    "\(name) was built for \(describeShape(network.inputShape)) images but \(dataName) holds \(describeShape(shape)) images",
+                    "\(name) was built for \(Tensor.describe(network.inputShape)) images but \(dataName) holds \(Tensor.describe(shape)) images",
                     range: range, kind: .shape,
                     expected: "data of the size it first met (or define the model again)")
             }
@@ -37,7 +37,7 @@ extension ModelEntry {
                     current = try layer.outputShape(for: current)
                     guard let values = ModelLimits.product(current), values <= ModelLimits.valuesPerSample else {
                         throw Diagnostic(
-                            "this layer's output (\(describeShape(current))) is too large for this kernel",
+                            "this layer's output (\(Tensor.describe(current))) is too large for this kernel",
                             range: range,
                             kind: .value, expected: "at most \(grouped(ModelLimits.valuesPerSample)) values per image",
                             notes: notes)
@@ -54,7 +54,7 @@ extension ModelEntry {
             } catch let e as ShapeError {
                 throw Diagnostic(
                     "this layer does not fit: \(e.message)", range: range, kind: .shape,
-                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)",
+                    expected: "a layer that takes \(Tensor.describe(current)) (the output of the layer above)",
                     notes: notes)
             } catch {
                 throw Diagnostic("this layer cannot be built: \(error)", range: range, kind: .shape, notes: notes)
@@ -64,7 +64,7 @@ extension ModelEntry {
         guard outputCount == inputCount else {
             let (range, notes) = place(specs.count - 1)
             throw Diagnostic(
-                "the decoder ends with \(outputCount) values but the input has \(inputCount) (\(describeShape(shape)))",
+                "the decoder ends with \(outputCount) values but the input has \(inputCount) (\(Tensor.describe(shape)))",
                 range: range, kind: .shape,
                 expected: "a last layer with \(inputCount) values, e.g. dense \(inputCount) sigmoid", notes: notes)
         }
@@ -74,11 +74,6 @@ extension ModelEntry {
             throw Diagnostic("\(name) cannot be built: \(error)", range: place(nil).0, kind: .shape)
         }
     }
-}
-
-/// [28, 28, 1] -> "28x28x1"
-func describeShape(_ shape: [Int]) -> String {
-    shape.map(String.init).joined(separator: "x")
 }
 
 /// Sizes beyond which a model would exhaust the machine's memory: refused with a message

@@ -97,10 +97,10 @@ final class ModelEntry {
             lines.append("not trained yet: it is built when it first meets data")
         }
         if epochsTrained > 0 {
-            var trained = "trained \(formatNumber(epochsTrained)) epochs"
+            var trained = "trained \(learnerNumber(epochsTrained)) epochs"
             if let trainedOnName { trained += " on \(trainedOnName)" }
             trained += " (\(settings.text))"
-            if let loss = lastLoss { trained += "; last loss \(formatNumber(loss))" }
+            if let loss = lastLoss { trained += "; last loss \(learnerNumber(loss))" }
             lines.append(trained)
         }
         return MimeBundle(text: lines.joined(separator: "\n"))

@@ -35,7 +35,7 @@ extension LessonSession {
         if let old = datasets[name.value] {
             message += " (replaces the earlier \(name.value): \(old.sizeText))"
         } else if let old = models[name.value] {
-            message += " (replaces the model \(name.value), trained \(formatNumber(old.epochsTrained)) epochs)"
+            message += " (replaces the model \(name.value), trained \(learnerNumber(old.epochsTrained)) epochs)"
         }
         remove(name.value)
         datasets[name.value] = value

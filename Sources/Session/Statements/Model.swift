@@ -14,7 +14,7 @@ extension LessonSession {
         if syntax.initializer != .glorot { message += ", init \(syntax.initializer.rawValue)" }
         if let old = models[entry.name] {
             message += " (replaces the earlier \(entry.name)"
-            message += old.epochsTrained > 0 ? ", trained \(formatNumber(old.epochsTrained)) epochs)" : ")"
+            message += old.epochsTrained > 0 ? ", trained \(learnerNumber(old.epochsTrained)) epochs)" : ")"
         } else if datasets[entry.name] != nil {
             message += " (replaces the data \(entry.name))"
         }
@@ -32,7 +32,7 @@ extension LessonSession {
             try entry.network ?? entry.build(for: ModelEntry.assumedInput, cell: cellNumber, statement: name.range)
         let s = network.summary()
         let rows = s.rows.map { row -> [String] in
-            [row.description, describeShape(row.outputShape), grouped(row.parameters), row.part.rawValue]
+            [row.description, Tensor.describe(row.outputShape), grouped(row.parameters), row.part.rawValue]
         }
         let note = entry.network == nil ? " (for 28x28x1 inputs, until it meets data)" : ""
         let table = Table(

@@ -123,7 +123,7 @@ extension LessonSession {
 
     func formatLoss(_ v: Float) -> String {
         let d = Double(v)
-        if !d.isFinite { return formatNumber(d) }
+        if !d.isFinite { return learnerNumber(d) }
         return abs(d) >= 10 ? String(format: "%.2f", d) : String(format: "%.4f", d)
     }
 }
