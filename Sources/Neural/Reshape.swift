@@ -23,7 +23,7 @@ public final class Reshape: Layer {
         let wanted = target.reduce(1, *), have = input.reduce(1, *)
         guard wanted == have else {
             throw ShapeError(
-                "\(description) needs \(wanted) values per sample (\(target.map(String.init).joined(separator: "x"))) "
+                "\(description) needs \(wanted) values per sample \(shapeInParentheses(target)) "
                     + "but the input has \(have) \(shapeInParentheses(input))")
         }
         return target

@@ -92,7 +92,7 @@ final class ModelEntry {
         for spec in specs { lines.append("    " + spec.text) }
         lines.append("initial weights: \(initializerText)")
         if let network {
-            lines.append("built for \(network.inputShape.map(String.init).joined(separator: "x")) inputs")
+            lines.append("built for \(Tensor.describe(network.inputShape)) inputs")
         } else {
             lines.append("not trained yet: it is built when it first meets data")
         }
