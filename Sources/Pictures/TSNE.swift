@@ -173,7 +173,7 @@ struct BarnesHutForces {
                     repulsive.withUnsafeMutableBufferPointer { rb in
                         partialQ.withUnsafeMutableBufferPointer { qb in
                             let (ys, out, sums) = (yb.baseAddress!, rb.baseAddress!, qb.baseAddress!)
-                            team.run(parts: chunks) { chunk in
+                            team.run(parts: chunks, waiting: .yielding) { chunk in
                                 let stack = UnsafeMutablePointer<Int32>.allocate(
                                     capacity: 4 * QuadTree.maximumDepth + 16)
                                 defer { stack.deallocate() }

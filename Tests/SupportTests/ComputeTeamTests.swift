@@ -8,12 +8,15 @@ import XCTest
 final class ComputeTeamTests: XCTestCase {
     func testEveryPartRunsExactlyOnce() {
         let team = ComputeTeam.shared
-        for parts in [0, 1, 2, 3, 7, 64, 1000] {
-            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(parts, 1))
-            defer { counts.deallocate() }
-            counts.initialize(repeating: 0)
-            team.run(parts: parts) { part in counts[part] += 1 }
-            XCTAssertEqual(Array(counts.prefix(parts)), Array(repeating: 1, count: parts), "\(parts) parts")
+        for waiting in [ComputeTeam.Waiting.spinning, .yielding] {
+            for parts in [0, 1, 2, 3, 7, 64, 1000] {
+                let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(parts, 1))
+                defer { counts.deallocate() }
+                counts.initialize(repeating: 0)
+                team.run(parts: parts, waiting: waiting) { part in counts[part] += 1 }
+                XCTAssertEqual(
+                    Array(counts.prefix(parts)), Array(repeating: 1, count: parts), "\(parts) parts, \(waiting)")
+            }
         }
     }
 
