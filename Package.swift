@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Latent: a Jupyter kernel that teaches autoencoders.
-// Dependencies point one way: latent -> JupyterKernel -> Session -> Language, Pictures, Neural -> C shims.
+// Dependencies point one way: latent -> JupyterKernel -> Session -> Language, Pictures, Neural, Datasets
+// -> Support -> C shims.
 import PackageDescription
 
 // Numeric code is unusable unoptimised; the engine and pictures are always built with -O
@@ -34,7 +35,12 @@ let package = Package(
         // -fno-math-errno lets square roots vectorise.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
 
-        // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums.
+        // What the numeric targets share: SplitMix64 and the seeded generator it starts (xoshiro256**),
+        // and the one team of threads (LATENT_THREADS) that the engine and the pictures run on.
+        .target(name: "Support", dependencies: ["CKernels"], swiftSettings: optimised),
+
+        // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums; zlib's
+        // CRC-32 for the session's saved model files.
         .target(
             name: "Datasets",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
@@ -43,14 +49,14 @@ let package = Package(
         // -fno-math-errno: square roots become sqrtps instead of errno-setting sqrtf calls, so the
         // optimizer loops vectorise.
         .target(
-            name: "Neural", dependencies: ["CBLAS", "CKernels"],
+            name: "Neural", dependencies: ["Support", "CBLAS", "CKernels"],
             swiftSettings: optimised + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         // The lesson language: lexer, parser, syntax tree, diagnostics. No dependencies.
         .target(name: "Language"),
-        // PNG / APNG over zlib, digit grids, SVG charts, HTML tables; PCA, KernelPCA, t-SNE.
-        .target(name: "Pictures", dependencies: ["CZlib", "CBLAS"], swiftSettings: optimised),
+        // PNG / APNG over zlib, digit grids, SVG charts; PCA, KernelPCA, t-SNE.
+        .target(name: "Pictures", dependencies: ["Support", "CZlib", "CBLAS"], swiftSettings: optimised),
         // The interpreter: names -> datasets, models, settings; statements; MIME bundles.
-        .target(name: "Session", dependencies: ["Language", "Pictures", "Neural", "Datasets"]),
+        .target(name: "Session", dependencies: ["Language", "Pictures", "Neural", "Datasets", "Support"]),
         // Jupyter messaging over ZeroMQ, HMAC signing, threads, kernelspec install.
         .target(
             name: "JupyterKernel",
@@ -66,20 +72,23 @@ let package = Package(
             ]),
 
         // Benchmarks (`make bench`): each prints Latent's figure beside the reference's, as a ratio.
-        .executableTarget(name: "NeuralBench", dependencies: ["Neural", "Datasets"], path: "bench/NeuralBench"),
+        .executableTarget(
+            name: "NeuralBench", dependencies: ["Neural", "Datasets", "Support"], path: "bench/NeuralBench"),
         .executableTarget(
             name: "PicturesBench", dependencies: ["Pictures", "Datasets"], path: "bench/PicturesBench"),
         .executableTarget(name: "SessionBench", dependencies: ["Session"], path: "bench/SessionBench"),
 
         .testTarget(
-            name: "NeuralTests", dependencies: ["Neural", "Datasets"],
+            name: "NeuralTests", dependencies: ["Neural", "Datasets", "Support"],
             resources: [.copy("Reference")], swiftSettings: optimised),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: optimised),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Support"]),
         .testTarget(
             name: "PicturesTests", dependencies: ["Pictures", "Datasets"], resources: [.copy("Reference")]),
         .testTarget(
-            name: "SessionTests", dependencies: ["Session"], resources: [.copy("scripts"), .copy("Fixtures")]),
+            name: "SessionTests", dependencies: ["Session", "Datasets"],
+            resources: [.copy("scripts"), .copy("Fixtures")]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel"]),
     ]
 )

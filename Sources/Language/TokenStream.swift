@@ -94,7 +94,7 @@ struct TokenStream {
         let n = try expectNumber(what)
         guard n.value == n.value.rounded(), abs(n.value) < 1e15 else {
             throw Diagnostic(
-                "\(what) must be a whole number, not \(format(n.value))", range: n.range, kind: .value,
+                "\(what) must be a whole number, not \(numberAsWritten(n.value))", range: n.range, kind: .value,
                 expected: "a whole number")
         }
         let v = Int(n.value)
@@ -122,7 +122,7 @@ struct TokenStream {
         let n = try expectNumber(what)
         if !rule.accepts(n.value) {
             throw Diagnostic(
-                "\(what) must be \(rule.description), not \(format(n.value))", range: n.range, kind: .value,
+                "\(what) must be \(rule.description), not \(numberAsWritten(n.value))", range: n.range, kind: .value,
                 expected: "a number \(rule.description)")
         }
         return n
@@ -181,8 +181,9 @@ enum NumberRule: CustomStringConvertible {
     }
 }
 
-/// Numbers as a learner wrote them: 200, 0.001, 1.5.
-func format(_ v: Double) -> String {
+/// A number as a learner wrote it, for diagnostics that quote it back: 200, 0.001, 1.5 (not the
+/// session's rounded `learnerNumber`).
+func numberAsWritten(_ v: Double) -> String {
     if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
     return String(v)
 }

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// The element-wise non-linearities. Every derivative is computed from the layer's OUTPUT
 /// (y), not its input, so a layer keeps one tensor for backward and can fuse the activation
@@ -31,7 +32,7 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     public func applyRows(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?) {
         if self == .linear && bias == nil { return }
         let minimumRows = max(1, Activation.elementsPerBand / max(width, 1))
-        ComputeTeam.shared.forEachRange(rows, minimum: minimumRows, alignment: 1) { band in
+        ComputeTeam.engine.forEachRange(rows, minimum: minimumRows, alignment: 1) { band in
             applyBlock(values, stride: width, rows: band, columns: 0..<width, bias: bias)
         }
     }
@@ -82,7 +83,7 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
             if result != UnsafeMutablePointer(mutating: gradient) { result.update(from: gradient, count: count) }
             return
         }
-        ComputeTeam.shared.forEachRange(count, minimum: Activation.elementsPerBand) { band in
+        ComputeTeam.engine.forEachRange(count, minimum: Activation.elementsPerBand) { band in
             let o = band.lowerBound
             derivativeProductInBand(gradient + o, output: output + o, into: result + o, count: band.count)
         }

@@ -1,3 +1,5 @@
+import Support
+
 /// An activation on its own (after a layer that has none, or to change one's mind later).
 public final class ActivationLayer: Layer, LogitsEmittingLayer {
     public let activation: Activation

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// The columns of a dense layer's input batch that are not all zero. Behind a ReLU layer many
 /// units are off for every sample of a batch (in the seed-002 dense model, 72 of the 320 units
@@ -59,7 +60,7 @@ struct ActiveInputs {
             compact.withUnsafeMutableBufferPointer { cp in
                 columns.withUnsafeBufferPointer { c in
                     let (from, to, picks) = (wp.baseAddress!, cp.baseAddress!, c.baseAddress!)
-                    ComputeTeam.shared.forEachRange(active, minimum: max(1, 16_384 / max(units, 1)), alignment: 1) {
+                    ComputeTeam.engine.forEachRange(active, minimum: max(1, 16_384 / max(units, 1)), alignment: 1) {
                         for i in $0 { (to + i * units).update(from: from + Int(picks[i]) * units, count: units) }
                     }
                 }

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// The three products of an affine map y = x W + b over a batch, shared by the dense layer
 /// and the Gaussian latent's two heads. x is (batch, inputs), W (inputs, units), y (batch, units).
@@ -69,7 +70,7 @@ enum AffineMath {
             bias.grad.data.withUnsafeMutableBufferPointer { db in
                 let (sums, rows) = (db.baseAddress!, dzp.baseAddress!)
                 // Bands of columns, each summed over the batch in row order.
-                ComputeTeam.shared.forEachRange(units, minimum: max(16, 16_384 / max(batch, 1))) { band in
+                ComputeTeam.engine.forEachRange(units, minimum: max(16, 16_384 / max(batch, 1))) { band in
                     ck_column_sums(
                         rows, Int64(batch), Int64(units), Int64(band.lowerBound), Int64(band.upperBound), sums,
                         addsToBias ? 1 : 0)

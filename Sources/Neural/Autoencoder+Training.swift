@@ -1,4 +1,5 @@
 import CKernels
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -286,7 +287,7 @@ extension [Parameter] {
     var gradientsAreFinite: Bool {
         let infinite = Atomic<Bool>(false)
         withGradientPointers { grads in
-            ComputeTeam.shared.forEachChunk(sizes: grads.map(\.count), chunk: 1 << 15) { item, band in
+            ComputeTeam.engine.forEachChunk(sizes: grads.map(\.count), chunk: 1 << 15) { item, band in
                 if ck_all_finite(grads[item].baseAddress! + band.lowerBound, Int64(band.count)) == 0 {
                     infinite.store(true, ordering: .relaxed)
                 }

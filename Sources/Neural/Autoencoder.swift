@@ -1,3 +1,5 @@
+import Support
+
 /// An autoencoder: encoder layers, one latent, decoder layers, built for a per-sample input
 /// shape such as [28, 28, 1]. Dense layers flatten their input implicitly, and the decoder's
 /// output is reshaped back to the input shape (their sizes must match).
@@ -14,6 +16,8 @@ public final class Autoencoder {
     public let layers: [Layer]
     /// Per-sample output shape of each layer in `layers`.
     public let layerOutputShapes: [[Int]]
+    /// The index in `specs` of the spec each layer in `layers` carries out.
+    public let layerSpecIndices: [Int]
     /// Width of the code the encoder produces.
     public let latentSize: Int
     /// Whether the latent is Gaussian (a VAE): loss per image, sampling while training.
@@ -50,37 +54,30 @@ public final class Autoencoder {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
             throw ShapeError("an input shape needs positive sizes, not \(inputShape)")
         }
-        var layers: [Layer] = []
-        var encoderEnd = 0, latentEnd = 0
-        var latentSize = 0
-        for spec in specs {
-            let made = try LayerFactory.layers(for: spec)
-            if case .latent(let units, _, _, _) = spec {
-                encoderEnd = layers.count
-                latentEnd = layers.count + made.count
-                latentSize = units
-            }
-            layers += made
-        }
+        // Every spec's layers are made before any is built, so that a layer this build lacks is
+        // reported before a shape that does not fit.
+        let made = try specs.map(LayerFactory.layers(for:))
         let rng = SeededGenerator(seed: seed)
-        var shape = inputShape
-        var shapes: [[Int]] = []
-        for (index, layer) in layers.enumerated() {
-            do {
-                let next = try layer.outputShape(for: shape)
-                try layer.build(inputShape: shape, initializer: initializer, rng: rng)
-                shape = next
-                shapes.append(next)
-            } catch let error as ShapeError {
-                throw ShapeError("layer \(index + 1) (\(layer.description)): \(error.message)")
+        var walk = LayerWalk(inputShape: inputShape)
+        for (spec, specLayers) in made.enumerated() {
+            for layer in specLayers {
+                let index = walk.layers.count, input = walk.shape
+                do {
+                    try walk.pass(layer, spec: spec)
+                    try layer.build(inputShape: input, initializer: initializer, rng: rng)
+                } catch let error as ShapeError {
+                    throw ShapeError("layer \(index + 1) (\(layer.description)): \(error.message)")
+                }
             }
         }
-        let outputCount = shape.reduce(1, *), inputCount = inputShape.reduce(1, *)
-        guard outputCount == inputCount else {
-            throw ShapeError(
-                "the decoder ends with \(outputCount) values but the input has \(inputCount) (\(Tensor.describe(inputShape)))"
-            )
-        }
+        if let mismatch = walk.outputMismatch { throw ShapeError(mismatch) }
+        let layers = walk.layers
+        // The latent is the layers its line made (a sparse latent's penalty included).
+        let latentSpec = specs.firstIndex(where: \.isLatent)!
+        let encoderEnd = walk.specIndices.firstIndex(of: latentSpec)!
+        let latentEnd = walk.specIndices.lastIndex(of: latentSpec)! + 1
+        var latentSize = 0
+        if case .latent(let units, _, _, _) = specs[latentSpec] { latentSize = units }
         (layers.first as? InputGradientSkippingLayer)?.computesInputGradient = false
         if Autoencoder.fusesLayers { Autoencoder.fuseAdjacentLayers(layers) }
 
@@ -89,7 +86,8 @@ public final class Autoencoder {
         self.initializer = initializer
         self.seed = seed
         self.layers = layers
-        self.layerOutputShapes = shapes
+        self.layerOutputShapes = walk.outputShapes
+        self.layerSpecIndices = walk.specIndices
         self.latentSize = latentSize
         self.isVariational = layers[encoderEnd..<latentEnd].contains { $0 is GaussianLatent }
         self.encoderEnd = encoderEnd

@@ -1,4 +1,5 @@
 import CBLAS
+import Support
 
 /// Row-major single-precision matrix product over OpenBLAS:
 /// C (m x n) = alpha * op(A) * op(B) + beta * C, where op(A) is m x k and op(B) is k x n.
@@ -17,7 +18,7 @@ func gemm(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
         ldb: ldb, beta: beta, c: c, ldc: ldc, epilogue: epilogue)
     // Below about 64K multiply-adds (a few microseconds) a split costs more than it saves.
-    guard ComputeTeam.shared.threads > 1, product.work >= GEMMSplit.minimumWork else {
+    guard ComputeTeam.engine.threads > 1, product.work >= GEMMSplit.minimumWork else {
         product.run(0..<m, 0..<n)
         epilogue?(0..<m, 0..<n)
         return
@@ -31,7 +32,7 @@ func gemm(
 /// there is one wait instead of two. `alongside`, when given, is one more part of the same job
 /// (a bias gradient), taken by whichever thread is free first.
 func gemmTogether(_ products: [MatrixProduct], alongside: (() -> Void)? = nil) {
-    let team = ComputeTeam.shared
+    let team = ComputeTeam.engine
     let share = max(1, team.threads / max(products.count, 1))
     let splits = products.map { GEMMSplit(m: $0.m, n: $0.n, k: $0.k, threads: share) }
     // Part p belongs to the product whose parts cover it; the last part is `alongside`.

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -36,11 +38,11 @@ struct BatchChunks {
     /// Calls `body(worker, chunk, samples)` once for every chunk; `worker` (below `workers`)
     /// names the scratch the call may use, `chunk` (below `chunkCount`) its slot for partial sums.
     func run(_ body: (_ worker: Int, _ chunk: Int, _ samples: Range<Int>) -> Void) {
-        ComputeTeam.shared.run(parts: chunkCount) { chunk, thread in body(thread, chunk, range(ofChunk: chunk)) }
+        ComputeTeam.engine.run(parts: chunkCount) { chunk, thread in body(thread, chunk, range(ofChunk: chunk)) }
     }
 
     /// Threads for batch-parallel work: the compute team's.
-    static var threads: Int { ComputeTeam.shared.threads }
+    static var threads: Int { ComputeTeam.engine.threads }
 
     /// Scratch per chunk, in floats: LATENT_CONV_CHUNK_FLOATS, else 256K floats (1 MiB, the L2 size).
     static let targetFloats: Int = {

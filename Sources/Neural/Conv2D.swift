@@ -1,3 +1,5 @@
+import Support
+
 /// A 2-D convolution over channels-last images, as Keras's Conv2D: `filters` output channels,
 /// a square `kernel`, a `stride`, padding same|valid, and a bias per filter. No activation:
 /// the model adds one as its own layer.

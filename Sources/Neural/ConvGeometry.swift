@@ -35,7 +35,7 @@ struct ConvGeometry: Equatable, Sendable {
             guard input.height >= kernel, input.width >= kernel else {
                 throw ShapeError(
                     "\(layer) with padding valid needs an image at least \(kernel)x\(kernel) but got "
-                        + "\(describeShape(input.dimensions)); use padding same or a smaller kernel")
+                        + "\(shapeInParentheses(input.dimensions)); use padding same or a smaller kernel")
             }
             outHeight = (input.height - kernel) / stride + 1
             outWidth = (input.width - kernel) / stride + 1

@@ -1,3 +1,5 @@
+import Support
+
 /// What Conv2D and ConvTranspose2D share apart from their geometry.
 enum ConvParts {
     /// "conv 4 kernel 5", "deconv 8 kernel 3 stride 2 padding valid": the lesson language's words.
@@ -27,8 +29,8 @@ enum ConvParts {
         guard let input else { throw ShapeError("\(layer): backward called before forward") }
         guard gradient.batch == input.batch else {
             throw ShapeError(
-                "\(layer): the output gradient's batch \(describeShape(gradient.shape)) does not match "
-                    + "the input's \(describeShape(input.shape))")
+                "\(layer): the output gradient's batch \(shapeInParentheses(gradient.shape)) does not match "
+                    + "the input's \(shapeInParentheses(input.shape))")
         }
         return input
     }

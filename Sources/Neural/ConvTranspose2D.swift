@@ -1,3 +1,5 @@
+import Support
+
 /// A transposed 2-D convolution ("deconv"), as Keras's Conv2DTranspose: the adjoint of a
 /// convolution from the output back to the input, so a stride enlarges the image.
 /// Output sizes as Keras: same -> in * stride; valid -> (in - 1) * stride + kernel.
@@ -51,7 +53,8 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
         let g = try ConvGeometry(input: output, kernel: kernel, stride: stride, padding: padding, layer: description)
         guard g.outHeight == image.height, g.outWidth == image.width else {
             throw ShapeError(
-                "\(description) cannot map \(describeShape(image.dimensions)) onto \(describeShape(output.dimensions))")
+                "\(description) cannot map \(shapeInParentheses(image.dimensions)) onto \(shapeInParentheses(output.dimensions))"
+            )
         }
         return (image, g)
     }

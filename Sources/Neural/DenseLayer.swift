@@ -1,3 +1,5 @@
+import Support
+
 /// A fully connected layer with a fused activation: y = f(x W + b).
 /// Any per-sample input shape is flattened implicitly (Keras would need a Flatten first).
 /// W is stored (inputs x units), as Keras stores it, so the forward product needs no transpose.

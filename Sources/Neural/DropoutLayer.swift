@@ -1,3 +1,5 @@
+import Support
+
 /// Inverted dropout: while training, each value is zeroed with probability `rate` and the
 /// survivors are scaled by 1 / (1 - rate), so evaluation needs no rescaling and is the identity.
 public final class Dropout: Layer {
@@ -49,7 +51,7 @@ public final class Dropout: Layer {
         return Tensor(shape: x.shape) { out in
             x.data.withUnsafeBufferPointer { source in
                 let (s, r, key) = (source.baseAddress!, out.baseAddress!, maskKey)
-                ComputeTeam.shared.forEachRange(out.count, minimum: Activation.elementsPerBand) { band in
+                ComputeTeam.engine.forEachRange(out.count, minimum: Activation.elementsPerBand) { band in
                     Dropout.mask(s, r, band, key: key, threshold: threshold, scale: scale)
                 }
             }

@@ -1,3 +1,5 @@
+import Support
+
 /// Turns each sample into a flat vector in row-major (height, width, channels) order, as
 /// Keras's Flatten, so a dense layer can follow a convolution.
 ///
@@ -13,7 +15,7 @@ public final class Flatten: Layer {
 
     public func outputShape(for input: [Int]) throws -> [Int] {
         guard !input.isEmpty, input.allSatisfy({ $0 > 0 }) else {
-            throw ShapeError("flatten needs a non-empty input shape but got \(describeShape(input))")
+            throw ShapeError("flatten needs a non-empty input shape but got \(shapeInParentheses(input))")
         }
         return [input.reduce(1, *)]
     }

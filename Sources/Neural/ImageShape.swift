@@ -17,15 +17,15 @@ struct ImageShape: Equatable, Sendable {
     init(_ shape: [Int], for layer: String) throws {
         guard shape.count == 3, shape.allSatisfy({ $0 > 0 }) else {
             throw ShapeError(
-                "\(layer) needs an image of shape (height, width, channels) but got \(describeShape(shape))"
+                "\(layer) needs an image of shape (height, width, channels) but got \(shapeInParentheses(shape))"
                     + (shape.count == 1 ? "; add `reshape` before it (e.g. reshape 28 28 1)" : ""))
         }
         self.init(height: shape[0], width: shape[1], channels: shape[2])
     }
 }
 
-/// "(28x28x1)" -- how shapes appear in error messages.
-func describeShape(_ shape: [Int]) -> String {
+/// "(28x28x1)": `Tensor.describe` in parentheses, as the layers' error messages quote shapes.
+func shapeInParentheses(_ shape: [Int]) -> String {
     "(" + Tensor.describe(shape) + ")"
 }
 
@@ -33,7 +33,7 @@ func describeShape(_ shape: [Int]) -> String {
 func checkBatchShape(_ tensor: Tensor, expected: [Int], layer: String, what: String = "input") throws {
     guard tensor.shape.count == expected.count + 1, Array(tensor.shape.dropFirst()) == expected else {
         throw ShapeError(
-            "\(layer) was built for \(what) samples of shape \(describeShape(expected)) but got a batch of shape "
-                + describeShape(tensor.shape))
+            "\(layer) was built for \(what) samples of shape \(shapeInParentheses(expected)) but got a batch of shape "
+                + shapeInParentheses(tensor.shape))
     }
 }

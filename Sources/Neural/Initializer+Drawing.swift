@@ -1,3 +1,5 @@
+import Support
+
 /// Drawing fresh parameters for a layer with `fanIn` inputs and `fanOut` outputs per unit
 /// (for a convolution: kernel area times input channels, and times filters).
 extension Initializer {

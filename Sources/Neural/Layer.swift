@@ -1,3 +1,5 @@
+import Support
+
 /// A trainable value and the gradient accumulated into it by `backward`.
 public final class Parameter {
     public let name: String

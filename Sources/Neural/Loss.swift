@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// The reconstruction losses. Each compares an output with a target element by element.
 public enum LossKind: String, Codable, Sendable, CaseIterable {
@@ -88,7 +89,7 @@ public enum Loss {
                         yp.baseAddress!, tp.baseAddress!, gradient?.baseAddress, totals.baseAddress!
                     )
                     let minimumRows = max(1, Activation.elementsPerBand / max(width, 1))
-                    ComputeTeam.shared.forEachRange(rows, minimum: minimumRows, alignment: 1) { band in
+                    ComputeTeam.engine.forEachRange(rows, minimum: minimumRows, alignment: 1) { band in
                         var elementLosses = [Float](repeating: 0, count: width)
                         var scratchGradient = g0 == nil ? [Float](repeating: 0, count: width) : []
                         elementLosses.withUnsafeMutableBufferPointer { ep in

@@ -1,3 +1,5 @@
+import Support
+
 /// Everything needed to rebuild a trained model: its definition, input shape, parameters,
 /// optimizer state, training generator, history and counters. Codable; `bytes()` and
 /// `init(bytes:)` give a compact form (a JSON header followed by raw little-endian floats)

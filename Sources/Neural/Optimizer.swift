@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// Which optimizer, with its constants (the learning rate is a training option, not state).
 public enum OptimizerKind: Codable, Equatable, Sendable {
@@ -58,7 +59,7 @@ public struct OptimizerState: Codable, Equatable, Sendable {
         let (kind, step) = (self.kind, self.step)
         var open: [UpdateBuffers] = []
         withUpdateBuffers(parameters, from: 0, keepPrevious: keepPrevious, previous: &previous, open: &open) { all in
-            ComputeTeam.shared.forEachChunk(sizes: all.map(\.count), chunk: 1 << 15) { item, band in
+            ComputeTeam.engine.forEachChunk(sizes: all.map(\.count), chunk: 1 << 15) { item, band in
                 let b = all[item], o = band.lowerBound
                 kind.applyUpdate(
                     b.values + o, into: b.out + o, b.gradient + o, b.first + o, b.second.map { $0 + o }, band.count,

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 /// Max or average pooling over size x size windows with stride = size, as Keras's MaxPooling2D
 /// and AveragePooling2D with their default padding "valid": out = floor(in / size), and a
@@ -29,7 +30,8 @@ public final class Pool2D: ResamplingLayer {
         guard size >= 1 else { throw ShapeError("\(description) needs a size of at least 1") }
         guard image.height >= size, image.width >= size else {
             throw ShapeError(
-                "\(description) needs an image at least \(size)x\(size) but got \(describeShape(image.dimensions))")
+                "\(description) needs an image at least \(size)x\(size) but got \(shapeInParentheses(image.dimensions))"
+            )
         }
         return ImageShape(height: image.height / size, width: image.width / size, channels: image.channels)
     }
@@ -51,7 +53,7 @@ public final class Pool2D: ResamplingLayer {
             y.withUnsafeMutableBufferPointer { dst in
                 winners.withUnsafeMutableBufferPointer { win in
                     // Samples in bands on the compute team; each writes only its own outputs.
-                    ComputeTeam.shared.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
+                    ComputeTeam.engine.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
                         band in
                         for sample in band {
                             let xBase = sample * image.count, yBase = sample * out.count
@@ -91,7 +93,7 @@ public final class Pool2D: ResamplingLayer {
         try checkBatchShape(dy, expected: out.dimensions, layer: description, what: "output-gradient")
         guard dy.batch == cachedBatch else {
             throw ShapeError(
-                "\(description): the output gradient's batch \(describeShape(dy.shape)) does not match the "
+                "\(description): the output gradient's batch \(shapeInParentheses(dy.shape)) does not match the "
                     + "forward pass's batch of \(cachedBatch)")
         }
         let n = dy.batch, c = image.channels, s = size, inWidth = image.width
@@ -101,7 +103,7 @@ public final class Pool2D: ResamplingLayer {
         dy.data.withUnsafeBufferPointer { g in
             dx.withUnsafeMutableBufferPointer { dst in
                 winners.withUnsafeBufferPointer { win in
-                    ComputeTeam.shared.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
+                    ComputeTeam.engine.forEachRange(n, minimum: max(1, 16_384 / max(image.count, 1)), alignment: 1) {
                         band in
                         (dst.baseAddress! + band.lowerBound * image.count).update(
                             repeating: 0, count: band.count * image.count)

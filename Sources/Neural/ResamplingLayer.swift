@@ -1,3 +1,5 @@
+import Support
+
 /// A parameter-free layer that resamples an image (pooling, upsampling): its output shape follows
 /// from the input's by `output(for:)`, and building only remembers the input shape. The shared
 /// shape plumbing lives here so each such layer writes only its geometry and its loops.

@@ -1,3 +1,5 @@
+import Support
+
 /// Gives each sample a new shape with the same number of values (row-major order kept),
 /// as Keras's Reshape; e.g. `reshape 7 7 16` turns 784 values into a 7x7 image of 16 channels.
 ///
@@ -21,8 +23,8 @@ public final class Reshape: Layer {
         let wanted = target.reduce(1, *), have = input.reduce(1, *)
         guard wanted == have else {
             throw ShapeError(
-                "\(description) needs \(wanted) values per sample (\(target.map(String.init).joined(separator: "x"))) "
-                    + "but the input has \(have) \(describeShape(input))")
+                "\(description) needs \(wanted) values per sample \(shapeInParentheses(target)) "
+                    + "but the input has \(have) \(shapeInParentheses(input))")
         }
         return target
     }

@@ -1,4 +1,5 @@
 import CKernels
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -50,7 +51,7 @@ struct SparseInput {
         }
         let sampledLimit = 1.5 * maximumDensity * Double(sampledRows * columns)
         guard Double(sampledNonZeros) <= sampledLimit else { return nil }
-        let bands = max(1, min(rows, ComputeTeam.shared.threads))
+        let bands = max(1, min(rows, ComputeTeam.engine.threads))
         func band(_ b: Int) -> (Int64, Int64) { (Int64(rows * b / bands), Int64(rows * (b + 1) / bands)) }
         // perBand[b * columns + c]: column c's count in band b, then band b's first slot in column c.
         var perBand = [Int32](repeating: 0, count: bands * columns)
@@ -59,7 +60,7 @@ struct SparseInput {
             perBand.withUnsafeMutableBufferPointer { counts in
                 rowStart.withUnsafeMutableBufferPointer { starts in
                     let (x0, c0, r0) = (xp.baseAddress!, counts.baseAddress!, starts.baseAddress! + 1)
-                    ComputeTeam.shared.run(parts: bands) { b in
+                    ComputeTeam.engine.run(parts: bands) { b in
                         let (low, high) = band(b)
                         ck_sparse_count(x0, low, high, Int64(columns), r0, c0 + b * columns)
                     }
@@ -98,7 +99,7 @@ struct SparseInput {
                                     rc.baseAddress, rv.baseAddress, cr.baseAddress, cv.baseAddress
                                 )
                                 starts.withUnsafeBufferPointer { s0 in
-                                    ComputeTeam.shared.run(parts: bands) { b in
+                                    ComputeTeam.engine.run(parts: bands) { b in
                                         let (low, high) = band(b)
                                         ck_sparse_fill(
                                             x0, low, high, Int64(columns), s0.baseAddress!, rc0, rv0, n0 + b * columns,
@@ -148,7 +149,7 @@ struct SparseInput {
                 value.withUnsafeBufferPointer { v in
                     let (s, i, v) = (s.baseAddress!, i.baseAddress!, v.baseAddress!)
                     let gathers = parts.count - 1
-                    ComputeTeam.shared.run(parts: gathers + (alongside == nil ? 0 : 1)) { part in
+                    ComputeTeam.engine.run(parts: gathers + (alongside == nil ? 0 : 1)) { part in
                         guard part < gathers else { return alongside!() }
                         ck_sparse_gather_rows(
                             s, i, v, Int64(parts[part]), Int64(parts[part + 1]), base, Int64(units), out,
@@ -163,7 +164,7 @@ struct SparseInput {
     /// Boundaries cutting 0..<count into runs of about equal numbers of entries (by `start`),
     /// four per thread so that a thread slowed by the machine's neighbours costs little.
     private static func balancedParts(_ start: [Int32], count: Int) -> [Int] {
-        let wanted = max(1, min(count, 4 * ComputeTeam.shared.threads))
+        let wanted = max(1, min(count, 4 * ComputeTeam.engine.threads))
         let total = Int(start[count])
         var bounds = [0]
         var index = 0

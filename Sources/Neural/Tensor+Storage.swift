@@ -1,3 +1,5 @@
+import Support
+
 /// Construction, reshaping and batch slicing: the few tensor operations that are not layers.
 extension Tensor {
     /// A tensor whose elements are all `value`.
@@ -67,7 +69,7 @@ extension Tensor {
                 indices.withUnsafeBufferPointer { chosen in
                     // Rows come from all over a large set (cache misses): two threads fetch twice as fast.
                     let (from, to, picks) = (source.baseAddress!, out.baseAddress!, chosen.baseAddress!)
-                    ComputeTeam.shared.forEachRange(chosen.count, minimum: max(1, 16_384 / max(size, 1)), alignment: 1)
+                    ComputeTeam.engine.forEachRange(chosen.count, minimum: max(1, 16_384 / max(size, 1)), alignment: 1)
                     {
                         for row in $0 { (to + row * size).update(from: from + picks[row] * size, count: size) }
                     }
@@ -76,7 +78,8 @@ extension Tensor {
         }
     }
 
-    /// "28x28x1" for [28, 28, 1]; "(batch) x 784" style text is left to callers.
+    /// "28x28x1" for [28, 28, 1] ("scalar" for []): how shapes are written everywhere, in the
+    /// engine's messages and in the session's summaries and diagnostics.
     public static func describe(_ shape: [Int]) -> String {
         shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "x")
     }

@@ -81,7 +81,7 @@ public struct HistogramChart: Sendable {
             let variance =
                 finite.isEmpty ? 0 : finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count)
             summary.append(
-                "  \(panel.name): \(finite.count) values, mean \(formatNumber(mean)), std \(formatNumber(variance.squareRoot())), min \(formatNumber(lo)), max \(formatNumber(hi))"
+                "  \(panel.name): \(finite.count) values, mean \(summaryNumber(mean)), std \(summaryNumber(variance.squareRoot())), min \(summaryNumber(lo)), max \(summaryNumber(hi))"
             )
         }
         return Chart(

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Support
 
 /// Kernel PCA as scikit-learn computes it: the kernel matrix of the points, centred in feature
 /// space (K - 1K - K1 + 1K1), its leading eigenvectors scaled by the square roots of their
@@ -61,15 +62,15 @@ public struct KernelPCA: Sendable {
         var gram = [Float](repeating: 0, count: n * n)
         x.withUnsafeBufferPointer { xp in
             gram.withUnsafeMutableBufferPointer { g in
-                let (x0, g0) = (xp.baseAddress!, SharedPointer(base: g.baseAddress!))
-                // In a session the engine's compute team holds OpenBLAS at one thread; the product
-                // (3,000 points: 14 GFLOP) is then cut into bands of rows on this module's threads.
-                let cores = ProcessInfo.processInfo.activeProcessorCount
-                let bands = openblas_get_num_threads() == 1 && n >= 256 ? cores : 1
-                parallelRanges(n, chunks: bands) { rows in
+                let (x0, g0) = (xp.baseAddress!, g.baseAddress!)
+                // In a session the engine holds OpenBLAS at one thread; the product (3,000 points:
+                // 14 GFLOP) is then cut into bands of rows, one a thread of the compute team.
+                let team = ComputeTeam.shared
+                let bands = openblas_get_num_threads() == 1 && n >= 256 ? team.threads : 1
+                team.forEachPiece(n, pieces: bands) { rows in
                     cblas_sgemm(
                         CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(n), Int32(d), 1,
-                        x0 + rows.lowerBound * d, Int32(d), x0, Int32(d), 0, g0.base + rows.lowerBound * n, Int32(n))
+                        x0 + rows.lowerBound * d, Int32(d), x0, Int32(d), 0, g0 + rows.lowerBound * n, Int32(n))
                 }
             }
         }
@@ -81,8 +82,8 @@ public struct KernelPCA: Sendable {
             let g = Float(gamma ?? defaultGamma)
             let norms = (0..<n).map { gram[$0 * n + $0] }
             gram.withUnsafeMutableBufferPointer { buffer in
-                let k = SharedPointer(base: buffer.baseAddress!)
-                parallelRanges(n) { rows in
+                let k = buffer.baseAddress!
+                ComputeTeam.shared.forEachPiece(n) { rows in
                     for i in rows {
                         for j in 0..<n {
                             let distance = max(0, norms[i] + norms[j] - 2 * k[i * n + j])
@@ -105,13 +106,13 @@ public struct KernelPCA: Sendable {
     }
 
     /// Centres a kernel matrix in feature space, with the means accumulated in Double.
-    /// Rows are independent in both passes, so they run in bands on this module's threads.
+    /// Rows are independent in both passes, so they run in bands on the compute team.
     func centre(_ k: inout [Float], n: Int) {
         var rowMeans = [Double](repeating: 0, count: n)
         k.withUnsafeMutableBufferPointer { kp in
             rowMeans.withUnsafeMutableBufferPointer { mp in
-                let (matrix, means) = (SharedPointer(base: kp.baseAddress!), SharedPointer(base: mp.baseAddress!))
-                parallelRanges(n) { rows in
+                let (matrix, means) = (kp.baseAddress!, mp.baseAddress!)
+                ComputeTeam.shared.forEachPiece(n) { rows in
                     for i in rows {
                         var s = 0.0
                         for j in 0..<n { s += Double(matrix[i * n + j]) }
@@ -120,7 +121,7 @@ public struct KernelPCA: Sendable {
                 }
                 let total = mp.reduce(0, +) / Double(n)
                 // K is symmetric, so column means equal row means.
-                parallelRanges(n) { rows in
+                ComputeTeam.shared.forEachPiece(n) { rows in
                     for i in rows {
                         for j in 0..<n {
                             matrix[i * n + j] = Float(Double(matrix[i * n + j]) - means[i] - means[j] + total)

@@ -83,7 +83,7 @@ public struct LineChart: Sendable {
             }
             let pad = String(repeating: " ", count: nameWidth - s.name.count)
             lines.append(
-                "  \(s.name)\(pad)  \(formatNumber(first)) -> \(formatNumber(last)) over \(s.x.count) points, lowest \(formatNumber(best))"
+                "  \(s.name)\(pad)  \(summaryNumber(first)) -> \(summaryNumber(last)) over \(s.x.count) points, lowest \(summaryNumber(best))"
             )
         }
         return lines.joined(separator: "\n")

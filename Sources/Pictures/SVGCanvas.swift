@@ -128,7 +128,10 @@ public enum Palette {
     }
 }
 
-func formatNumber(_ v: Double) -> String {
+/// A number in a picture's plain-text summary (and in Pictures' messages): four significant
+/// digits, 1.234e+04 style from 10,000 up or below 0.001, so that values of any range stay short.
+/// Tick labels have their own rule (`NiceTicks.label`: just the decimals the step needs).
+func summaryNumber(_ v: Double) -> String {
     if v == 0 { return "0" }
     if abs(v) >= 1e4 || abs(v) < 1e-3 { return String(format: "%.3e", v) }
     return String(format: "%.4g", v)

@@ -70,7 +70,7 @@ public struct ScatterChart: Sendable {
     func summary(classOf: [Int], present: [Int]) -> String {
         var lines = ["\(title): \(x.count) points"]
         lines.append(
-            "  x from \(formatNumber(x.min() ?? 0)) to \(formatNumber(x.max() ?? 0)), y from \(formatNumber(y.min() ?? 0)) to \(formatNumber(y.max() ?? 0))"
+            "  x from \(summaryNumber(x.min() ?? 0)) to \(summaryNumber(x.max() ?? 0)), y from \(summaryNumber(y.min() ?? 0)) to \(summaryNumber(y.max() ?? 0))"
         )
         if classes != nil {
             // Each class's centre tells a reader without the picture where the groups sit.
@@ -78,7 +78,7 @@ public struct ScatterChart: Sendable {
                 let members = (0..<x.count).filter { classOf[$0] == c }
                 let cx = members.reduce(0) { $0 + x[$1] } / Double(members.count)
                 let cy = members.reduce(0) { $0 + y[$1] } / Double(members.count)
-                lines.append("  \(c): \(members.count) points around (\(formatNumber(cx)), \(formatNumber(cy)))")
+                lines.append("  \(c): \(members.count) points around (\(summaryNumber(cx)), \(summaryNumber(cy)))")
             }
         }
         return lines.joined(separator: "\n")

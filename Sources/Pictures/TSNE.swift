@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// t-SNE (van der Maaten 2014, Barnes-Hut), following scikit-learn's defaults and schedule:
 /// perplexity 30, 1000 iterations, early exaggeration 12 for the first 250 with momentum 0.5,
@@ -44,7 +45,7 @@ public struct TSNE: Sendable {
         try checkMatrix(data, count: n, features: d, minimumCount: 3)
         guard perplexity > 0, perplexity < Double(n) else {
             throw PicturesError.invalidOption(
-                name: "perplexity", value: "\(formatNumber(perplexity))",
+                name: "perplexity", value: "\(summaryNumber(perplexity))",
                 reason: "must be above 0 and below the number of points (\(n))")
         }
         guard iterations >= 0, iterations <= 100_000 else {
@@ -164,62 +165,60 @@ struct BarnesHutForces {
         var partialQ = [Double](repeating: 0, count: chunks)
         var repulsive = [Float](repeating: 0, count: 2 * n)
         let theta2 = self.theta2
-        let visit = UncheckedBox(order)
-        tree.blocks.withPointers { blocks in
-            y.withUnsafeBufferPointer { yb in
-                repulsive.withUnsafeMutableBufferPointer { rb in
-                    partialQ.withUnsafeMutableBufferPointer { qb in
-                        let ys = UncheckedBox(yb.baseAddress!)
-                        let out = SharedPointer(base: rb.baseAddress!)
-                        let sums = SharedPointer(base: qb.baseAddress!)
-                        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                            let stack = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * QuadTree.maximumDepth + 16)
-                            defer { stack.deallocate() }
-                            var z = 0.0
-                            for position in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
-                                let i = Int(visit.value[position])
-                                let (fx, fy, q) = QuadTree.repulsion(
-                                    blocks, x: ys.value[2 * i], y: ys.value[2 * i + 1], theta2: theta2, stack: stack)
-                                out[2 * i] = fx
-                                out[2 * i + 1] = fy
-                                z += q
+        let team = ComputeTeam.shared
+        order.withUnsafeBufferPointer { visitBuffer in
+            let visit = visitBuffer.baseAddress!
+            tree.blocks.withPointers { blocks in
+                y.withUnsafeBufferPointer { yb in
+                    repulsive.withUnsafeMutableBufferPointer { rb in
+                        partialQ.withUnsafeMutableBufferPointer { qb in
+                            let (ys, out, sums) = (yb.baseAddress!, rb.baseAddress!, qb.baseAddress!)
+                            team.run(parts: chunks, waiting: .yielding) { chunk in
+                                let stack = UnsafeMutablePointer<Int32>.allocate(
+                                    capacity: 4 * QuadTree.maximumDepth + 16)
+                                defer { stack.deallocate() }
+                                var z = 0.0
+                                for position in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
+                                    let i = Int(visit[position])
+                                    let (fx, fy, q) = QuadTree.repulsion(
+                                        blocks, x: ys[2 * i], y: ys[2 * i + 1], theta2: theta2, stack: stack)
+                                    out[2 * i] = fx
+                                    out[2 * i + 1] = fy
+                                    z += q
+                                }
+                                sums[chunk] = z
                             }
-                            sums[chunk] = z
                         }
                     }
                 }
             }
-        }
-        let inverseZ = Float(1 / max(partialQ.reduce(0, +), Double.leastNonzeroMagnitude))
-        gradient.withUnsafeMutableBufferPointer { gb in
-            y.withUnsafeBufferPointer { yb in
-                repulsive.withUnsafeBufferPointer { rb in
-                    p.rowStart.withUnsafeBufferPointer { starts in
-                        p.columns.withUnsafeBufferPointer { cols in
-                            p.values.withUnsafeBufferPointer { vals in
-                                let g = SharedPointer(base: gb.baseAddress!)
-                                let ys = UncheckedBox(yb.baseAddress!)
-                                let rep = UncheckedBox(rb.baseAddress!)
-                                let s = UncheckedBox(starts.baseAddress!)
-                                let c = UncheckedBox(cols.baseAddress!)
-                                let v = UncheckedBox(vals.baseAddress!)
-                                parallelRanges(n) { range in
-                                    for position in range {
-                                        let i = Int(visit.value[position])
-                                        let xi = ys.value[2 * i]
-                                        let yi = ys.value[2 * i + 1]
-                                        var ax: Float = 0
-                                        var ay: Float = 0
-                                        for e in s.value[i]..<s.value[i + 1] {
-                                            let j = Int(c.value[e])
-                                            let dx = xi - ys.value[2 * j]
-                                            let dy = yi - ys.value[2 * j + 1]
-                                            let f = v.value[e] / (1 + dx * dx + dy * dy)
-                                            ax += f * dx
-                                            ay += f * dy
+            let inverseZ = Float(1 / max(partialQ.reduce(0, +), Double.leastNonzeroMagnitude))
+            gradient.withUnsafeMutableBufferPointer { gb in
+                y.withUnsafeBufferPointer { yb in
+                    repulsive.withUnsafeBufferPointer { rb in
+                        p.rowStart.withUnsafeBufferPointer { starts in
+                            p.columns.withUnsafeBufferPointer { cols in
+                                p.values.withUnsafeBufferPointer { vals in
+                                    let (g, ys, rep) = (gb.baseAddress!, yb.baseAddress!, rb.baseAddress!)
+                                    let (s, c, v) = (starts.baseAddress!, cols.baseAddress!, vals.baseAddress!)
+                                    team.forEachPiece(n) { range in
+                                        for position in range {
+                                            let i = Int(visit[position])
+                                            let xi = ys[2 * i]
+                                            let yi = ys[2 * i + 1]
+                                            var ax: Float = 0
+                                            var ay: Float = 0
+                                            for e in s[i]..<s[i + 1] {
+                                                let j = Int(c[e])
+                                                let dx = xi - ys[2 * j]
+                                                let dy = yi - ys[2 * j + 1]
+                                                let f = v[e] / (1 + dx * dx + dy * dy)
+                                                ax += f * dx
+                                                ay += f * dy
+                                            }
+                                            g[2 * i] = 4 * (exaggeration * ax - rep[2 * i] * inverseZ)
+                                            g[2 * i + 1] = 4 * (exaggeration * ay - rep[2 * i + 1] * inverseZ)
                                         }
-                                        g[2 * i] = 4 * (exaggeration * ax - rep.value[2 * i] * inverseZ)
-                                        g[2 * i + 1] = 4 * (exaggeration * ay - rep.value[2 * i + 1] * inverseZ)
                                     }
                                 }
                             }
@@ -254,29 +253,5 @@ struct BarnesHutForces {
             }
         }
         return kl
-    }
-}
-
-/// A small seeded generator (SplitMix64) so layouts repeat for a given seed.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func nextUniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    /// Box-Muller.
-    mutating func nextGaussian() -> Double {
-        let u = max(nextUniform(), 1e-300)
-        let v = nextUniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Support
 
 /// The input-space similarities of t-SNE, as scikit-learn's Barnes-Hut method computes them:
 /// each point's 3 x perplexity + 1 nearest neighbours by squared Euclidean distance, a Gaussian
@@ -15,8 +16,8 @@ struct TSNEAffinities {
         let (neighbours, distances) = Self.nearestNeighbours(data, count: n, features: d, k: k)
         var conditional = [Float](repeating: 0, count: n * k)
         conditional.withUnsafeMutableBufferPointer { buffer in
-            let out = SharedPointer(base: buffer.baseAddress!)
-            parallelRanges(n) { rows in
+            let out = buffer.baseAddress!
+            ComputeTeam.shared.forEachPiece(n) { rows in
                 for i in rows {
                     let row = Self.conditionalRow(Array(distances[(i * k)..<((i + 1) * k)]), perplexity: perplexity)
                     for t in 0..<k { out[i * k + t] = row[t] }
@@ -119,15 +120,13 @@ struct TSNEAffinities {
             dots.withUnsafeBufferPointer { dp in
                 indices.withUnsafeMutableBufferPointer { ip in
                     squared.withUnsafeMutableBufferPointer { sp in
-                        let outIndex = SharedPointer(base: ip.baseAddress!)
-                        let outDistance = SharedPointer(base: sp.baseAddress!)
-                        let dotRows = UncheckedBox(dp.baseAddress!)
-                        parallelRanges(rows) { range in
+                        let (outIndex, outDistance, dotRows) = (ip.baseAddress!, sp.baseAddress!, dp.baseAddress!)
+                        ComputeTeam.shared.forEachPiece(rows) { range in
                             var heap = NeighbourHeap(capacity: k)
                             for r in range {
                                 let i = first + r
                                 heap.clear()
-                                let row = dotRows.value + r * n
+                                let row = dotRows + r * n
                                 for j in 0..<n where j != i {
                                     heap.offer(max(0, norms[i] + norms[j] - 2 * row[j]), Int32(j))
                                 }

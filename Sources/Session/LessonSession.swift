@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Neural
+import Support
 
 /// The interpreter of the lesson language: one session that outlives cells, holding datasets,
 /// models and a seed. A statement that fails leaves the session as it was before it.
@@ -23,7 +24,7 @@ public final class LessonSession: Interpreter {
         self.workingDirectory = workingDirectory
         // Every BLAS call in the session (training and pictures alike) then runs the same way,
         // so a t-SNE gives the same map whether or not a model has trained before it.
-        ComputeTeam.start()
+        ComputeTeam.startEngine()
     }
 
     public func execute(_ code: String, output: OutputSink) -> ExecutionOutcome {

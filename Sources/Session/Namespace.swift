@@ -53,10 +53,10 @@ struct Namespace {
         case (.data, .model):
             return " (replaces the data \(name))"
         case (.model(let m), .data):
-            return " (replaces the model \(name), trained \(formatNumber(m.epochsTrained)) epochs)"
+            return " (replaces the model \(name), trained \(learnerNumber(m.epochsTrained)) epochs)"
         case (.model(let m), .model):
             return m.epochsTrained > 0
-                ? " (replaces the earlier \(name), trained \(formatNumber(m.epochsTrained)) epochs)"
+                ? " (replaces the earlier \(name), trained \(learnerNumber(m.epochsTrained)) epochs)"
                 : " (replaces the earlier \(name))"
         }
     }

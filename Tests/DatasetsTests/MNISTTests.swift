@@ -51,4 +51,12 @@ final class MNISTTests: XCTestCase {
             XCTAssertEqual(error as? DataFileError, .missing(path: "/nonexistent/file.idx"))
         }
     }
+
+    /// zlib's CRC-32, as saved model files carry it: the standard check values.
+    func testCRC32GivesTheStandardValues() {
+        XCTAssertEqual(CRC32.checksum([]), 0)
+        XCTAssertEqual(CRC32.checksum(Array("a".utf8)), 0xE8B7_BE43)
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)), 0x414F_A339)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import XCTest
 
 @testable import Language
@@ -7,18 +8,6 @@ import XCTest
 /// checks that the parser never crashes or hangs, and that every diagnostic lies inside the source
 /// with line and column agreeing with its offset.
 final class ParserFuzzTests: XCTestCase {
-    /// SplitMix64: small and seedable, so a failure can be replayed.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
 
     static let pieces: [String] =
         [
@@ -38,7 +27,7 @@ final class ParserFuzzTests: XCTestCase {
         return texts
     }
 
-    func mutate(_ text: String, _ g: inout Generator) -> String {
+    func mutate(_ text: String, _ g: inout SplitMix64) -> String {
         var s = Array(text.unicodeScalars)
         for _ in 0..<(1 + g.below(4)) {
             let at = g.below(s.count + 1)
@@ -63,7 +52,8 @@ final class ParserFuzzTests: XCTestCase {
 
     func testMutatedScriptsNeverCrashOrHangAndRangesStayInside() throws {
         let texts = try corpus()
-        var g = Generator(state: 20_261_123)
+        // SplitMix64: small and seedable, so a failure can be replayed.
+        var g = SplitMix64(seed: 20_261_123)
         let deadline = Date().addingTimeInterval(5)
         var runs = 0
         while runs < 3000 && Date() < deadline {
@@ -106,4 +96,9 @@ final class ParserFuzzTests: XCTestCase {
             XCTAssertTrue(positions[r.end.offset] == (r.end.line, r.end.column), "\(d.message): end \(r.end)")
         }
     }
+}
+
+extension SplitMix64 {
+    /// Uniform in 0..<n (0 when n is not positive).
+    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 }

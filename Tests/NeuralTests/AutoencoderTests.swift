@@ -1,3 +1,4 @@
+import Support
 import XCTest
 
 @testable import Neural
@@ -29,6 +30,35 @@ final class AutoencoderTests: XCTestCase {
         XCTAssertEqual(model.latentSize, 16)
         XCTAssertFalse(model.isVariational)
         XCTAssertTrue(summary.text.contains("total parameters: 457370"))
+    }
+
+    /// The one layer walk: each layer's shape and the line it carries out, lines of two layers
+    /// (dense with dropout, a sparse latent) included; the model keeps what the walk found.
+    func testLayerWalkFollowsShapesAndLines() throws {
+        let specs: [LayerSpec] = [
+            .conv(filters: 4, kernel: 3, stride: 2, padding: .same, activation: .relu),
+            .dense(units: 64, activation: .relu, dropout: 0.2),
+            .latent(units: 8, activation: .relu, kind: .plain, sparsity: .l1(weight: 1e-4)),
+            .dense(units: 784, activation: .sigmoid, dropout: nil),
+        ]
+        var walk = LayerWalk(inputShape: [28, 28, 1])
+        for (index, spec) in specs.enumerated() {
+            for layer in try LayerFactory.layers(for: spec) { try walk.pass(layer, spec: index) }
+        }
+        XCTAssertEqual(walk.specIndices, [0, 0, 1, 1, 2, 2, 3])
+        XCTAssertEqual(walk.outputShapes, [[14, 14, 4], [14, 14, 4], [64], [64], [8], [8], [784]])
+        XCTAssertEqual(walk.shape, [784])
+        XCTAssertNil(walk.outputMismatch)
+        XCTAssertThrowsError(try walk.pass(Reshape([5, 5]), spec: 4))
+        XCTAssertEqual(walk.layers.count, 7, "a layer that does not fit is not passed")
+
+        let model = try Autoencoder(specs: specs, inputShape: [28, 28, 1])
+        XCTAssertEqual(model.layerSpecIndices, walk.specIndices)
+        XCTAssertEqual(model.layerOutputShapes, walk.outputShapes)
+        XCTAssertEqual(model.layers.count, 7)
+        XCTAssertEqual(
+            model.summary().rows.map(\.part),
+            [.input] + Array(repeating: .encoder, count: 4) + [.latent, .latent, .decoder])
     }
 
     func testEncodeDecodeReconstructShapes() throws {

@@ -96,21 +96,3 @@ final class ChartTests: XCTestCase {
         XCTAssertNoThrow(try parse(chart.svg))
     }
 }
-
-final class TableTests: XCTestCase {
-    func testPlainTextAlignsAndHTMLEscapes() {
-        let table = Table(
-            header: ["epoch", "train loss", "note"], rows: [["1", "0.0812", "first"], ["10", "0.031", "<best>"]])
-        XCTAssertEqual(
-            table.plainText,
-            """
-            epoch  train loss  note
-            -----  ----------  ------
-                1      0.0812  first
-               10       0.031  <best>
-            """)
-        XCTAssertTrue(table.html.contains("<td style=\"text-align: right\">0.0812</td>"))
-        XCTAssertTrue(table.html.contains("&lt;best&gt;"))
-        XCTAssertNoThrow(try XMLDocument(xmlString: table.html, options: []))
-    }
-}

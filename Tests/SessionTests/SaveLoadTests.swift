@@ -139,7 +139,6 @@ final class SaveLoadTests: XCTestCase {
         let file = ModelFile.encode(payload)
         XCTAssertEqual(try ModelFile.decode(file, path: "p").payload, payload)
         XCTAssertEqual(try ModelFile.decode(file, path: "p").version, 1)
-        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
         var longer = file
         longer.append(0)
         XCTAssertThrowsError(try ModelFile.decode(longer, path: "p")) {

@@ -102,8 +102,9 @@ def test_looking_inside_writes_decodable_pictures(tmp_path):
     first_cell = [row[2:58] for row in frames[0][2:58]]
     assert max(max(row) for row in first_cell) == 255
     assert frames[0][0][0] == 48
-    # reconstruct (after plot): 2 rows of 10.
+    # reconstruct (after plot): 2 rows of 10, each cell widened from 56 to fit its loss label
+    # ("0.013": 5 characters of the 2x label font, 10 px and 2 px apart) with a 6 px gap.
     width, height, _, _ = decoded[files[2]]
-    assert (width, height) == (10 * 58 + 2, 2 * 75 + 6)
+    assert (width, height) == (10 * (5 * 12 - 2 + 6 + 2) + 2, 2 * 75 + 6)
     animations = [name for name, (_, _, _, frames) in decoded.items() if len(frames) > 1]
     assert len(animations) == 2, animations

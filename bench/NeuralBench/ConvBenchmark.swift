@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Neural
+import Support
 
 /// Seed 002's conv model: 4c5-pool-8c5-pool-150-16 tanh / 120-320-784-reshape-up-8c5-up-4c6-1c7 sigmoid.
 let seed002ConvModel: [LayerSpec] = [

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Neural
+import Support
 
 /// A model's first layer on real MNIST batches of 200: forward, then backward with its input
 /// gradient skipped (as in training), 300 batches (one epoch). Prints `first-layer-ms` per batch.

@@ -62,7 +62,7 @@ enum DataValue {
                 present.count <= 12
                 ? present.map { "\($0): \(grouped(counts[$0]))" }.joined(separator: ", ")
                 : "\(present.count) different labels"
-            lines.append("  \(part)pixel values from \(formatNumber(Double(lo))) to \(formatNumber(Double(hi)))")
+            lines.append("  \(part)pixel values from \(learnerNumber(Double(lo))) to \(learnerNumber(Double(hi)))")
             lines.append("  \(part)labels \(labelText)")
         }
         switch self {
@@ -87,8 +87,12 @@ func grouped(_ n: Int) -> String {
     return n < 0 ? "-" + out : out
 }
 
-/// A number for reading: up to 4 significant decimals, no trailing zeros.
-func formatNumber(_ v: Double) -> String {
+/// A number as the session shows it to a learner (losses, learning rates, epochs, in messages
+/// and tables): whole numbers as they are, else up to 4 decimals with no trailing zeros, and
+/// 1.000e-04 style below 0.001 or from a million up. Charts' summaries use Pictures'
+/// `summaryNumber` (four significant digits), axes `NiceTicks.label`, and a number echoed back
+/// from a learner's code Language's `numberAsWritten`.
+func learnerNumber(_ v: Double) -> String {
     if v.isNaN { return "nan" }
     if v.isInfinite { return v > 0 ? "inf" : "-inf" }
     if v == v.rounded() && abs(v) < 1e12 { return String(Int(v)) }

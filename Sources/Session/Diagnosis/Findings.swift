@@ -75,7 +75,7 @@ enum Diagnosis {
             var evidence =
                 "the reconstructions of \(h.sampled) different digits are nearly the same picture: "
                 + "they vary \(ratioText(h.spreadRatio)) as much as the digits do "
-                + "(variance across images \(number(h.outputSpread)) against \(number(h.inputSpread)))"
+                + "(variance across images \(learnerNumber(h.outputSpread)) against \(learnerNumber(h.inputSpread)))"
             if h.loss == .l1 && h.outputActivation == .linear {
                 evidence += "; under L1 the best single picture is the median digit, which is almost black"
             } else {
@@ -126,7 +126,7 @@ enum Diagnosis {
                         evidence:
                             "\(inactive.count) of \(kl.count) code dimensions carry almost nothing "
                             + "(\(dimensionList(inactive))): their KL is about 0 "
-                            + "(\(number(klInactive)) nats on average), so the encoder sends about N(0, 1) "
+                            + "(\(learnerNumber(klInactive)) nats on average), so the encoder sends about N(0, 1) "
                             + "whatever the digit, and the decoder learns to ignore them",
                         cures: [
                             "more varied training data (a decoder that can draw the data without the code ignores it)",
@@ -162,15 +162,16 @@ enum Diagnosis {
                 evidence:
                     "the loss became NaN or infinite at epoch \(epoch), batch \(batch) (step \(step)); "
                     + "the weights were put back to the step before",
-                cures: ["a lower learning rate (a tenth of \(number(h.learningRate)))", "init pytorch"])
+                cures: ["a lower learning rate (a tenth of \(learnerNumber(h.learningRate)))", "init pytorch"])
         }
         // A finite loss that exploded: the last epoch far above the best one.
         let losses = h.history.map { Double($0.trainLoss) }
         if let best = losses.min(), let last = losses.last, best > 0, last > 10 * best {
             return Finding(
                 kind: .divergence,
-                evidence: "the train loss exploded: \(number(last)) in the last epoch against \(number(best)) at best",
-                cures: ["a lower learning rate (a tenth of \(number(h.learningRate)))"])
+                evidence:
+                    "the train loss exploded: \(learnerNumber(last)) in the last epoch against \(learnerNumber(best)) at best",
+                cures: ["a lower learning rate (a tenth of \(learnerNumber(h.learningRate)))"])
         }
         return nil
     }
@@ -206,9 +207,9 @@ enum Diagnosis {
         return Finding(
             kind: .overfitting,
             evidence:
-                "the test loss rose from \(number(best)) at epoch \(tested[bestIndex].epoch) to \(number(last)) "
-                + "at epoch \(tested.last!.epoch), while the train loss fell from \(number(trainThen)) to "
-                + "\(number(trainNow)): the model is learning its training digits by heart",
+                "the test loss rose from \(learnerNumber(best)) at epoch \(tested[bestIndex].epoch) to \(learnerNumber(last)) "
+                + "at epoch \(tested.last!.epoch), while the train loss fell from \(learnerNumber(trainThen)) to "
+                + "\(learnerNumber(trainNow)): the model is learning its training digits by heart",
             cures: ["stop earlier (fewer epochs)", "dropout 0.2 on the wide layers", "more training data"])
     }
 
@@ -235,9 +236,9 @@ enum Diagnosis {
             return Finding(
                 kind: .learningRateHigh,
                 evidence:
-                    "\(h.optimizer) at lr \(number(h.learningRate)) is \(number(h.learningRate / usual)) times its usual "
-                    + "\(number(usual)), and the model collapsed: steps that large throw units dead early on",
-                cures: ["a lower learning rate (\(number(usual)))"])
+                    "\(h.optimizer) at lr \(learnerNumber(h.learningRate)) is \(learnerNumber(h.learningRate / usual)) times its usual "
+                    + "\(learnerNumber(usual)), and the model collapsed: steps that large throw units dead early on",
+                cures: ["a lower learning rate (\(learnerNumber(usual)))"])
         }
         guard let j = jumpiness(h.recentBatchLosses), j.median >= jumpLimit || j.worst >= spikeLimit else {
             return nil
@@ -247,8 +248,9 @@ enum Diagnosis {
             evidence:
                 "the batch losses jump: from one batch to the next they change by \(percent(j.median)) of their "
                 + "level (median of the last \(min(100, h.recentBatchLosses.count))), and the worst is "
-                + String(format: "%.1f", j.worst) + " times the median, at \(h.optimizer) lr \(number(h.learningRate))",
-            cures: ["a lower learning rate (a tenth of \(number(h.learningRate)))"])
+                + String(format: "%.1f", j.worst)
+                + " times the median, at \(h.optimizer) lr \(learnerNumber(h.learningRate))",
+            cures: ["a lower learning rate (a tenth of \(learnerNumber(h.learningRate)))"])
     }
 
     /// Steps after which a loss that has barely moved is worth a word.
@@ -265,8 +267,8 @@ enum Diagnosis {
         return Finding(
             kind: .learningRateLow,
             evidence:
-                "in \(h.steps) steps the loss barely moved: \(number(first)) at the start, \(number(now)) now "
-                + "(\(h.optimizer) lr \(number(h.learningRate)))",
+                "in \(h.steps) steps the loss barely moved: \(learnerNumber(first)) at the start, \(learnerNumber(now)) now "
+                + "(\(h.optimizer) lr \(learnerNumber(h.learningRate)))",
             cures: ["a higher learning rate (Adam's usual 0.001)", "more epochs"])
     }
 
@@ -283,8 +285,6 @@ enum Diagnosis {
     static func ratioText(_ ratio: Double) -> String {
         ratio < 0.01 ? "less than a hundredth" : String(format: "%.2f times", ratio)
     }
-
-    static func number(_ v: Double) -> String { formatNumber(v) }
 
     static func dimensionList(_ dims: [Int]) -> String {
         let shown = dims.prefix(8).map(String.init).joined(separator: ", ")

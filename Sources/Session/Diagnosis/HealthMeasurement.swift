@@ -43,7 +43,7 @@ enum HealthMeasurement {
         case .sigmoid: h.codeSaturation = share(code) { $0 < 0.01 || $0 > 0.99 }
         default: break
         }
-        h.deadUnits = deadUnits(entry.specs, network, outputs)
+        h.deadUnits = deadUnits(network, outputs)
         if let moments = try network.codeMoments(inputs) {
             let k = network.latentSize
             var kl = [Double](repeating: 0, count: k)
@@ -102,15 +102,7 @@ enum HealthMeasurement {
     }
 
     /// Per ReLU layer, the units (channels for a convolution) that are zero for every sample.
-    static func deadUnits(_ specs: [LayerSpec], _ network: Autoencoder, _ outputs: [Tensor]) -> [ModelHealth.DeadUnits]
-    {
-        // Which model line each layer carries out, in the order the factory makes them.
-        var lines: [Int] = []
-        for (index, spec) in specs.enumerated() {
-            let made = (try? LayerFactory.layers(for: spec).count) ?? 0
-            lines += Array(repeating: index + 1, count: made)
-        }
-        guard lines.count == network.layers.count else { return [] }
+    static func deadUnits(_ network: Autoencoder, _ outputs: [Tensor]) -> [ModelHealth.DeadUnits] {
         var result: [ModelHealth.DeadUnits] = []
         for (index, layer) in network.layers.enumerated() {
             let isReLU =
@@ -124,8 +116,9 @@ enum HealthMeasurement {
             var alive = [Bool](repeating: false, count: units)
             for (i, v) in values.enumerated() where v != 0 { alive[i % units] = true }
             let dead = alive.filter { !$0 }.count
-            let line = lines[index]
-            result.append(.init(line: line, text: specs[line - 1].text, dead: dead, units: units))
+            // The model line the layer carries out.
+            let spec = network.layerSpecIndices[index]
+            result.append(.init(line: spec + 1, text: network.specs[spec].text, dead: dead, units: units))
         }
         return result
     }

@@ -8,7 +8,7 @@ extension ModelEntry {
         if let network {
             guard network.inputShape.reduce(1, *) == shape.reduce(1, *) else {
                 throw Diagnostic(
-                    "\(name) was built for \(describeShape(network.inputShape)) images but \(dataName) holds \(describeShape(shape)) images",
+                    "\(name) was built for \(Tensor.describe(network.inputShape)) images but \(dataName) holds \(Tensor.describe(shape)) images",
                     range: range, kind: .shape,
                     expected: "data of the size it first met (or define the model again)")
             }
@@ -27,17 +27,19 @@ extension ModelEntry {
             guard let index, index < specs.count else { return (statement, []) }
             return (statement, ["in the definition of \(name), layer \(index + 1): \(specs[index].text)"])
         }
-        var current = shape
+        // The engine's walk, without building anything: each layer is weighed before a model
+        // of that size would be allocated.
+        var walk = LayerWalk(inputShape: shape)
         var parameters = 0
         for (index, spec) in specs.enumerated() {
             let (range, notes) = place(index)
             do {
-                let input = current
+                let input = walk.shape
                 for layer in try LayerFactory.layers(for: spec) {
-                    current = try layer.outputShape(for: current)
-                    guard let values = ModelLimits.product(current), values <= ModelLimits.valuesPerSample else {
+                    let output = try walk.pass(layer, spec: index)
+                    guard let values = ModelLimits.product(output), values <= ModelLimits.valuesPerSample else {
                         throw Diagnostic(
-                            "this layer's output (\(describeShape(current))) is too large for this kernel",
+                            "this layer's output (\(Tensor.describe(output))) is too large for this kernel",
                             range: range,
                             kind: .value, expected: "at most \(grouped(ModelLimits.valuesPerSample)) values per image",
                             notes: notes)
@@ -54,18 +56,17 @@ extension ModelEntry {
             } catch let e as ShapeError {
                 throw Diagnostic(
                     "this layer does not fit: \(e.message)", range: range, kind: .shape,
-                    expected: "a layer that takes \(describeShape(current)) (the output of the layer above)",
+                    expected: "a layer that takes \(Tensor.describe(walk.shape)) (the output of the layer above)",
                     notes: notes)
             } catch {
                 throw Diagnostic("this layer cannot be built: \(error)", range: range, kind: .shape, notes: notes)
             }
         }
-        let outputCount = current.reduce(1, *), inputCount = shape.reduce(1, *)
-        guard outputCount == inputCount else {
+        if let mismatch = walk.outputMismatch {
             let (range, notes) = place(specs.count - 1)
+            let inputCount = shape.reduce(1, *)
             throw Diagnostic(
-                "the decoder ends with \(outputCount) values but the input has \(inputCount) (\(describeShape(shape)))",
-                range: range, kind: .shape,
+                mismatch, range: range, kind: .shape,
                 expected: "a last layer with \(inputCount) values, e.g. dense \(inputCount) sigmoid", notes: notes)
         }
         do {
@@ -74,11 +75,6 @@ extension ModelEntry {
             throw Diagnostic("\(name) cannot be built: \(error)", range: place(nil).0, kind: .shape)
         }
     }
-}
-
-/// [28, 28, 1] -> "28x28x1"
-func describeShape(_ shape: [Int]) -> String {
-    shape.map(String.init).joined(separator: "x")
 }
 
 /// Sizes beyond which a model would exhaust the machine's memory: refused with a message

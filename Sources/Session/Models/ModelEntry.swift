@@ -92,15 +92,15 @@ final class ModelEntry {
         for spec in specs { lines.append("    " + spec.text) }
         lines.append("initial weights: \(initializerText)")
         if let network {
-            lines.append("built for \(network.inputShape.map(String.init).joined(separator: "x")) inputs")
+            lines.append("built for \(Tensor.describe(network.inputShape)) inputs")
         } else {
             lines.append("not trained yet: it is built when it first meets data")
         }
         if epochsTrained > 0 {
-            var trained = "trained \(formatNumber(epochsTrained)) epochs"
+            var trained = "trained \(learnerNumber(epochsTrained)) epochs"
             if let trainedOnName { trained += " on \(trainedOnName)" }
             trained += " (\(settings.text))"
-            if let loss = lastLoss { trained += "; last loss \(formatNumber(loss))" }
+            if let loss = lastLoss { trained += "; last loss \(learnerNumber(loss))" }
             lines.append(trained)
         }
         return MimeBundle(text: lines.joined(separator: "\n"))

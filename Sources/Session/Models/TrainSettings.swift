@@ -61,11 +61,11 @@ struct TrainSettings: Codable, Equatable {
 
     /// "mse, adam, lr 0.001, batch 200"
     var text: String {
-        var parts = [loss, optimizer, "lr \(formatNumber(learningRate))", "batch \(batch)"]
+        var parts = [loss, optimizer, "lr \(learnerNumber(learningRate))", "batch \(batch)"]
         switch noise {
         case .none: break
-        case .gaussian(let s): parts.append("noise gaussian \(formatNumber(s))")
-        case .mask(let p): parts.append("noise mask \(formatNumber(p))")
+        case .gaussian(let s): parts.append("noise gaussian \(learnerNumber(s))")
+        case .mask(let p): parts.append("noise mask \(learnerNumber(p))")
         }
         return parts.joined(separator: ", ")
     }

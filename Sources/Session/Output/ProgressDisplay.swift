@@ -36,7 +36,7 @@ final class ProgressDisplay {
         let fraction = p.totalSteps > 0 ? Double(p.step) / Double(p.totalSteps) : 0
         let left = p.step > 0 ? p.seconds / Double(p.step) * Double(p.totalSteps - p.step) : 0
         let text =
-            "\(title): epoch \(p.epoch), batch \(p.batch)/\(p.batchesPerEpoch), loss \(formatNumber(Double(p.runningLoss))), "
+            "\(title): epoch \(p.epoch), batch \(p.batch)/\(p.batchesPerEpoch), loss \(learnerNumber(Double(p.runningLoss))), "
             + "\(Self.duration(left)) left"
         return bundle(text: text, fraction: fraction)
     }

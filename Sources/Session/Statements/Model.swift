@@ -24,7 +24,7 @@ extension LessonSession {
             try entry.network ?? entry.build(for: ModelEntry.assumedInput, cell: cellNumber, statement: name.range)
         let s = network.summary()
         let rows = s.rows.map { row -> [String] in
-            [row.description, describeShape(row.outputShape), grouped(row.parameters), row.part.rawValue]
+            [row.description, Tensor.describe(row.outputShape), grouped(row.parameters), row.part.rawValue]
         }
         let note = entry.network == nil ? " (for 28x28x1 inputs, until it meets data)" : ""
         let table = Table(

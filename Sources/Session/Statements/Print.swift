@@ -7,7 +7,7 @@ extension LessonSession {
         for item in items {
             switch item {
             case .text(let t): parts.append(t.value)
-            case .number(let n): parts.append(formatNumber(n.value))
+            case .number(let n): parts.append(learnerNumber(n.value))
             case .value(let reference): parts.append(try value(of: reference).text)
             }
         }
@@ -18,7 +18,7 @@ extension LessonSession {
     /// A bare name, member or slice: its description.
     func value(of reference: Reference) throws -> MimeBundle {
         switch try resolve(reference) {
-        case .number(let v): return MimeBundle(text: formatNumber(v))
+        case .number(let v): return MimeBundle(text: learnerNumber(v))
         case .data(let d):
             let shown = reference.accessors.isEmpty ? reference.base.value : sourceName(reference)
             return MimeBundle(text: d.describe(name: shown))

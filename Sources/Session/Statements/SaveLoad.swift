@@ -60,8 +60,8 @@ extension LessonSession {
         entry.epochsTrained = h.epochsTrained
         entry.trainedOnName = h.trainedOnName
         var message = "loaded \(name.value) from \(path.value): \(h.specs.count) layers"
-        message += h.epochsTrained > 0 ? ", trained \(formatNumber(h.epochsTrained)) epochs" : ", untrained"
-        if let loss = entry.lastLoss { message += ", last loss \(formatNumber(loss))" }
+        message += h.epochsTrained > 0 ? ", trained \(learnerNumber(h.epochsTrained)) epochs" : ", untrained"
+        if let loss = entry.lastLoss { message += ", last loss \(learnerNumber(loss))" }
         message += names.bind(name.value, to: .model(entry))
         context.say(message)
         return nil

@@ -125,7 +125,7 @@ extension LessonSession {
 /// A loss as the epoch tables show it: four decimals, two from 10 up (a VAE's per-image loss).
 func formatLoss(_ v: Float) -> String {
     let d = Double(v)
-    if !d.isFinite { return formatNumber(d) }
+    if !d.isFinite { return learnerNumber(d) }
     return abs(d) >= 10 ? String(format: "%.2f", d) : String(format: "%.4f", d)
 }
 

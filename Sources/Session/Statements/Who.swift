@@ -12,8 +12,8 @@ extension LessonSession {
                 rows.append([name, "data", "\(d.sizeText) of \(d.shapeText)", "", ""])
             } else if let m = names.model(name) {
                 rows.append([
-                    name, m.kindText, m.sizeText, formatNumber(m.epochsTrained),
-                    m.lastLoss.map(formatNumber) ?? "",
+                    name, m.kindText, m.sizeText, learnerNumber(m.epochsTrained),
+                    m.lastLoss.map(learnerNumber) ?? "",
                 ])
             }
         }

@@ -67,8 +67,8 @@ extension LessonSession {
         if let kl = h.klPerDimension, let low = kl.min(), let high = kl.max() {
             let active = kl.count - Diagnosis.inactiveDimensions(h).count
             parts.append(
-                "\(active) of \(kl.count) code dimensions carry information (KL \(formatNumber(low)) to "
-                    + "\(formatNumber(high)) nats)")
+                "\(active) of \(kl.count) code dimensions carry information (KL \(learnerNumber(low)) to "
+                    + "\(learnerNumber(high)) nats)")
         }
         var text = "Checked on \(h.sampled) images: " + parts.joined(separator: "; ") + "."
         if h.steps < Diagnosis.earlySteps {

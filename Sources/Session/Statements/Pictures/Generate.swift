@@ -1,5 +1,6 @@
 import Language
 import Neural
+import Support
 
 extension LessonSession {
     /// `generate MODEL N [normal MEAN STD]`: decoded random codings. A VAE samples its prior,

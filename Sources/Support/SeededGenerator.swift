@@ -1,21 +1,41 @@
+/// SplitMix64 (Steele, Lea and Flood 2014): one 64-bit word of state, a few multiplies a draw.
+/// It seeds `SeededGenerator`, and draws on its own where a short stream is enough (a t-SNE
+/// layout's random start, the parser's fuzz test), so that a seed repeats its results exactly.
+public struct SplitMix64: RandomNumberGenerator {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) with 53 bits.
+    public mutating func nextUniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// Standard normal by Box-Muller, in double precision.
+    public mutating func nextGaussian() -> Double {
+        let u = max(nextUniform(), 1e-300)
+        let v = nextUniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+}
+
 /// A small, fast, seedable generator (SplitMix64 seeding a xoshiro256**), so that the same seed
 /// gives the same shuffles, dropout masks and initial weights, bit for bit, on one machine.
 public final class SeededGenerator: RandomNumberGenerator {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     public init(seed: UInt64) {
-        var z = seed
-        func splitMix() -> UInt64 {
-            z &+= 0x9E37_79B9_7F4A_7C15
-            var r = z
-            r = (r ^ (r >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            r = (r ^ (r >> 27)) &* 0x94D0_49BB_1331_11EB
-            return r ^ (r >> 31)
-        }
-        s0 = splitMix()
-        s1 = splitMix()
-        s2 = splitMix()
-        s3 = splitMix()
+        var seeding = SplitMix64(seed: seed)
+        s0 = seeding.next()
+        s1 = seeding.next()
+        s2 = seeding.next()
+        s3 = seeding.next()
     }
 
     /// Resumes a generator from `state` (four words, as `state` returns), so that a saved model

@@ -1,4 +1,3 @@
-import CBLAS
 import CKernels
 import Synchronization
 
@@ -6,15 +5,13 @@ import Synchronization
     import Glibc
 #endif
 
-/// A fixed team of threads for the engine's fork-join work: a matrix product split in two, an
-/// activation over a batch, an optimizer step.
+/// A fixed team of threads for fork-join work: the engine's (a matrix product split in two, an
+/// activation over a batch, an optimizer step) and the pictures' (t-SNE's forces, a kernel
+/// matrix in bands). Its size is LATENT_THREADS if set, else one thread per core (at most 8).
 ///
-/// Why not OpenBLAS's own threads: for the products of a training step (a few hundred rows and
-/// columns) OpenBLAS hands work to its threads through `sched_yield` loops and sometimes runs
-/// slower on two threads than on one; a 200x320x16 product measured 20 GFLOP/s on two threads
-/// against 81 on one. This team splits a product into single-threaded OpenBLAS calls instead
-/// and wakes its workers by a spin on one atomic word, which costs well under a microsecond.
-/// OpenBLAS itself is kept at one thread per call from the moment the team starts.
+/// Workers are woken by a spin on one atomic word, which costs well under a microsecond (the
+/// engine uses the team to run single-threaded OpenBLAS calls side by side, and holds OpenBLAS
+/// at one thread: see Neural's `ComputeTeam.engine`).
 ///
 /// Workers spin for a short while after each job (training steps follow each other at once)
 /// and then sleep on a condition variable, so an idle kernel uses no CPU.
@@ -23,12 +20,8 @@ import Synchronization
 /// worker that the machine has put to sleep delays nothing: the caller does its parts. Results
 /// never depend on which thread ran a part.
 public final class ComputeTeam: @unchecked Sendable {
-    /// The engine's team: LATENT_THREADS threads if set, else one per core (at most 8).
+    /// The process's team: LATENT_THREADS threads if set, else one per core (at most 8).
     public static let shared = ComputeTeam(threads: ComputeTeam.defaultThreads)
-
-    /// Starts the shared team now rather than at the first job: from then on OpenBLAS runs
-    /// each call on one thread, for every caller in the process.
-    public static func start() { _ = shared.threads }
 
     /// Threads that run a job's parts, the calling thread included.
     public var threads: Int { workers.count + 1 }
@@ -54,8 +47,6 @@ public final class ComputeTeam: @unchecked Sendable {
         wake = .allocate(capacity: 1)
         pthread_mutex_init(lock, nil)
         pthread_cond_init(wake, nil)
-        // The team owns the parallelism; OpenBLAS runs each of its calls on one thread.
-        openblas_set_num_threads(1)
         for _ in 1..<max(1, threads) { startWorker() }
     }
 
@@ -64,15 +55,27 @@ public final class ComputeTeam: @unchecked Sendable {
         return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
     }
 
+    /// How a caller that has run out of parts to claim waits for those other threads still run.
+    public enum Waiting: Sendable {
+        /// On the core, noticing the end within a microsecond: for the engine's jobs, short and
+        /// one after another.
+        case spinning
+        /// Giving the core away after a few microseconds: for jobs of long parts between
+        /// stretches of serial work (the pictures'). On a busy machine a worker that the
+        /// machine has paused then gets a core back sooner than if the caller spun on it (t-SNE
+        /// of 5,000 digits ran 10-15% slower spinning, on two cores shared with other work).
+        case yielding
+    }
+
     /// Calls `body(part)` once for each part in 0..<parts, on the team's threads, and returns
     /// when all have finished. Parts must touch disjoint memory.
-    public func run(parts: Int, _ body: (Int) -> Void) {
-        run(parts: parts) { part, _ in body(part) }
+    public func run(parts: Int, waiting: Waiting = .spinning, _ body: (Int) -> Void) {
+        run(parts: parts, waiting: waiting) { part, _ in body(part) }
     }
 
     /// The same, telling each call which thread runs it (0 is the caller, up to `threads` - 1),
     /// so that a part may use that thread's scratch memory.
-    func run(parts: Int, _ body: (_ part: Int, _ thread: Int) -> Void) {
+    public func run(parts: Int, waiting: Waiting = .spinning, _ body: (_ part: Int, _ thread: Int) -> Void) {
         guard parts > 1, !workers.isEmpty, parts < 1 << 16,
             busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
@@ -90,7 +93,17 @@ public final class ComputeTeam: @unchecked Sendable {
                 pthread_mutex_unlock(lock)
             }
             work(thread: 0)
-            while pending.load(ordering: .acquiring) > 0 { ck_cpu_relax() }
+            switch waiting {
+            case .spinning:
+                while pending.load(ordering: .acquiring) > 0 { ck_cpu_relax() }
+            case .yielding:
+                var spun = 0
+                while pending.load(ordering: .acquiring) > 0 {
+                    ck_cpu_relax()
+                    spun += 1
+                    if spun > 512 { sched_yield() }
+                }
+            }
             self.body = nil
         }
         busy.store(false, ordering: .releasing)
@@ -109,6 +122,21 @@ public final class ComputeTeam: @unchecked Sendable {
         let step = ((count + parts - 1) / parts + alignment - 1) / alignment * alignment
         let used = (count + step - 1) / step
         run(parts: used) { part in body((part * step)..<min(count, (part + 1) * step)) }
+    }
+
+    /// Splits 0..<count into `pieces` ranges of near-equal length (at most `count` of them;
+    /// four a thread by default, so that a thread the machine pauses holds up little), and runs
+    /// `body` on each, waiting `.yielding`: for long parts, such as the pictures'. Where the cuts
+    /// fall depends on `pieces` and `count` alone.
+    public func forEachPiece(_ count: Int, pieces: Int? = nil, _ body: (Range<Int>) -> Void) {
+        let pieces = max(1, min(pieces ?? 4 * threads, count))
+        if pieces == 1 {
+            body(0..<count)
+            return
+        }
+        run(parts: pieces, waiting: .yielding) { piece in
+            body((count * piece / pieces)..<(count * (piece + 1) / pieces))
+        }
     }
 
     /// Runs `body(item, range)` over 0..<sizes[item] for every item, cut into ranges of at most
