@@ -83,18 +83,18 @@ enum AffineMath {
     /// and the bias sums in one job (see `gemmTogether`).
     ///
     /// With `active` (the forward's), dW is computed for the
-    /// active rows only and the others are zero; so is dx when `deadInputGradientsUnused` (the
+    /// active rows only and the others are zero; so is dx when `leavesOutDeadInputGradients` (the
     /// layer below is a ReLU, which multiplies those columns by zero), else dx is complete.
     static func backward(
         input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int,
         inputGradient dx: UnsafeMutablePointer<Float>?, active: ActiveInputs? = nil,
-        deadInputGradientsUnused: Bool = false
+        leavesOutDeadInputGradients: Bool = false
     ) {
         let batch = dz.batch
         let addsToWeight = !weight.takesOverwrite(), addsToBias = !bias.takesOverwrite()
         let kept = active?.count ?? inputs
         let compactX = active?.x ?? x
-        let compactDX = active != nil && deadInputGradientsUnused && dx != nil
+        let compactDX = active != nil && leavesOutDeadInputGradients && dx != nil
         // Products over the active columns land in buffers of their own and are then spread
         // into the full gradients by the thread that computed them.
         var dwCompact = active == nil ? [] : uninitializedFloats(kept * units)
