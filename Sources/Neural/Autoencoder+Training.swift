@@ -262,15 +262,4 @@ extension [Parameter] {
         }
         return !infinite.load(ordering: .relaxed)
     }
-
-    /// Calls `body` with every parameter's gradient open at once (one frame per parameter).
-    private func withGradientPointers(
-        from index: Int = 0, _ open: [UnsafeMutableBufferPointer<Float>] = [],
-        _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void
-    ) {
-        guard index < count else { return body(open) }
-        self[index].grad.data.withUnsafeMutableBufferPointer { grad in
-            withGradientPointers(from: index + 1, open + [grad], body)
-        }
-    }
 }
