@@ -1,10 +1,8 @@
 import Support
 
 /// An activation on its own (after a layer that has none, or to change one's mind later).
-public final class ActivationLayer: Layer, LogitsEmittingLayer {
+public final class ActivationLayer: Layer, PlannedLayer {
     public let activation: Activation
-    public var emitsLogits = false
-    public var takesPreActivationGradient = false
     /// Set by the model when the convolution before applies this activation itself (see
     /// Conv2D.fuseActivation): values and gradients then pass unchanged.
     var passesThrough = false
@@ -19,21 +17,30 @@ public final class ActivationLayer: Layer, LogitsEmittingLayer {
 
     public func build(inputShape: [Int], initializer: Initializer, rng: SeededGenerator) throws {}
 
-    // forward: x (B, ...) -> y (B, ...), y = f(x) element-wise
     public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        try forward(x, context: context, plan: .plain)
+    }
+
+    // forward: x (B, ...) -> y (B, ...), y = f(x) element-wise (y = x when the plan asks for logits)
+    func forward(_ x: Tensor, context: ForwardContext, plan: LayerPlan) throws -> Tensor {
         if passesThrough { return x }
         var y = x
-        if !emitsLogits {
+        if !plan.emitsLogits {
             y.data.withUnsafeMutableBufferPointer { activation.apply($0) }
         }
         output = y
         return y
     }
 
-    // backward: dy (B, ...) -> dx (B, ...), dx = dy ⊙ f'(x), f' read from the cached y
     public func backward(_ dy: Tensor) throws -> Tensor {
+        try backward(dy, plan: .plain)
+    }
+
+    // backward: dy (B, ...) -> dx (B, ...), dx = dy ⊙ f'(x), f' read from the cached y
+    //   (dx = dy when the plan hands this layer dL/d(pre-activation))
+    func backward(_ dy: Tensor, plan: LayerPlan) throws -> Tensor {
         if passesThrough { return dy }
-        let applied = emitsLogits || takesPreActivationGradient
-        return try (applied ? .linear : activation).inputGradient(dy, output: output, layer: description)
+        return try (plan.takesPreActivationGradient ? .linear : activation).inputGradient(
+            dy, output: output, layer: description)
     }
 }

@@ -83,103 +83,104 @@ enum AffineMath {
     /// `accumulateParameterGradients` and dx = dz Wᵀ (into `dx`, when given), the two products
     /// and the bias sums in one job (see `gemmTogether`).
     ///
-    /// With `active` (the forward's), dW is computed for the
-    /// active rows only and the others are zero; so is dx when `deadInputGradientsUnused` (the
-    /// layer below is a ReLU, which multiplies those columns by zero), else dx is complete.
+    /// With `active` (the forward's), dW is computed for the active rows only and the others are
+    /// zero; so is dx when `leavesOutDeadInputGradients` (the layer below is a ReLU, which
+    /// multiplies those columns by zero), else dx is complete. Products over the active columns
+    /// land in scratch of their own and are spread into the full gradients by the thread that
+    /// computed them.
     static func backward(
         input x: Tensor, outputGradient dz: Tensor, weight: Parameter, bias: Parameter, inputs: Int, units: Int,
         inputGradient dx: UnsafeMutablePointer<Float>?, active: ActiveInputs? = nil,
-        deadInputGradientsUnused: Bool = false
+        leavesOutDeadInputGradients: Bool = false
     ) {
         let batch = dz.batch
         let addsToWeight = !weight.takesOverwrite(), addsToBias = !bias.takesOverwrite()
         let kept = active?.count ?? inputs
-        let compactX = active?.x ?? x
-        let compactDX = active != nil && deadInputGradientsUnused && dx != nil
-        // Products over the active columns land in buffers of their own and are then spread
-        // into the full gradients by the thread that computed them.
-        var dwCompact = active == nil ? [] : uninitializedFloats(kept * units)
-        var dxCompact = compactDX ? uninitializedFloats(batch * kept) : []
-        let (picks, compactWeights) = (active?.columns ?? [], active?.weights ?? [])
-        dz.data.withUnsafeBufferPointer { dzp in
-            compactX.data.withUnsafeBufferPointer { xp in
-                weight.value.data.withUnsafeBufferPointer { wp in
-                    compactWeights.withUnsafeBufferPointer { cwp in
-                        weight.grad.data.withUnsafeMutableBufferPointer { dw in
-                            bias.grad.data.withUnsafeMutableBufferPointer { db in
-                                dwCompact.withUnsafeMutableBufferPointer { dwc in
-                                    dxCompact.withUnsafeMutableBufferPointer { dxc in
-                                        picks.withUnsafeBufferPointer { pp in
-                                            let (rows, sums, full) = (
-                                                dzp.baseAddress!, db.baseAddress!, dw.baseAddress!
-                                            )
-                                            var weightGradient = MatrixProduct(
-                                                transposeA: true, transposeB: false, m: kept, n: units, k: batch,
-                                                a: xp.baseAddress!, lda: kept, b: rows, ldb: units,
-                                                beta: addsToWeight ? 1 : 0, c: full, ldc: units)
-                                            if active != nil {
-                                                let (compact, picked) = (dwc.baseAddress!, pp.baseAddress!)
-                                                weightGradient.beta = 0
-                                                weightGradient.c = compact
-                                                weightGradient.epilogue = { blockRows, blockColumns in
-                                                    for i in blockRows {
-                                                        let from = compact + i * units + blockColumns.lowerBound
-                                                        let to = full + Int(picked[i]) * units + blockColumns.lowerBound
-                                                        if addsToWeight {
-                                                            for j in 0..<blockColumns.count { to[j] += from[j] }
-                                                        } else {
-                                                            to.update(from: from, count: blockColumns.count)
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                            var products = [weightGradient]
-                                            if let dx {
-                                                var inputGradient = MatrixProduct(
-                                                    transposeA: false, transposeB: true, m: batch, n: inputs, k: units,
-                                                    a: rows, lda: units, b: wp.baseAddress!, ldb: units, beta: 0, c: dx,
-                                                    ldc: inputs)
-                                                if compactDX {
-                                                    let (compact, picked) = (dxc.baseAddress!, pp.baseAddress!)
-                                                    inputGradient.n = kept
-                                                    inputGradient.b = cwp.baseAddress!
-                                                    inputGradient.c = compact
-                                                    inputGradient.ldc = kept
-                                                    inputGradient.epilogue = { blockRows, blockColumns in
-                                                        ck_spread_columns(
-                                                            compact, Int64(kept), picked, Int64(inputs), dx,
-                                                            Int64(blockRows.lowerBound), Int64(blockRows.upperBound),
-                                                            Int64(blockColumns.lowerBound),
-                                                            Int64(blockColumns.upperBound))
-                                                    }
-                                                }
-                                                products.append(inputGradient)
-                                            }
-                                            gemmTogether(products) {
-                                                ck_column_sums(
-                                                    rows, Int64(batch), Int64(units), 0, Int64(units), sums,
-                                                    addsToBias ? 1 : 0)
-                                                // The left-out rows of dW and columns of dx are zero.
-                                                guard let active else { return }
-                                                let dead = active.deadColumns
-                                                if !addsToWeight {
-                                                    for row in dead {
-                                                        (full + row * units).update(repeating: 0, count: units)
-                                                    }
-                                                }
-                                                if compactDX, let dx {
-                                                    for r in 0..<batch {
-                                                        for column in dead { dx[r * inputs + column] = 0 }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
+        let compactDX = active != nil && leavesOutDeadInputGradients && dx != nil
+        let dwCompact = UnsafeMutablePointer<Float>.allocate(capacity: active == nil ? 0 : kept * units)
+        let dxCompact = UnsafeMutablePointer<Float>.allocate(capacity: compactDX ? batch * kept : 0)
+        defer {
+            dwCompact.deallocate()
+            dxCompact.deallocate()
+        }
+        let operands = [dz.data, (active?.x ?? x).data, weight.value.data, active?.weights ?? []]
+        withBuffers(operands) { read in
+            [weight, bias].withGradientPointers { written in
+                (active?.columns ?? []).withUnsafeBufferPointer { picked in
+                    let (rows, xs, w, compactW) = (
+                        read[0].baseAddress!, read[1].baseAddress!, read[2].baseAddress!, read[3]
+                    )
+                    let (dw, db) = (written[0].baseAddress!, written[1].baseAddress!)
+
+                    // dW = xᵀ dz, over the active rows into scratch when some inputs are dead.
+                    var weightGradient = MatrixProduct(
+                        transposeA: true, transposeB: false, m: kept, n: units, k: batch, a: xs, lda: kept, b: rows,
+                        ldb: units, beta: addsToWeight ? 1 : 0, c: dw, ldc: units)
+                    if active != nil {
+                        let picks = picked.baseAddress!
+                        weightGradient.beta = 0
+                        weightGradient.c = dwCompact
+                        weightGradient.epilogue = { blockRows, blockColumns in
+                            spreadRows(
+                                dwCompact, into: dw, picks: picks, rows: blockRows, columns: blockColumns, units: units,
+                                adding: addsToWeight)
+                        }
+                    }
+                    var products = [weightGradient]
+
+                    // dx = dz Wᵀ, over the active columns into scratch when the dead ones are not needed.
+                    if let dx {
+                        var inputGradient = MatrixProduct(
+                            transposeA: false, transposeB: true, m: batch, n: inputs, k: units, a: rows, lda: units,
+                            b: w, ldb: units, beta: 0, c: dx, ldc: inputs)
+                        if compactDX {
+                            let picks = picked.baseAddress!
+                            inputGradient.n = kept
+                            inputGradient.b = compactW.baseAddress!
+                            inputGradient.c = dxCompact
+                            inputGradient.ldc = kept
+                            inputGradient.epilogue = { blockRows, blockColumns in
+                                ck_spread_columns(
+                                    dxCompact, Int64(kept), picks, Int64(inputs), dx, Int64(blockRows.lowerBound),
+                                    Int64(blockRows.upperBound), Int64(blockColumns.lowerBound),
+                                    Int64(blockColumns.upperBound))
+                            }
+                        }
+                        products.append(inputGradient)
+                    }
+
+                    gemmTogether(products) {
+                        ck_column_sums(rows, Int64(batch), Int64(units), 0, Int64(units), db, addsToBias ? 1 : 0)
+                        // The left-out rows of dW and columns of dx are zero.
+                        guard let active else { return }
+                        let dead = active.deadColumns
+                        if !addsToWeight {
+                            for row in dead { (dw + row * units).update(repeating: 0, count: units) }
+                        }
+                        if compactDX, let dx {
+                            for r in 0..<batch {
+                                for column in dead { dx[r * inputs + column] = 0 }
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Rows `rows` and columns `columns` of a compact dW block, whose row i belongs to row picks[i]
+    /// of the full dW (`units` wide), added to those rows or written over them.
+    private static func spreadRows(
+        _ compact: UnsafePointer<Float>, into full: UnsafeMutablePointer<Float>, picks: UnsafePointer<Int32>,
+        rows: Range<Int>, columns: Range<Int>, units: Int, adding: Bool
+    ) {
+        for i in rows {
+            let from = compact + i * units + columns.lowerBound
+            let to = full + Int(picks[i]) * units + columns.lowerBound
+            if adding {
+                for j in 0..<columns.count { to[j] += from[j] }
+            } else {
+                to.update(from: from, count: columns.count)
             }
         }
     }

@@ -53,8 +53,9 @@ extension Autoencoder {
         var previous = parameters.map { [Float](repeating: 0, count: $0.value.count) }
         var havePrevious = false
 
-        let fusesSigmoid = setLogitsFusion(for: options.loss)
-        defer { setLogitsFusion(false) }
+        // Which fused paths the steps take, worked out once. Each step hands the layers their
+        // parts; nothing is set on them, so the hook sees the plain model.
+        let plan = trainingPlan(for: options.loss)
 
         let context = ForwardContext(training: true, rng: trainingRNG)
         let clock = ContinuousClock()
@@ -75,8 +76,7 @@ extension Autoencoder {
                 let clean = train.gathering(indices)
                 let input = options.noise.map { corrupt(clean, with: $0) } ?? clean
                 batch += 1
-                let loss = try trainingStep(
-                    input: input, target: clean, loss: options.loss, logits: fusesSigmoid, context: context)
+                let loss = try trainingStep(input: input, target: clean, plan: plan, context: context)
                 let gradientsFinite = loss.isFinite && parameters.gradientsAreFinite
                 if !gradientsFinite {
                     if !loss.isFinite && havePrevious { restore(parameters, from: previous) }
@@ -97,10 +97,7 @@ extension Autoencoder {
                     totalSteps: totalSteps, runningLoss: Float(lossSum / Double(samplesSeen)),
                     seconds: seconds(from: callStart, clock))
                 // The hook may look at the model (reconstruct a few digits): it sees probabilities.
-                if fusesSigmoid { setLogitsFusion(false) }
-                let goOn = progress(report)
-                if fusesSigmoid { setLogitsFusion(for: options.loss) }
-                if !goOn {
+                if !progress(report) {
                     if batch < batchesPerEpoch || stepsDone < totalSteps {
                         stop = .interrupted(epoch: epoch, batch: batch)
                     }
@@ -111,9 +108,7 @@ extension Autoencoder {
             var entry = record(epoch, lossSum, samplesSeen, batch, epochStart, clock, complete: complete, options.loss)
             if complete { epochsTrained += 1 }
             if stop == .finished, options.testsEachEpoch, let test {
-                setLogitsFusion(false)
                 entry.testLoss = try testLoss(on: test, loss: options.loss)
-                setLogitsFusion(for: options.loss)
                 entry.seconds = seconds(from: epochStart, clock)
             }
             records.append(entry)
@@ -126,17 +121,18 @@ extension Autoencoder {
     }
 
     /// The loss on `set` in the model's convention (dropout off; a VAE samples, so this is its
-    /// ELBO estimate as PyTorch's example reports it), including KL and sparsity terms.
+    /// ELBO estimate as PyTorch's example reports it), including KL and sparsity terms. The
+    /// forward follows the training plan, so bce after a sigmoid is computed from logits as in
+    /// training.
     public func testLoss(on set: Tensor, loss: LossKind) throws -> Float {
         let x = try conformingInput(set)
-        let fused = setLogitsFusion(for: loss)
-        defer { if fused { setLogitsFusion(false) } }
+        let plan = trainingPlan(for: loss)
         var total: Double = 0
         for start in stride(from: 0, to: x.batch, by: 1000) {
             let chunk = x.samples(start..<min(start + 1000, x.batch))
-            let output = try run(chunk, layers: 0..<layers.count, samplesLatent: isVariational)
+            let output = try run(chunk, layers: 0..<layers.count, samplesLatent: isVariational, plan: plan)
             var value = try Loss.value(
-                loss, output: output, target: chunk, reduction: lossReduction, outputIsLogits: fused)
+                loss, output: output, target: chunk, reduction: lossReduction, outputIsLogits: plan.lossTakesLogits)
             value += auxiliaryLoss
             total += Double(value) * Double(chunk.batch)
         }
@@ -165,41 +161,27 @@ extension Autoencoder {
 
     // MARK: - Steps
 
-    /// One forward and backward pass; returns the batch loss (reconstruction plus auxiliary
-    /// terms) with gradients accumulated into the parameters (zeroed first).
-    func trainingStep(input: Tensor, target: Tensor, loss: LossKind, logits: Bool, context: ForwardContext) throws
-        -> Float
-    {
+    /// One forward and backward pass, each layer taking its part of `plan`; returns the batch
+    /// loss (reconstruction plus auxiliary terms) with the gradients written into the parameters.
+    func trainingStep(input: Tensor, target: Tensor, plan: TrainingPlan, context: ForwardContext) throws -> Float {
         // Each gradient is written afresh by its layer's backward (no separate zeroing pass).
+        precondition(plan.layers.count == layers.count, "a training plan is made for one model")
         for parameter in parameters { parameter.overwritesGradient = true }
         var y = input
-        for layer in layers { y = try layer.forward(y, context: context) }
-        // The loss multiplies in the last activation's derivative while it has each row in
-        // cache, and the last layer then takes dL/d(pre-activation) (unless logits did that).
-        let outputLayer = logits ? nil : layers.last as? LogitsEmittingLayer
-        let outputActivation = outputLayer?.activation ?? .linear
+        for (layer, part) in zip(layers, plan.layers) { y = try layer.forward(y, context: context, following: part) }
+        // The loss takes logits from a final sigmoid under bce; otherwise it multiplies in the last
+        // activation's derivative while it has each row in cache. Either way the last layer's
+        // part of the plan has it take dL/d(pre-activation).
         let (value, gradient) = try Loss.valueAndGradient(
-            loss, output: y, target: target, reduction: lossReduction, outputIsLogits: logits,
-            outputActivation: outputActivation)
+            plan.loss, output: y, target: target, reduction: lossReduction, outputIsLogits: plan.lossTakesLogits,
+            outputActivation: plan.lossAppliesDerivative)
         let total = value + auxiliaryLoss
         guard total.isFinite else {
             for parameter in parameters { parameter.settleGradient() }
             return total
         }
         var g = gradient
-        outputLayer?.takesPreActivationGradient = true
-        // A dense layer above a ReLU dense layer need not compute the input gradient of inputs
-        // the ReLU kept at zero for the whole batch: the ReLU's derivative zeroes them.
-        let aboveReLU = zip(layers, layers.dropFirst()).compactMap { lower, upper -> Dense? in
-            guard let below = lower as? Dense, below.activation == .relu, !below.emitsLogits else { return nil }
-            return upper as? Dense
-        }
-        for dense in aboveReLU { dense.deadInputGradientsUnused = true }
-        defer {
-            outputLayer?.takesPreActivationGradient = false
-            for dense in aboveReLU { dense.deadInputGradientsUnused = false }
-        }
-        for layer in layers.reversed() { g = try layer.backward(g) }
+        for (layer, part) in zip(layers, plan.layers).reversed() { g = try layer.backward(g, following: part) }
         // A parameter that no backward reached has a zero gradient.
         for parameter in parameters { parameter.settleGradient() }
         return total
@@ -208,20 +190,6 @@ extension Autoencoder {
     /// Sum of the auxiliary terms (KL, sparsity) of the last forward pass.
     var auxiliaryLoss: Float {
         layers.reduce(0) { $0 + (($1 as? AuxiliaryLossLayer)?.auxiliaryLoss ?? 0) }
-    }
-
-    /// Asks the last layer for logits when the loss is bce after a sigmoid; returns whether it did.
-    @discardableResult
-    func setLogitsFusion(for loss: LossKind) -> Bool {
-        guard loss == .bce, let last = layers.last as? LogitsEmittingLayer, last.activation == .sigmoid else {
-            return false
-        }
-        last.emitsLogits = true
-        return true
-    }
-
-    func setLogitsFusion(_ on: Bool) {
-        (layers.last as? LogitsEmittingLayer)?.emitsLogits = on
     }
 
     /// A Fisher-Yates shuffle of 0..<count from the training generator.
@@ -294,16 +262,5 @@ extension [Parameter] {
             }
         }
         return !infinite.load(ordering: .relaxed)
-    }
-
-    /// Calls `body` with every parameter's gradient open at once (one frame per parameter).
-    private func withGradientPointers(
-        from index: Int = 0, _ open: [UnsafeMutableBufferPointer<Float>] = [],
-        _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void
-    ) {
-        guard index < count else { return body(open) }
-        self[index].grad.data.withUnsafeMutableBufferPointer { grad in
-            withGradientPointers(from: index + 1, open + [grad], body)
-        }
     }
 }

@@ -165,12 +165,17 @@ public final class Autoencoder {
         return inputs.sampleShape == inputShape ? inputs : try inputs.reshapedSamples(inputShape)
     }
 
-    /// Forward through `layers[range]` in evaluation mode.
-    func run(_ x: Tensor, layers range: Range<Int>, samplesLatent: Bool = false) throws -> Tensor {
+    /// Forward through `layers[range]` in evaluation mode, each layer on its plain path or, given
+    /// a `plan` (the test loss), on its part of it.
+    func run(_ x: Tensor, layers range: Range<Int>, samplesLatent: Bool = false, plan: TrainingPlan? = nil) throws
+        -> Tensor
+    {
         let context = ForwardContext(training: false, rng: trainingRNG)
         context.samplesLatent = samplesLatent
         var y = x
-        for layer in layers[range] { y = try layer.forward(y, context: context) }
+        for index in range {
+            y = try layers[index].forward(y, context: context, following: plan?.layers[index] ?? .plain)
+        }
         return y
     }
 

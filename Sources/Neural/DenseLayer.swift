@@ -3,15 +3,9 @@ import Support
 /// A fully connected layer with a fused activation: y = f(x W + b).
 /// Any per-sample input shape is flattened implicitly (Keras would need a Flatten first).
 /// W is stored (inputs x units), as Keras stores it, so the forward product needs no transpose.
-public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer {
+public final class Dense: Layer, PlannedLayer, InputGradientSkippingLayer {
     public let units: Int
     public let activation: Activation
-    public var emitsLogits = false
-    public var takesPreActivationGradient = false
-    /// Set by the training step for one backward when the layer below is a ReLU, whose
-    /// derivative is zero where its output (this layer's input) is: then dx is not computed for
-    /// input columns that were zero for the whole batch (see ActiveInputs).
-    var deadInputGradientsUnused = false
     public var computesInputGradient = true
     public private(set) var inputSize = 0
     public private(set) var weight = Parameter(name: "weight", value: Tensor(zeros: [0, 0]))
@@ -56,9 +50,14 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
             value: Tensor(shape: [units], data: initializer.biases(count: units, fanIn: inputSize, rng: rng)))
     }
 
+    public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+        try forward(x, context: context, plan: .plain)
+    }
+
     // forward: x (B, inputs...) -> y (B, units)
     //   y = f(x W + b), x viewed as (B, inputs), W (inputs, units), b (units)
-    public func forward(_ x: Tensor, context: ForwardContext) throws -> Tensor {
+    //   (z = x W + b, the logits, when the plan says so)
+    func forward(_ x: Tensor, context: ForwardContext, plan: LayerPlan) throws -> Tensor {
         guard x.sampleSize == inputSize else {
             throw ShapeError(
                 "\(description) was built for \(inputSize) values per sample but got \(x.sampleSize) (\(Tensor.describe(x.sampleShape)))"
@@ -71,19 +70,24 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
             ? ActiveInputs(x, weights: weight.value.data, units: units) : nil
         let y = AffineMath.forward(
             x, weight: weight, bias: bias, inputs: inputSize, units: units,
-            activation: emitsLogits ? .linear : activation, sparse: sparseInput, active: activeInputs)
+            activation: plan.emitsLogits ? .linear : activation, sparse: sparseInput, active: activeInputs)
         input = x
         output = y
         return y
     }
 
-    // backward: dy (B, units) -> dx (B, inputs...)
-    //   dz = dy ⊙ f'(z)   (from the cached output; skipped when emitting logits or when the
-    //                      loss has applied it)
-    //   dW += xᵀ dz  (inputs, units);  db += Σ_batch dz  (units);  dx = dz Wᵀ  (B, inputs)
     public func backward(_ dy: Tensor) throws -> Tensor {
-        let applied = emitsLogits || takesPreActivationGradient
-        let dz = try (applied ? .linear : activation).inputGradient(dy, output: output, layer: description)
+        try backward(dy, plan: .plain)
+    }
+
+    // backward: dy (B, units) -> dx (B, inputs...)
+    //   dz = dy ⊙ f'(z)   (from the cached output; skipped when the plan hands this layer
+    //                      dL/d(pre-activation): the loss took logits or applied it)
+    //   dW += xᵀ dz  (inputs, units);  db += Σ_batch dz  (units);  dx = dz Wᵀ  (B, inputs)
+    //   (dx left zero in the columns of dead inputs when the plan says the layer below is a ReLU)
+    func backward(_ dy: Tensor, plan: LayerPlan) throws -> Tensor {
+        let dz = try (plan.takesPreActivationGradient ? .linear : activation).inputGradient(
+            dy, output: output, layer: description)
         if sparseInput == nil {
             // Both products and the bias sums in one job.
             guard computesInputGradient else {
@@ -96,7 +100,7 @@ public final class Dense: Layer, LogitsEmittingLayer, InputGradientSkippingLayer
                 AffineMath.backward(
                     input: input, outputGradient: dz, weight: weight, bias: bias, inputs: inputSize, units: units,
                     inputGradient: dx.baseAddress!, active: activeInputs,
-                    deadInputGradientsUnused: deadInputGradientsUnused)
+                    leavesOutDeadInputGradients: plan.leavesOutDeadInputGradients)
             }
         }
         AffineMath.accumulateParameterGradients(

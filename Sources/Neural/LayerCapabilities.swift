@@ -10,17 +10,28 @@ public protocol AuxiliaryLossLayer: Layer {
     var auxiliaryLoss: Float { get }
 }
 
-/// A layer that ends in an activation the loss can take over: with binary cross-entropy after
-/// a sigmoid, the model asks the last layer for logits and applies a fused, stable
-/// sigmoid + cross-entropy (see Loss.swift).
-public protocol LogitsEmittingLayer: Layer {
+/// A layer with fused paths a training step can choose (see TrainingPlan.swift): it ends in an
+/// activation the loss can take over, and its forward and backward take their part of the plan.
+/// Its plain `forward` and `backward` are those of the `.plain` part.
+protocol PlannedLayer: Layer {
     var activation: Activation { get }
-    /// When true, `forward` returns pre-activations and `backward` expects dL/d(pre-activation).
-    var emitsLogits: Bool { get set }
-    /// When true, `forward` applies the activation as usual but `backward` expects
-    /// dL/d(pre-activation): the loss has multiplied in the activation's derivative already, in
-    /// the same pass over memory as its own gradient.
-    var takesPreActivationGradient: Bool { get set }
+    func forward(_ input: Tensor, context: ForwardContext, plan: LayerPlan) throws -> Tensor
+    func backward(_ outputGradient: Tensor, plan: LayerPlan) throws -> Tensor
+}
+
+extension Layer {
+    /// `forward` with this layer's part of a training plan. A plan marks only planned layers, so
+    /// any other layer has a plain part and runs its own `forward`.
+    func forward(_ input: Tensor, context: ForwardContext, following part: LayerPlan) throws -> Tensor {
+        guard part != .plain, let planned = self as? PlannedLayer else { return try forward(input, context: context) }
+        return try planned.forward(input, context: context, plan: part)
+    }
+
+    /// `backward` with this layer's part of a training plan (the part its `forward` was given).
+    func backward(_ outputGradient: Tensor, following part: LayerPlan) throws -> Tensor {
+        guard part != .plain, let planned = self as? PlannedLayer else { return try backward(outputGradient) }
+        return try planned.backward(outputGradient, plan: part)
+    }
 }
 
 /// A layer that can skip computing dL/d(input) (the model's first layer: nobody needs it).

@@ -59,9 +59,8 @@ final class ActiveInputsTests: XCTestCase {
                 p.grad.data = p.grad.data.indices.map { Float($0 % 7) - 3 }
                 p.overwritesGradient = true
             }
-            layer.deadInputGradientsUnused = belowIsReLU
             let y = try layer.forward(x, context: evaluationContext())
-            let dx = try layer.backward(dy)
+            let dx = try layer.backward(dy, plan: LayerPlan(leavesOutDeadInputGradients: belowIsReLU))
             for p in layer.parameters { p.settleGradient() }
             return [y.data, layer.weight.grad.data, layer.bias.grad.data, dx.data]
         }
@@ -106,7 +105,7 @@ final class ActiveInputsTests: XCTestCase {
             let rng = SeededGenerator(seed: 6)
             let x = Tensor(shape: [128, 144], data: (0..<(128 * 144)).map { _ in rng.nextUniform() })
             _ = try model.trainingStep(
-                input: x, target: x, loss: .mse, logits: false,
+                input: x, target: x, plan: model.trainingPlan(for: .mse),
                 context: ForwardContext(training: true, rng: SeededGenerator(seed: 7)))
             return model.parameters.map(\.grad.data)
         }

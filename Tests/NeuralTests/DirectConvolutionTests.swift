@@ -165,7 +165,7 @@ final class LayerFusionTests: XCTestCase {
                 shape: [5, 28, 28, 1],
                 data: (0..<(5 * 784)).map { _ in rng.nextUniform() < 0.3 ? rng.nextUniform() : 0 })
             let loss = try model.trainingStep(
-                input: x, target: x, loss: .mse, logits: false,
+                input: x, target: x, plan: model.trainingPlan(for: .mse),
                 context: ForwardContext(training: true, rng: SeededGenerator(seed: 4)))
             return (model, [[loss], try model.reconstruct(x).data] + model.parameters.map(\.grad.data))
         }

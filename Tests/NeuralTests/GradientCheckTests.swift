@@ -84,11 +84,11 @@ final class GradientCheckTests: XCTestCase {
         let rng = SeededGenerator(seed: 3)
         let x = Tensor(shape: [4, 8], data: (0..<32).map { _ in rng.nextUniform() })
         let state = rng.state
+        let plan = model.trainingPlan(for: .bce)
         func loss() throws -> Double {
             let context = ForwardContext(training: true, rng: SeededGenerator(state: state)!)
-            return Double(try model.trainingStep(input: x, target: x, loss: .bce, logits: true, context: context))
+            return Double(try model.trainingStep(input: x, target: x, plan: plan, context: context))
         }
-        model.setLogitsFusion(for: .bce)
         _ = try loss()
         let analytic = model.parameters.map(\.grad)
         let h: Float = 3e-3

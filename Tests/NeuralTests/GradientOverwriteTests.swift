@@ -18,7 +18,7 @@ final class GradientOverwriteTests: XCTestCase {
             shape: [6] + inputShape, data: (0..<count).map { _ in rng.nextUniform() < 0.2 ? rng.nextUniform() : 0 })
         for model in [clean, dirty] {
             _ = try model.trainingStep(
-                input: x, target: x, loss: .mse, logits: false,
+                input: x, target: x, plan: model.trainingPlan(for: .mse),
                 context: ForwardContext(training: true, rng: SeededGenerator(seed: 2)))
         }
         for (a, b) in zip(clean.parameters, dirty.parameters) {

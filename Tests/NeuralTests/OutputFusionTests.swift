@@ -59,27 +59,35 @@ final class OutputFusionTests: XCTestCase {
             let x = Tensor(shape: [9, 64], data: (0..<(9 * 64)).map { _ in rng.nextUniform() })
 
             let fusedLoss = try fused.trainingStep(
-                input: x, target: x, loss: loss, logits: false,
+                input: x, target: x, plan: fused.trainingPlan(for: loss),
                 context: ForwardContext(training: true, rng: SeededGenerator(seed: 5)))
 
             // The same step by hand: the loss's gradient with respect to y, then every layer's
             // own backward, the last one applying its derivative itself.
-            for p in apart.parameters { p.overwritesGradient = true }
-            let context = ForwardContext(training: true, rng: SeededGenerator(seed: 5))
-            var y = x
-            for layer in apart.layers { y = try layer.forward(y, context: context) }
-            let (value, gradient) = try Loss.valueAndGradient(
-                loss, output: y, target: x, reduction: apart.lossReduction)
-            var g = gradient
-            for layer in apart.layers.reversed() { g = try layer.backward(g) }
-            for p in apart.parameters { p.settleGradient() }
+            func stepByHand(_ model: Autoencoder) throws -> Float {
+                for p in model.parameters { p.overwritesGradient = true }
+                let context = ForwardContext(training: true, rng: SeededGenerator(seed: 5))
+                var y = x
+                for layer in model.layers { y = try layer.forward(y, context: context) }
+                let (value, gradient) = try Loss.valueAndGradient(
+                    loss, output: y, target: x, reduction: model.lossReduction)
+                var g = gradient
+                for layer in model.layers.reversed() { g = try layer.backward(g) }
+                for p in model.parameters { p.settleGradient() }
+                return value + model.auxiliaryLoss
+            }
+            let value = try stepByHand(apart)
 
-            XCTAssertEqual(fusedLoss, value + apart.auxiliaryLoss, "\(specs.last!)")
+            XCTAssertEqual(fusedLoss, value, "\(specs.last!)")
             for (a, b) in zip(fused.parameters, apart.parameters) {
                 XCTAssertEqual(a.grad.data, b.grad.data, "\(specs.last!) \(a.name) \(a.value.shape)")
             }
-            // The flag is the step's alone: afterwards the layer applies its derivative again.
-            XCTAssertFalse((fused.layers.last as? LogitsEmittingLayer)?.takesPreActivationGradient ?? true)
+            // The plan is the step's alone: nothing of it stays on the layers, so the fused
+            // model's plain paths afterwards give the plain step's gradients again.
+            _ = try stepByHand(fused)
+            for (a, b) in zip(fused.parameters, apart.parameters) {
+                XCTAssertEqual(a.grad.data, b.grad.data, "plain after fused: \(specs.last!) \(a.name)")
+            }
         }
     }
 
