@@ -193,11 +193,11 @@ public struct LayerSyntax: Sendable, Equatable {
     }
 }
 
-public enum LossName: String, Sendable, Equatable, CaseIterable {
+public enum LossName: String, Sendable, Equatable, CaseIterable, Codable {
     case mse, l1, mae, bce
 }
 
-public enum OptimizerName: String, Sendable, Equatable, CaseIterable {
+public enum OptimizerName: String, Sendable, Equatable, CaseIterable, Codable {
     case adam, sgd, rmsprop
 }
 

@@ -14,7 +14,7 @@ enum HealthMeasurement {
         h.history = network.history
         h.steps = network.stepsTrained
         h.loss = entry.settings.lossKind
-        h.optimizer = entry.settings.optimizer
+        h.optimizer = entry.settings.optimizer.rawValue
         h.learningRate = entry.settings.learningRate
         h.recentBatchLosses = entry.training.recentBatchLosses
         h.firstLoss = entry.training.firstLoss

@@ -15,8 +15,9 @@ struct TrainSettings: Codable, Equatable {
 
     var length: Length = .epochs(1)
     var batch = 200
-    var loss = LossName.mse.rawValue
-    var optimizer = OptimizerName.adam.rawValue
+    /// Typed, and saved as their words ("mse", "adam"), as they always were.
+    var loss = LossName.mse
+    var optimizer = OptimizerName.adam
     var learningRate = 0.001
     var noise = Noise.none
 
@@ -26,8 +27,8 @@ struct TrainSettings: Codable, Equatable {
         if let e = t.epochs { s.length = .epochs(e.value) }
         if let st = t.steps { s.length = .steps(st.value) }
         if let b = t.batch { s.batch = b.value }
-        if let l = t.loss { s.loss = l.value.rawValue }
-        if let o = t.optimizer { s.optimizer = o.value.rawValue }
+        if let l = t.loss { s.loss = l.value }
+        if let o = t.optimizer { s.optimizer = o.value }
         if let lr = t.learningRate { s.learningRate = lr.value }
         if let n = t.noise {
             switch n.value {
@@ -39,8 +40,8 @@ struct TrainSettings: Codable, Equatable {
         return s
     }
 
-    var lossKind: LossKind { SpecConversion.loss(LossName(rawValue: loss) ?? .mse) }
-    var optimizerKind: OptimizerKind { SpecConversion.optimizer(OptimizerName(rawValue: optimizer) ?? .adam) }
+    var lossKind: LossKind { SpecConversion.loss(loss) }
+    var optimizerKind: OptimizerKind { SpecConversion.optimizer(optimizer) }
 
     var trainingOptions: TrainingOptions {
         let engineNoise: InputNoise?
@@ -61,7 +62,7 @@ struct TrainSettings: Codable, Equatable {
 
     /// "mse, adam, lr 0.001, batch 200"
     var text: String {
-        var parts = [loss, optimizer, "lr \(learnerNumber(learningRate))", "batch \(batch)"]
+        var parts = [loss.rawValue, optimizer.rawValue, "lr \(learnerNumber(learningRate))", "batch \(batch)"]
         switch noise {
         case .none: break
         case .gaussian(let s): parts.append("noise gaussian \(learnerNumber(s))")

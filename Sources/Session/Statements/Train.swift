@@ -48,7 +48,7 @@ extension LessonSession {
         }
         var options = settings.trainingOptions
         options.batchSize = settings.batch
-        if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer {
+        if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer.rawValue {
             context.say("\(entry.name): optimizer \(settings.optimizer) starts afresh (it was \(optimizer.name))")
         }
 
