@@ -38,6 +38,9 @@ let package = Package(
         // What the numeric targets share: SplitMix64 and the seeded generator it starts (xoshiro256**),
         // and the one team of threads (LATENT_THREADS) that the engine and the pictures run on.
         .target(name: "Support", dependencies: ["CKernels"], swiftSettings: optimised),
+        // The words a model is made of (activations, padding, pooling, initialisations), defined
+        // once for the parser, the session and the engine. No dependencies.
+        .target(name: "Terms"),
 
         // Data files: gzip through zlib, IDX parsing, the bundled MNIST with its checksums; zlib's
         // CRC-32 for the session's saved model files.
@@ -49,10 +52,10 @@ let package = Package(
         // -fno-math-errno: square roots become sqrtps instead of errno-setting sqrtf calls, so the
         // optimizer loops vectorise.
         .target(
-            name: "Neural", dependencies: ["Support", "CBLAS", "CKernels"],
+            name: "Neural", dependencies: ["Terms", "Support", "CBLAS", "CKernels"],
             swiftSettings: optimised + [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
-        // The lesson language: lexer, parser, syntax tree, diagnostics. No dependencies.
-        .target(name: "Language"),
+        // The lesson language: lexer, parser, syntax tree, diagnostics. Only the shared words.
+        .target(name: "Language", dependencies: ["Terms"]),
         // PNG / APNG over zlib, digit grids, SVG charts; PCA, KernelPCA, t-SNE.
         .target(name: "Pictures", dependencies: ["Support", "CZlib", "CBLAS"], swiftSettings: optimised),
         // The interpreter: names -> datasets, models, settings; statements; MIME bundles.

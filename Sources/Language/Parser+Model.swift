@@ -7,7 +7,7 @@ extension Parser {
         var s = TokenStream(header)
         _ = s.next()
         let name: Identifier
-        var initializer = InitializerName.glorot
+        var initializer = Initializer.glorotUniform
         do {
             name = try s.expectName("the model's name, e.g. model ae:")
             if let t = s.peek, let w = t.word {
@@ -18,7 +18,7 @@ extension Parser {
                         suggestion: Suggestion.nearest(to: w, in: ["init"]))
                 }
                 _ = s.next()
-                initializer = try s.expectChoice(InitializerName.self, "weight initialisation").value
+                initializer = try s.expectChoice(Initializer.self, "weight initialisation").value
             }
             try s.expectSymbol(":", "':' after the model's name (model \(name.value):)")
             try s.expectEnd("a model header (its layers go on the indented lines below)")
@@ -90,14 +90,14 @@ extension Parser {
         switch word {
         case "dense":
             let units = try s.expectSize("the number of units")
-            var activation: ActivationName?, dropout: Double?
+            var activation: Activation?, dropout: Double?
             try parseLayerOptions(&s, layer: "dense", activation: &activation) { option, s in
                 dropout = try s.expectNumber("dropout", in: .fraction).value
             }
             kind = .dense(units: units.value, activation: activation, dropout: dropout)
         case "latent":
             let units = try s.expectSize("the size of the code")
-            var activation: ActivationName?, gaussian = false, sparsity: SparsitySyntax?
+            var activation: Activation?, gaussian = false, sparsity: SparsitySyntax?
             try parseLayerOptions(&s, layer: "latent", activation: &activation) { option, s in
                 if option == "gaussian" {
                     gaussian = true
@@ -121,12 +121,12 @@ extension Parser {
             kind = .latent(units: units.value, activation: activation, gaussian: gaussian, sparsity: sparsity)
         case "conv", "deconv":
             let filters = try s.expectSize("the number of filters")
-            var activation: ActivationName?, kernel = 3, stride = 1, padding = PaddingName.same
+            var activation: Activation?, kernel = 3, stride = 1, padding = Padding.same
             try parseLayerOptions(&s, layer: word, activation: &activation) { option, s in
                 switch option {
                 case "kernel": kernel = try s.expectSize("the kernel size", maximum: 256).value
                 case "stride": stride = try s.expectSize("the stride", maximum: 256).value
-                default: padding = try s.expectChoice(PaddingName.self, "padding").value
+                default: padding = try s.expectChoice(Padding.self, "padding").value
                 }
             }
             kind =
@@ -136,9 +136,9 @@ extension Parser {
                 : .deconv(
                     filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
         case "pool":
-            var pool = PoolName.max
+            var pool = PoolKind.max
             if let w = s.peek?.word {
-                pool = try s.expectChoice(PoolName.self, "kind of pooling").value
+                pool = try s.expectChoice(PoolKind.self, "kind of pooling").value
                 _ = w
             }
             var size = 2
@@ -167,7 +167,7 @@ extension Parser {
 
     /// An activation word and the layer's own options, in any order.
     private func parseLayerOptions(
-        _ s: inout TokenStream, layer: String, activation: inout ActivationName?,
+        _ s: inout TokenStream, layer: String, activation: inout Activation?,
         _ parseOption: (String, inout TokenStream) throws -> Void
     ) throws {
         let options = Vocabulary.layerOptions[layer] ?? []
@@ -179,10 +179,10 @@ extension Parser {
                     expected: "an activation (\(Vocabulary.activations.joined(separator: ", "))) or "
                         + (options.isEmpty ? "the end of the line" : options.joined(separator: ", ")))
             }
-            if !seen.insert(w).inserted || (activation != nil && ActivationName(rawValue: w) != nil) {
+            if !seen.insert(w).inserted || (activation != nil && Activation(word: w) != nil) {
                 throw Diagnostic("\(w) is given twice", range: t.range, kind: .value, expected: "each option once")
             }
-            if let a = ActivationName(rawValue: w) {
+            if let a = Activation(word: w) {
                 _ = s.next()
                 activation = a
             } else if options.contains(w) {

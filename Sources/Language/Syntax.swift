@@ -121,10 +121,10 @@ public struct ModelSyntax: Sendable, Equatable {
     /// The header line `model NAME:`.
     public var headerRange: SourceRange
     /// `model NAME init SCHEME:`; glorot when not written.
-    public var initializer: InitializerName
+    public var initializer: Initializer
 
     public init(
-        name: Identifier, layers: [LayerSyntax], headerRange: SourceRange, initializer: InitializerName = .glorot
+        name: Identifier, layers: [LayerSyntax], headerRange: SourceRange, initializer: Initializer = .glorotUniform
     ) {
         self.name = name
         self.layers = layers
@@ -134,23 +134,6 @@ public struct ModelSyntax: Sendable, Equatable {
 }
 
 /// How a model's first weights are drawn (`model ae init pytorch:`).
-public enum InitializerName: String, Sendable, Equatable, CaseIterable {
-    case glorot, kaiming, pytorch
-}
-
-public enum ActivationName: String, Sendable, Equatable, CaseIterable {
-    case relu, sigmoid, tanh, linear
-    case leakyrelu, elu, softplus
-}
-
-public enum PaddingName: String, Sendable, Equatable, CaseIterable {
-    case same, valid
-}
-
-public enum PoolName: String, Sendable, Equatable, CaseIterable {
-    case max, avg
-}
-
 /// SparsitySyntax on the codings: an L1 penalty, or a KL penalty toward a target rate.
 public enum SparsitySyntax: Sendable, Equatable {
     case l1(weight: Double)
@@ -158,12 +141,12 @@ public enum SparsitySyntax: Sendable, Equatable {
 }
 
 public enum LayerKind: Sendable, Equatable {
-    case dense(units: Int, activation: ActivationName?, dropout: Double?)
+    case dense(units: Int, activation: Activation?, dropout: Double?)
     /// The bottleneck; `gaussian` makes a VAE (mean and log-variance heads).
-    case latent(units: Int, activation: ActivationName?, gaussian: Bool, sparsity: SparsitySyntax?)
-    case conv(filters: Int, kernel: Int, stride: Int, padding: PaddingName, activation: ActivationName?)
-    case deconv(filters: Int, kernel: Int, stride: Int, padding: PaddingName, activation: ActivationName?)
-    case pool(PoolName, size: Int)
+    case latent(units: Int, activation: Activation?, gaussian: Bool, sparsity: SparsitySyntax?)
+    case conv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation?)
+    case deconv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation?)
+    case pool(PoolKind, size: Int)
     case upsample(factor: Int)
     case flatten
     case reshape([Int])

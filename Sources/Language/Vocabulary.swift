@@ -14,7 +14,7 @@ public enum Vocabulary {
     public static let layerKinds = [
         "dense", "latent", "conv", "deconv", "pool", "upsample", "flatten", "reshape", "dropout",
     ]
-    public static let activations = ActivationName.allCases.map(\.rawValue)
+    public static let activations = Activation.allCases.map(\.word)
     /// Options of each statement (the words that may follow its required parts).
     public static let options: [String: [String]] = [
         "train": ["on", "epochs", "steps", "batch", "loss", "optimizer", "lr", "noise"],
@@ -32,15 +32,15 @@ public enum Vocabulary {
         "latent": ["gaussian", "sparse"],
         "conv": ["kernel", "stride", "padding"],
         "deconv": ["kernel", "stride", "padding"],
-        "pool": PoolName.allCases.map(\.rawValue),
+        "pool": PoolKind.allCases.map(\.rawValue),
     ]
     /// Values a word-valued option takes.
     public static let optionValues: [String: [String]] = [
         "loss": LossName.allCases.map(\.rawValue),
         "optimizer": OptimizerName.allCases.map(\.rawValue),
         "noise": ["gaussian", "mask", "none"],
-        "padding": PaddingName.allCases.map(\.rawValue),
-        "init": InitializerName.allCases.map(\.rawValue),
+        "padding": Padding.allCases.map(\.rawValue),
+        "init": Initializer.allCases.map(\.rawValue),
     ]
     /// Members of models and datasets after a dot.
     public static let modelMembers = ["loss", "epochs", "params"]

@@ -1,22 +1,12 @@
 import CKernels
 import Support
 
-/// The element-wise non-linearities. Every derivative is computed from the layer's OUTPUT
-/// (y), not its input, so a layer keeps one tensor for backward and can fuse the activation
-/// into its own output buffer.
-public enum Activation: String, Codable, Sendable, CaseIterable {
-    case linear
-    case relu
-    /// max(x, 0.2 x). The slope 0.2 is the usual choice in autoencoder and GAN tutorials
-    /// (Keras's default is 0.3, PyTorch's 0.01); see docs/engine.md.
-    case leakyRelu = "leaky_relu"
-    case sigmoid
-    case tanh
-    /// x for x > 0, e^x - 1 otherwise (alpha 1, as Keras and PyTorch default).
-    case elu
-    /// log(1 + e^x).
-    case softplus
-
+/// The element-wise non-linearities' kernels (the cases are Terms' `Activation`). Every
+/// derivative is computed from the layer's OUTPUT (y), not its input, so a layer keeps one
+/// tensor for backward and can fuse the activation into its own output buffer. The leaky
+/// slope 0.2 is the usual choice in autoencoder and GAN tutorials (Keras's default is 0.3,
+/// PyTorch's 0.01); see docs/engine.md.
+extension Activation {
     /// Negative-side slope of `leakyRelu`.
     public static let leakySlope: Float = 0.2
 

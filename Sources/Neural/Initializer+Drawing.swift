@@ -1,3 +1,7 @@
+/// How fresh weights are drawn (the schemes are Terms' `Initializer`). Keras's default
+/// (Glorot-uniform weights, zero biases) is the project default, because the seed tutorials were
+/// written in Keras and several of their models do not learn under PyTorch's default (see
+/// docs/engine.md).
 import Support
 
 /// Drawing fresh parameters for a layer with `fanIn` inputs and `fanOut` outputs per unit

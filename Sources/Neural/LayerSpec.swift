@@ -1,12 +1,5 @@
-/// Padding of a convolution: `same` keeps the spatial size at stride 1, `valid` uses only
-/// positions where the kernel fits.
-public enum Padding: String, Codable, Sendable, CaseIterable {
-    case same, valid
-}
-
-public enum PoolKind: String, Codable, Sendable, CaseIterable {
-    case max, avg
-}
+// Padding (`same` keeps the spatial size at stride 1, `valid` uses only positions where the
+// kernel fits) and PoolKind are Terms' words.
 
 /// A plain latent is a dense layer; a Gaussian one is a VAE's sampling layer.
 public enum LatentKind: String, Codable, Sendable, CaseIterable {

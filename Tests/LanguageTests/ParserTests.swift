@@ -176,8 +176,8 @@ final class ParserTests: XCTestCase {
     func testModelInitOption() {
         let layers = "\n    dense 4 relu\n    latent 2\n    dense 784 sigmoid"
         guard case .model(let plain) = only("model m:" + layers) else { return XCTFail("not a model") }
-        XCTAssertEqual(plain.initializer, .glorot)
-        for scheme in InitializerName.allCases {
+        XCTAssertEqual(plain.initializer, .glorotUniform)
+        for scheme in Initializer.allCases {
             guard case .model(let m) = only("model m init \(scheme.rawValue):" + layers) else {
                 return XCTFail("not a model")
             }
@@ -249,5 +249,21 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(Parser.completeness(of: "train ae epochs -1"), .invalid)
         XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10"), .invalid)
         XCTAssertEqual(Parser.completeness(of: ""), .complete)
+    }
+}
+
+/// The language reads the engine's own words: a learner's `leakyrelu` is the activation a saved
+/// file spells `leaky_relu`, and every word the language offers names one case.
+final class SharedTermsTests: XCTestCase {
+    func testEveryActivationWordNamesItsCase() {
+        XCTAssertEqual(Vocabulary.activations, ["relu", "sigmoid", "tanh", "linear", "leakyrelu", "elu", "softplus"])
+        for a in Activation.allCases { XCTAssertEqual(Activation(word: a.word), a) }
+        XCTAssertEqual(Activation.leakyRelu.rawValue, "leaky_relu")
+        XCTAssertNil(Activation(word: "leaky_relu"), "the file's spelling is not the learner's word")
+        let (cell, diagnostics) = Parser("model m:\n    dense 4 leakyrelu\n    latent 2\n    dense 784 sigmoid").parse()
+        XCTAssertEqual(diagnostics, [])
+        guard case .model(let m) = cell.statements.first?.statement, case .dense(_, let a, _) = m.layers.first?.kind
+        else { return XCTFail("not a model with a dense layer") }
+        XCTAssertEqual(a, .leakyRelu)
     }
 }

@@ -42,7 +42,7 @@ extension LessonSession {
         if indented && insideModelBlock(scalars: scalars, lineStart: lineStart) {
             guard let kind = words.first else { return Vocabulary.layerKinds }
             if words.last == "padding" { return Vocabulary.optionValues["padding"]! }
-            if kind == "pool" { return PoolName.allCases.map(\.rawValue) }
+            if kind == "pool" { return PoolKind.allCases.map(\.rawValue) }
             return Vocabulary.activations + (Vocabulary.layerOptions[kind] ?? [])
         }
         guard let first = words.first else { return Vocabulary.statements + names.order }

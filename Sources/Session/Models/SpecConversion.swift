@@ -3,32 +3,10 @@ import Neural
 
 /// The language's layer syntax turned into the engine's specs.
 enum SpecConversion {
-    static func activation(_ a: ActivationName?) -> Neural.Activation {
-        switch a {
-        case nil, .linear: return .linear
-        case .relu: return .relu
-        case .sigmoid: return .sigmoid
-        case .tanh: return .tanh
-        case .leakyrelu: return .leakyRelu
-        case .elu: return .elu
-        case .softplus: return .softplus
-        }
-    }
-
-    static func initializer(_ i: InitializerName) -> Neural.Initializer {
-        switch i {
-        case .glorot: return .glorotUniform
-        case .kaiming: return .kaimingNormal
-        case .pytorch: return .pytorchDefault
-        }
-    }
-
-    static func padding(_ p: PaddingName) -> Neural.Padding { p == .same ? .same : .valid }
-
     static func spec(_ layer: LayerSyntax) -> LayerSpec {
         switch layer.kind {
         case .dense(let units, let a, let dropout):
-            return .dense(units: units, activation: activation(a), dropout: dropout.map { Float($0) })
+            return .dense(units: units, activation: a ?? .linear, dropout: dropout.map { Float($0) })
         case .latent(let units, let a, let gaussian, let sparsity):
             let s: Neural.Sparsity
             switch sparsity {
@@ -36,12 +14,12 @@ enum SpecConversion {
             case .l1(let w): s = .l1(weight: Float(w))
             case .kl(let target, let w): s = .kl(rho: Float(target), weight: Float(w))
             }
-            return .latent(units: units, activation: activation(a), kind: gaussian ? .gaussian : .plain, sparsity: s)
+            return .latent(units: units, activation: a ?? .linear, kind: gaussian ? .gaussian : .plain, sparsity: s)
         case .conv(let f, let k, let st, let p, let a):
-            return .conv(filters: f, kernel: k, stride: st, padding: padding(p), activation: activation(a))
+            return .conv(filters: f, kernel: k, stride: st, padding: p, activation: a ?? .linear)
         case .deconv(let f, let k, let st, let p, let a):
-            return .deconv(filters: f, kernel: k, stride: st, padding: padding(p), activation: activation(a))
-        case .pool(let kind, let size): return .pool(kind: kind == .max ? .max : .avg, size: size)
+            return .deconv(filters: f, kernel: k, stride: st, padding: p, activation: a ?? .linear)
+        case .pool(let kind, let size): return .pool(kind: kind, size: size)
         case .upsample(let factor): return .upsample(factor: factor)
         case .flatten: return .flatten
         case .reshape(let dims): return .reshape(shape: dims)

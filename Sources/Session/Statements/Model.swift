@@ -9,9 +9,9 @@ extension LessonSession {
             name: syntax.name.value, specs: syntax.layers.map(SpecConversion.spec),
             layerRanges: syntax.layers.map(\.range),
             headerRange: syntax.headerRange, seed: seed,
-            initializer: SpecConversion.initializer(syntax.initializer), cell: cellNumber)
+            initializer: syntax.initializer, cell: cellNumber)
         var message = "model \(entry.name): \(entry.specs.count) layers, \(entry.latentSize)-d code"
-        if syntax.initializer != .glorot { message += ", init \(syntax.initializer.rawValue)" }
+        if syntax.initializer != .glorotUniform { message += ", init \(syntax.initializer.rawValue)" }
         message += names.bind(entry.name, to: .model(entry))
         context.say(message)
         return nil
