@@ -6,14 +6,18 @@ import XCTest
 /// `why` and the look after every `train`: each pitfall the lessons teach, reproduced by a small
 /// script, is named with its numbers; healthy models get no word.
 final class WhyTests: XCTestCase {
+    /// What a fresh session prints for `script`.
+    func output(_ script: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try TestSession().run(script, file: file, line: line)
+    }
+
     /// Lesson 2's dense shape, 784-250-CODE / CODE-320-784, with the code and output lines given.
     func denseModel(_ name: String, code: String = "latent 16", output: String = "dense 784 sigmoid") -> String {
         "model \(name):\n    dense 250 relu\n    \(code)\n    dense 320 relu\n    \(output)"
     }
 
     func testTheOldFirstCellIsDiagnosedAsSaturatedCodes() throws {
-        let t = try TestSession()
-        let out = t.run(
+        let out = try output(
             """
             data = mnist train 6000 test 1000
             \(denseModel("ae", code: "latent 16 tanh"))
@@ -41,8 +45,7 @@ final class WhyTests: XCTestCase {
     }
 
     func testDivergenceNamesTheStep() throws {
-        let t = try TestSession()
-        let out = t.run(
+        let out = try output(
             """
             data = mnist train 6000 test 1000
             \(denseModel("ae", output: "dense 784"))
@@ -56,8 +59,7 @@ final class WhyTests: XCTestCase {
     }
 
     func testBCEOnALinearOutput() throws {
-        let t = try TestSession()
-        let out = t.run(
+        let out = try output(
             """
             data = mnist train 2000 test 500
             \(denseModel("ae", output: "dense 784"))
@@ -88,8 +90,7 @@ final class WhyTests: XCTestCase {
     }
 
     func testOverfittingAndJumpyLosses() throws {
-        let t = try TestSession()
-        let out = t.run(
+        let out = try output(
             """
             data = mnist train 50 test 500
             model ae:
@@ -107,8 +108,7 @@ final class WhyTests: XCTestCase {
     }
 
     func testPosteriorCollapseOfAVAEThatNeedsNoCode() throws {
-        let t = try TestSession()
-        let out = t.run(
+        let out = try output(
             """
             data = mnist train 1000 test 200
             model vae:
