@@ -173,11 +173,10 @@ final class WhyTests: XCTestCase {
         var trace = TrainingTrace()
         trace.begin()
         let losses: [Float] = [4, 2, 3, 1, 5, 5, 5, 5, 5, 5, 5]
-        var running: Float = 0, previous: Float = 0
+        var running: Float = 0
         for (i, loss) in losses.enumerated() {
             running = (running * Float(i) + loss) / Float(i + 1)
-            trace.record(runningLoss: running, batch: i + 1, previousRunningLoss: previous)
-            previous = running
+            trace.record(runningLoss: running, batch: i + 1)
         }
         XCTAssertEqual(trace.recentBatchLosses.count, losses.count)
         for (got, want) in zip(trace.recentBatchLosses, losses) { XCTAssertEqual(got, Double(want), accuracy: 1e-4) }

@@ -27,7 +27,8 @@ enum HealthMeasurement {
         guard images.count > 0 else { return h }
         h.sampled = images.count
         let inputs = try images.tensor
-        let outputs = try network.layerOutputs(inputs)
+        let inspection = try network.inspect(inputs)
+        let outputs = inspection.layerOutputs
         let n = images.count
 
         h.inputSpread = spread(inputs.data, count: n)
@@ -37,14 +38,14 @@ enum HealthMeasurement {
             let out = outputs.last!.data
             h.outputOutOfRange = Double(out.filter { $0 < -0.1 || $0 > 1.1 }.count) / Double(max(out.count, 1))
         }
-        let code = try network.encode(inputs).data
+        let code = inspection.code.data
         switch h.codeActivation {
         case .tanh: h.codeSaturation = share(code) { abs($0) > 0.99 }
         case .sigmoid: h.codeSaturation = share(code) { $0 < 0.01 || $0 > 0.99 }
         default: break
         }
         h.deadUnits = deadUnits(network, outputs)
-        if let moments = try network.codeMoments(inputs) {
+        if let moments = inspection.codeMoments {
             let k = network.latentSize
             var kl = [Double](repeating: 0, count: k)
             for i in 0..<n {
@@ -86,7 +87,7 @@ enum HealthMeasurement {
         Double(values.filter(test).count) / Double(max(values.count, 1))
     }
 
-    /// The activation of the model's last line that has one.
+    /// The activation of the model's last line (linear for a line without one).
     static func outputActivation(_ specs: [LayerSpec]) -> Activation {
         switch specs.last {
         case .dense(_, let a, _), .conv(_, _, _, _, let a), .deconv(_, _, _, _, let a), .latent(_, let a, _, _),

@@ -12,6 +12,8 @@ struct TrainingTrace {
     private(set) var firstLoss: Double?
     private var firstLosses: [Double] = []
     private(set) var lastStop: TrainingStop?
+    /// The epoch's running mean after the previous batch.
+    private var previousRunningLoss: Float = 0
 
     /// Starts a `train` call.
     mutating func begin() {
@@ -21,12 +23,12 @@ struct TrainingTrace {
 
     /// Called after every batch with the epoch's running mean after `batch` batches: the batch's
     /// own loss is recovered from two consecutive means.
-    mutating func record(runningLoss: Float, batch: Int, previousRunningLoss: Float) {
+    mutating func record(runningLoss: Float, batch: Int) {
         let loss =
             batch <= 1
             ? Double(runningLoss)
-            : Double(runningLoss) * Double(batch) - Double(previousRunningLoss)
-                * Double(batch - 1)
+            : Double(runningLoss) * Double(batch) - Double(previousRunningLoss) * Double(batch - 1)
+        previousRunningLoss = runningLoss
         guard loss.isFinite else { return }
         if recentBatchLosses.count == Self.kept { recentBatchLosses.removeFirst() }
         recentBatchLosses.append(loss)

@@ -60,12 +60,10 @@ extension LessonSession {
         record.start(network: network, data: data)
         var trace = entry.training
         trace.begin()
-        var previousRunningLoss: Float = 0
         do {
             report = try network.train(on: train, test: test, options: options) { p in
                 progress.tick(p)
-                trace.record(runningLoss: p.runningLoss, batch: p.batch, previousRunningLoss: previousRunningLoss)
-                previousRunningLoss = p.runningLoss
+                trace.record(runningLoss: p.runningLoss, batch: p.batch)
                 if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
                 return !self.interruption.isRaised
             }

@@ -21,7 +21,7 @@ extension LessonSession {
         return findingsBundle(entry.name, Diagnosis.findings(health), health: health)
     }
 
-    /// The findings for a model just trained (nil when it cannot be measured).
+    /// The findings for a model just trained (none for a model not built yet).
     func diagnose(_ entry: ModelEntry) throws -> [Finding] {
         guard let network = entry.network else { return [] }
         return Diagnosis.findings(try HealthMeasurement.measure(entry, network))
