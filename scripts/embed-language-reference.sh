@@ -1,12 +1,31 @@
 #!/usr/bin/env bash
-# Embeds docs/language.md into Sources/Session/Help/LanguageReference.swift, so that `help` in
-# the kernel needs no file at run time. Run it after editing the document (HelpTests fails until
-# the two agree); with --check it only says whether the embedded copy is current.
+# Fills the statement sections of docs/language.md from the statement table (each statement's
+# grammar and help, in its file under Sources/Session/Statements), then embeds the document into
+# Sources/Session/Help/LanguageReference.swift, so that `help` in the kernel needs no file at run
+# time. Run it after editing the document or a statement (HelpTests fails until they agree); with
+# --check it only says whether both are current.
 # Usage: scripts/embed-language-reference.sh [--check]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 doc=docs/language.md
 swift=Sources/Session/Help/LanguageReference.swift
+
+# 1. The statement sections, made by `latent reference` from this checkout's table.
+swift build --product latent 2>&1 | grep -E "error|warning: unre" || true
+latent="$(swift build --product latent --show-bin-path)/latent"
+filled="$(mktemp)"
+trap 'rm -f "$filled"' EXIT
+"$latent" reference --frame "$doc" >"$filled"
+if [[ "${1:-}" == "--check" ]]; then
+    if ! cmp -s "$filled" "$doc"; then
+        echo "$doc's statement sections differ from the statement table: run scripts/embed-language-reference.sh" >&2
+        exit 1
+    fi
+else
+    cp "$filled" "$doc"
+fi
+
+# 2. The document, embedded.
 
 # The document becomes a raw multi-line string literal: it must not close it early, and lines of
 # nothing but spaces would come out empty.

@@ -4,7 +4,7 @@ extension Parser {
     func parseModel(header: SourceLine, body: [SourceLine], badLines: Set<Int>, diagnostics: inout [Diagnostic])
         -> ModelSyntax?
     {
-        var s = TokenStream(header)
+        var s = TokenStream(header, reserved: reserved)
         _ = s.next()
         let name: Identifier
         var initializer = Initializer.glorotUniform
@@ -34,7 +34,7 @@ extension Parser {
                 failed = true
                 continue
             }
-            var ls = TokenStream(line)
+            var ls = TokenStream(line, reserved: reserved)
             do {
                 layers.append(try parseLayer(&ls))
             } catch let d as Diagnostic {

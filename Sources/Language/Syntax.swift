@@ -17,49 +17,33 @@ public struct StatementNode: Sendable, Equatable {
 }
 
 public enum Statement: Sendable, Equatable {
+    /// `NAME = DATA`.
     case assign(name: Identifier, value: DataExpression)
+    /// A `model NAME:` block with its layers.
     case model(ModelSyntax)
-    case summary(Identifier)
-    /// `why MODEL`: what looks wrong with a model, with the evidence and what to try.
-    case why(Identifier)
-    case train(TrainSyntax)
-    case evaluate(model: Identifier, on: Reference?)
-    case seed(Located<Int>)
-    case who
-    case print([PrintItem])
-    case save(model: Identifier, path: Located<String>)
-    case load(name: Identifier, path: Located<String>)
-    case delete([Identifier])
-    case help(topic: Identifier?)
-    case picture(PictureStatement)
     /// A bare name, member or slice: shows its value.
     case expression(Reference)
+    /// A line that starts with a word of the statement table.
+    case command(any StatementSyntax)
 
     /// The statement word, as a learner writes it (`nil` for assignments and bare expressions).
     public var keyword: String? {
         switch self {
         case .assign, .expression: return nil
         case .model: return "model"
-        case .summary: return "summary"
-        case .why: return "why"
-        case .train: return "train"
-        case .evaluate: return "evaluate"
-        case .seed: return "seed"
-        case .who: return "who"
-        case .print: return "print"
-        case .save: return "save"
-        case .load: return "load"
-        case .delete: return "delete"
-        case .help: return "help"
-        case .picture(let p): return p.keyword
+        case .command(let c): return c.keyword
         }
     }
-}
 
-public enum PrintItem: Sendable, Equatable {
-    case text(Located<String>)
-    case number(Located<Double>)
-    case value(Reference)
+    public static func == (a: Statement, b: Statement) -> Bool {
+        switch (a, b) {
+        case (.assign(let n1, let v1), .assign(let n2, let v2)): return n1 == n2 && v1 == v2
+        case (.model(let x), .model(let y)): return x == y
+        case (.expression(let x), .expression(let y)): return x == y
+        case (.command(let x), .command(let y)): return x.isEqual(to: y)
+        default: return false
+        }
+    }
 }
 
 /// A name followed by members and subscripts: `data.test[label 3][0:8]`, `ae.loss`.
@@ -174,34 +158,4 @@ public struct LayerSyntax: Sendable, Equatable {
         self.kind = kind
         self.range = range
     }
-}
-
-public enum LossName: String, Sendable, Equatable, CaseIterable, Codable {
-    case mse, l1, mae, bce
-}
-
-public enum OptimizerName: String, Sendable, Equatable, CaseIterable, Codable {
-    case adam, sgd, rmsprop
-}
-
-public enum NoiseSyntax: Sendable, Equatable {
-    /// Add N(0, std²) to the inputs.
-    case gaussian(Double)
-    /// Zero each input pixel with this probability.
-    case mask(Double)
-    case none
-}
-
-public struct TrainSyntax: Sendable, Equatable {
-    public var model: Identifier
-    public var data: Reference?
-    public var epochs: Located<Int>?
-    public var steps: Located<Int>?
-    public var batch: Located<Int>?
-    public var loss: Located<LossName>?
-    public var optimizer: Located<OptimizerName>?
-    public var learningRate: Located<Double>?
-    public var noise: Located<NoiseSyntax>?
-
-    public init(model: Identifier) { self.model = model }
 }

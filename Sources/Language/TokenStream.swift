@@ -3,8 +3,13 @@
 struct TokenStream {
     let line: SourceLine
     var index = 0
+    /// Words that cannot be names: the statement words and data sources of the parser's table.
+    let reserved: Set<String>
 
-    init(_ line: SourceLine) { self.line = line }
+    init(_ line: SourceLine, reserved: Set<String>) {
+        self.line = line
+        self.reserved = reserved
+    }
 
     var tokens: [Token] { line.tokens }
     var atEnd: Bool { index >= tokens.count }
@@ -68,7 +73,7 @@ struct TokenStream {
     /// A name for a model or dataset: a word that is not a statement or data word.
     mutating func expectName(_ what: String) throws -> Identifier {
         guard let t = peek, let w = t.word else { throw unexpected(what) }
-        if Vocabulary.reserved.contains(w) {
+        if reserved.contains(w) {
             throw Diagnostic(
                 "'\(w)' is a word of the language and cannot be a name", range: t.range, expected: what)
         }
@@ -160,10 +165,10 @@ struct TokenStream {
 }
 
 /// A rule a numeric option must satisfy.
-enum NumberRule: CustomStringConvertible {
+public enum NumberRule: Sendable, CustomStringConvertible {
     case positive, nonNegative, fraction
 
-    func accepts(_ v: Double) -> Bool {
+    public func accepts(_ v: Double) -> Bool {
         guard v.isFinite else { return false }
         switch self {
         case .positive: return v > 0
@@ -172,7 +177,7 @@ enum NumberRule: CustomStringConvertible {
         }
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .positive: return "greater than 0"
         case .nonNegative: return "0 or more"

@@ -1,31 +1,16 @@
-/// The words of the language, in one place, for the parser, completion, suggestions and help.
+/// The words of the language that are not statements, in one place, for the parser, completion,
+/// suggestions and help. The statement words, their options and their values are in the
+/// statement table (`StatementTable`), each statement's in its own grammar.
 public enum Vocabulary {
-    /// Statement words, in the order `help` lists them.
-    public static let statements = [
-        "model", "summary", "train", "why", "evaluate", "seed", "who", "print", "save", "load", "delete", "help",
-        "show", "reconstruct", "generate", "interpolate", "histogram", "embed", "weights", "traverse",
-        "progress", "plot",
-    ]
-    public static let pictureStatements = [
-        "show", "reconstruct", "generate", "interpolate", "histogram", "embed", "weights", "traverse",
-        "progress", "plot",
-    ]
+    /// The word that opens a model block (`model NAME:`).
+    public static let modelKeyword = "model"
     public static let dataSources = ["mnist", "fashion", "idx"]
     public static let layerKinds = [
         "dense", "latent", "conv", "deconv", "pool", "upsample", "flatten", "reshape", "dropout",
     ]
     public static let activations = Activation.allCases.map(\.word)
-    /// Options of each statement (the words that may follow its required parts).
-    public static let options: [String: [String]] = [
-        "train": ["on", "epochs", "steps", "batch", "loss", "optimizer", "lr", "noise"],
-        "evaluate": ["on"],
-        "generate": ["normal"],
-        "interpolate": ["steps"],
-        "histogram": ["dims"],
-        "embed": EmbeddingMethod.allCases.map(\.rawValue) + ["perplexity", "iterations", "seed", "kernel", "gamma"],
-        "traverse": ["dim", "from", "to", "steps", "around"],
-        "model": ["init"],
-    ]
+    /// The option of a model's header line.
+    public static let modelOptions = ["init"]
     /// Options of each layer kind, besides activations.
     public static let layerOptions: [String: [String]] = [
         "dense": ["dropout"],
@@ -34,18 +19,12 @@ public enum Vocabulary {
         "deconv": ["kernel", "stride", "padding"],
         "pool": PoolKind.allCases.map(\.rawValue),
     ]
-    /// Values a word-valued option takes.
+    /// Values a word-valued option of a model block takes.
     public static let optionValues: [String: [String]] = [
-        "loss": LossName.allCases.map(\.rawValue),
-        "optimizer": OptimizerName.allCases.map(\.rawValue),
-        "noise": ["gaussian", "mask", "none"],
         "padding": Padding.allCases.map(\.rawValue),
         "init": Initializer.allCases.map(\.rawValue),
     ]
     /// Members of models and datasets after a dot.
     public static let modelMembers = ["loss", "epochs", "params"]
     public static let dataMembers = ["train", "test", "count"]
-
-    /// Words that cannot name a dataset or model.
-    public static let reserved = Set(statements + dataSources)
 }

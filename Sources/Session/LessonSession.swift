@@ -31,13 +31,20 @@ public final class LessonSession: Interpreter {
         interruption.clear()
         cellNumber += 1
         let renderer = DiagnosticRenderer(source: code)
-        let (cell, diagnostics) = Parser(code).parse()
+        let (cell, diagnostics) = Parser(code, statements: .lesson).parse()
         if !diagnostics.isEmpty { return failure(diagnostics, renderer) }
         var result: MimeBundle?
         for (i, node) in cell.statements.enumerated() {
+            let context = StatementContext(
+                names: names, seed: seed, output: output, interruption: interruption, showsTimings: showsTimings,
+                workingDirectory: workingDirectory, cellNumber: cellNumber, displayCounter: displayCounter,
+                range: node.range)
             do {
-                let context = StatementContext(output: output, range: node.range)
                 let bundle = try run(node.statement, context)
+                // Only a statement that succeeded changes the session.
+                names = context.names
+                seed = context.seed
+                displayCounter = context.displayCounter
                 let isLast = i == cell.statements.count - 1
                 if isLast, case .expression = node.statement {
                     result = bundle
@@ -45,6 +52,7 @@ public final class LessonSession: Interpreter {
                     output.display(bundle, id: nil)
                 }
             } catch let d as Diagnostic {
+                displayCounter = context.displayCounter
                 return failure([d], renderer)
             } catch {
                 return .error(name: "Error", message: "\(error)", traceback: ["\(error)"])
@@ -67,49 +75,17 @@ public final class LessonSession: Interpreter {
         return .error(name: first.kind.rawValue, message: message, traceback: traceback)
     }
 
-    /// One place that sends each statement to its handler.
+    /// Runs one statement: the three forms without a keyword here, the rest through the table.
     func run(_ statement: Statement, _ context: StatementContext) throws -> MimeBundle? {
         switch statement {
-        case .assign(let name, let value): return try assign(name, value, context)
-        case .model(let syntax): return try defineModel(syntax, context)
-        case .summary(let name): return try summary(name)
-        case .train(let syntax): return try train(syntax, context)
-        case .why(let name): return try why(name)
-        case .evaluate(let model, let on): return try evaluate(model, on: on)
-        case .seed(let n):
-            seed = UInt64(n.value)
-            context.say("seed \(n.value): shuffling, dropout, noise and new weights are now repeatable")
-            return nil
-        case .who: return who()
-        case .print(let items): return try printItems(items, context)
-        case .save(let model, let path): return try save(model, to: path, context)
-        case .load(let name, let path): return try load(name, from: path, context)
-        case .delete(let names): return try delete(names, context)
-        case .help(let topic): return try help(topic)
-        case .picture(let picture): return try runPicture(picture, context)
-        case .expression(let reference): return try value(of: reference)
+        case .assign(let name, let value): return try context.assign(name, value)
+        case .model(let syntax): return try context.defineModel(syntax)
+        case .expression(let reference): return try context.value(of: reference)
+        case .command(let command):
+            guard let runnable = command as? any SessionStatement else {
+                throw Diagnostic("'\(command.keyword)' cannot run in this session", range: context.range)
+            }
+            return try runnable.run(context)
         }
-    }
-
-    func resolvedPath(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        if path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
-        return workingDirectory + "/" + path
-    }
-
-    func nextDisplayID(_ prefix: String) -> String {
-        displayCounter += 1
-        return "latent-\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(displayCounter)"
-    }
-}
-
-/// What a running statement may use besides the session: where its output goes and where it
-/// was written.
-struct StatementContext {
-    let output: OutputSink
-    let range: SourceRange
-
-    func say(_ text: String) {
-        output.stream(text + "\n", on: .stdout)
     }
 }

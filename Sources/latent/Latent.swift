@@ -9,7 +9,7 @@ struct Latent: ParsableCommand {
         commandName: "latent",
         abstract: "A Jupyter kernel that teaches autoencoders.",
         version: LatentVersion.string,
-        subcommands: [KernelCommand.self, InstallCommand.self, RunCommand.self])
+        subcommands: [KernelCommand.self, InstallCommand.self, RunCommand.self, ReferenceCommand.self])
 }
 
 struct KernelCommand: ParsableCommand {
@@ -121,5 +121,25 @@ struct RunCommand: ParsableCommand {
         }
         let status = ScriptRunner.run(source, session: LessonSession(), sink: TerminalSink(pictureDirectory: out))
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct ReferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reference",
+        abstract: "Print the language reference (Markdown), each statement's section made from its grammar and help.")
+
+    @Option(help: "A copy of docs/language.md to fill in, instead of the one built in.")
+    var frame: String?
+
+    func run() throws {
+        var text: String?
+        if let frame {
+            guard let read = try? String(contentsOfFile: frame, encoding: .utf8) else {
+                throw ValidationError("cannot read \"\(frame)\"")
+            }
+            text = read
+        }
+        print(LessonSession.languageReference(frame: text), terminator: "")
     }
 }

@@ -2,10 +2,112 @@ import XCTest
 
 @testable import Language
 
+/// Two statements of a test's own, so the language is tested without the session's table:
+/// `look DATA` and `fit MODEL [on DATA] [times N] [rate X] [kind mse|l1] [quiet]`.
+struct Look: StatementSyntax {
+    static let keyword = "look"
+    static let data = Slot.data("DATA", "the images to look at")
+    static let grammar = Grammar(parts: [data])
+    static let help = StatementHelp("looks.")
+    let data: Reference
+    static func parse(_ line: inout StatementReader) throws -> Look { Look(data: try line.read(data)) }
+}
+
+struct Fit: StatementSyntax {
+    enum Kind: String, CaseIterable, Sendable, Equatable { case mse, l1 }
+    static let keyword = "fit"
+    static let model = Slot.model()
+    static let on = Option("on", .data("DATA", "the data"), meaning: "what to fit", default: "the last data")
+    static let times = Option("times", .integer("N", "times", minimum: 1), meaning: "how often", default: "1")
+    static let rate = Option("rate", .number("X", "rate", .positive), meaning: "how fast", default: "0.1")
+    static let kind = Option("kind", Slot<Located<Kind>>.choice("K", "kind"), meaning: "which", default: "mse")
+    static let grammar = Grammar(parts: [model], options: [on, times, rate, kind])
+    static let help = StatementHelp("fits.", examples: ["fit m times 3"])
+    var model: Identifier
+    var options: [String: String] = [:]
+    static func parse(_ line: inout StatementReader) throws -> Fit {
+        var fit = Fit(model: try line.read(model))
+        let given = try line.readOptions()
+        if let v = given[on] { fit.options["on"] = v.base.value }
+        if let v = given[times] { fit.options["times"] = "\(v.value)" }
+        if let v = given[rate] { fit.options["rate"] = "\(v.value)" }
+        if let v = given[kind] { fit.options["kind"] = v.value.rawValue }
+        return fit
+    }
+}
+
 final class ParserTests: XCTestCase {
+    static let table = StatementTable([Look.self, Fit.self])
+
     func parse(_ s: String) -> (Cell, [Diagnostic]) {
-        let r = Parser(s).parse()
+        let r = Parser(s, statements: Self.table).parse()
         return (r.cell, r.diagnostics)
+    }
+
+    /// The table's statements: dispatch by keyword, parts through their slots, options in any
+    /// order, each once, and mistakes named with the nearest word.
+    func testStatementsReadThroughTheirGrammar() {
+        guard case .command(let c) = only("fit ae kind l1 on data.train times 3 rate 1e-2"), let fit = c as? Fit else {
+            return XCTFail("not a fit")
+        }
+        XCTAssertEqual(fit.model.value, "ae")
+        XCTAssertEqual(fit.options, ["on": "data", "times": "3", "rate": "0.01", "kind": "l1"])
+        guard case .command(let l) = only("look data.test[0:4]"), let look = l as? Look else { return XCTFail() }
+        XCTAssertEqual(look.data.accessors.count, 2)
+        func first(_ s: String) -> Diagnostic? { parse(s).1.first }
+        XCTAssertEqual(first("fit ae tims 3")?.suggestion, "times")
+        XCTAssertEqual(first("fit ae tims 3")?.message, "'tims' is not an option of fit")
+        XCTAssertEqual(first("fit ae times 3 times 4")?.message, "times is given twice")
+        XCTAssertEqual(first("fit ae times 0")?.message, "times must be at least 1, not 0")
+        XCTAssertEqual(first("fit ae kind l2")?.suggestion, "l1")
+        XCTAssertEqual(first("look data extra")?.message, "'extra' is more than look takes")
+        XCTAssertEqual(first("lok data")?.suggestion, "look")
+        XCTAssertEqual(first("fit look")?.message, "'look' is a word of the language and cannot be a name")
+        XCTAssertEqual(first("fit")?.message, "the line ends too early")
+        XCTAssertEqual(Fit.grammar.synopsis("fit"), "fit MODEL [on DATA] [times N] [rate X] [kind K]")
+        XCTAssertEqual(
+            Fit.referenceSection,
+            """
+            ### fit
+            `fit MODEL [on DATA] [times N] [rate X] [kind K]`: fits.
+
+            | option | meaning | default |
+            | --- | --- | --- |
+            | `on DATA` | what to fit | the last data |
+            | `times N` | how often | 1 |
+            | `rate X` | how fast | 0.1 |
+            | `kind K` | which | mse |
+
+            ```
+            fit m times 3
+            ```
+            """)
+        // With no table, a keyword is an unknown statement.
+        XCTAssertEqual(
+            Parser("fit ae", statements: .empty).parse().diagnostics.first?.message, "'fit' is not a statement")
+    }
+
+    /// A frame's markers are filled from the table, and what was between them is replaced.
+    func testReferenceAssembly() {
+        let frame = """
+            # Title
+            \(LanguageReferenceAssembly.listMarker)
+            old list
+            \(LanguageReferenceAssembly.endMarker)
+            ## Part
+            \(LanguageReferenceAssembly.marker("look"))
+            ### look
+            stale text
+            \(LanguageReferenceAssembly.endMarker)
+
+            the end
+            """
+        let made = LanguageReferenceAssembly.assemble(frame: frame, table: Self.table)
+        XCTAssertFalse(made.contains("stale") || made.contains("old list"))
+        XCTAssertTrue(made.contains("Statements: data (`NAME = ...`), bare names, `model`, `look`, `fit`."))
+        XCTAssertTrue(made.contains("### look\n`look DATA`: looks.\n\(LanguageReferenceAssembly.endMarker)\n\nthe end"))
+        XCTAssertEqual(LanguageReferenceAssembly.markedKeywords(in: made), ["look"])
+        XCTAssertEqual(LanguageReferenceAssembly.assemble(frame: made, table: Self.table), made)
     }
 
     func only(_ s: String, file: StaticString = #filePath, line: UInt = #line) -> Statement? {
@@ -15,19 +117,9 @@ final class ParserTests: XCTestCase {
         return cell.statements.first?.statement
     }
 
-    func testEverySketchExampleParses() {
-        for example in SketchExamples.all {
-            let (cell, diagnostics) = parse(example)
-            XCTAssertEqual(
-                diagnostics, [], "in:\n\(example)\n" + DiagnosticRenderer(source: example).render(diagnostics))
-            XCTAssertFalse(cell.statements.isEmpty)
-        }
-        XCTAssertEqual(parse(SketchExamples.models).0.statements.count, 6)
-        XCTAssertEqual(parse(SketchExamples.lookingInside).0.statements.count, 12)
-    }
-
     func testModelBlockLayers() {
-        guard case .model(let m) = only(SketchExamples.models.components(separatedBy: "\n\n")[0]) else {
+        let block = "model ae:\n    dense 250 relu\n    latent 16 tanh\n    dense 320 relu\n    dense 784 sigmoid"
+        guard case .model(let m) = only(block) else {
             return XCTFail("not a model")
         }
         XCTAssertEqual(m.name.value, "ae")
@@ -52,34 +144,6 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(ma.layers[2].kind, .deconv(filters: 1, kernel: 3, stride: 1, padding: .same, activation: nil))
     }
 
-    func testTrainOptionsInAnyOrder() {
-        guard case .train(let t) = only("train ae lr 1e-3 batch 200 on data.train epochs 50 loss l1 noise mask 0.3")
-        else { return XCTFail() }
-        XCTAssertEqual(t.model.value, "ae")
-        XCTAssertEqual(t.learningRate?.value, 0.001)
-        XCTAssertEqual(t.batch?.value, 200)
-        XCTAssertEqual(t.epochs?.value, 50)
-        XCTAssertEqual(t.loss?.value, .l1)
-        XCTAssertEqual(t.noise?.value, .mask(0.3))
-        XCTAssertEqual(t.data?.base.value, "data")
-        XCTAssertEqual(t.data?.accessors.count, 1)
-        XCTAssertNil(t.steps)
-    }
-
-    func testReferencesWithSlicesAndLabels() {
-        guard case .picture(.show(let r)) = only("show data.train[label 3][0:8]") else { return XCTFail() }
-        XCTAssertEqual(r.base.value, "data")
-        guard r.accessors.count == 3, case .member(let m) = r.accessors[0], case .label(3, _) = r.accessors[1],
-            case .slice(0, 8, let sliceRange) = r.accessors[2]
-        else { return XCTFail("\(r.accessors)") }
-        XCTAssertEqual(m.value, "train")
-        XCTAssertEqual(sliceRange.start.column, 25)
-        XCTAssertEqual(sliceRange.end.column, 30)
-        guard case .expression(let open) = only("data.test[:100]"), case .slice(nil, 100, _) = open.accessors[1] else {
-            return XCTFail()
-        }
-    }
-
     func testDataSources() {
         guard case .assign(let n, .builtin(.mnist, let train, let test, _)) = only("small = mnist train 6000 test 1000")
         else { return XCTFail() }
@@ -90,87 +154,6 @@ final class ParserTests: XCTestCase {
             return XCTFail()
         }
         XCTAssertEqual([a.value, b.value, c?.value, d?.value], ["a.gz", "b.gz", "c", "d"])
-    }
-
-    func testPictureStatementsFullSyntax() {
-        XCTAssertEqual(
-            only("generate ae 36 normal 0 0.33"),
-            .picture(
-                .generate(
-                    model: Identifier("ae", range(1, 10, 12)), count: Located(36, range(1, 13, 15)), normal: (0, 0.33)))
-        )
-        guard
-            case .picture(.traverse(_, 2, -1.5, 3, 7, let around)) = only(
-                "traverse ae steps 7 to 3 dim 2 from -1.5 around data.test[0]")
-        else { return XCTFail() }
-        XCTAssertNotNil(around)
-        guard case .picture(.embed(nil, _, .tsne, 2, EmbedOptions())) = only("embed data.test[0:2000] tsne") else {
-            return XCTFail()
-        }
-        guard case .picture(.embed(let model?, _, .kernelpca, 3, _)) = only("embed ae data.train kernelpca 3") else {
-            return XCTFail()
-        }
-        XCTAssertEqual(model.value, "ae")
-        guard case .picture(.histogram(_, _, 0..<4)) = only("histogram ae data.train dims 0:4") else {
-            return XCTFail()
-        }
-        guard
-            case .picture(.embed(nil, _, .tsne, 2, let tsne)) = only(
-                "embed data.test tsne iterations 300 perplexity 12.5 seed 4")
-        else { return XCTFail() }
-        XCTAssertEqual(
-            [tsne.perplexity?.value, tsne.iterations.map { Double($0.value) }, tsne.seed.map { Double($0.value) }],
-            [12.5, 300, 4])
-        guard
-            case .picture(.embed(let ae?, _, .kernelpca, 2, let kpca)) = only(
-                "embed ae data.test kernelpca kernel poly gamma 0.5")
-        else { return XCTFail() }
-        XCTAssertEqual([ae.value, kpca.kernel?.value.rawValue], ["ae", "poly"])
-        XCTAssertEqual(kpca.gamma?.value, 0.5)
-        // Options alone keep the default projection.
-        guard case .picture(.embed(nil, _, .pca, 2, _)) = only("embed data.test") else { return XCTFail() }
-        for (bad, message) in [
-            ("embed data.test tsne perplexity 0", "perplexity must be"),
-            ("embed data.test tsne perplexty 5", "perplexity"),
-            ("embed data.test tsne seed 1 pca", "the projection comes before the options"),
-            ("embed data.test kernelpca kernel sigmoid", "not a kernel"),
-        ] {
-            let (_, diagnostics) = parse(bad)
-            XCTAssertTrue(
-                diagnostics.first?.message.contains(message) == true || diagnostics.first?.suggestion == message,
-                "\(bad): \(diagnostics)")
-        }
-        guard case .picture(.plot(let models)) = only("plot deep nodrop") else { return XCTFail() }
-        XCTAssertEqual(models.map(\.value), ["deep", "nodrop"])
-    }
-
-    private func range(_ line: Int, _ start: Int, _ end: Int) -> SourceRange {
-        SourceRange(
-            start: SourcePosition(offset: start - 1, line: line, column: start),
-            end: SourcePosition(offset: end - 1, line: line, column: end))
-    }
-
-    func testAllMistakesOfACellAreCollected() {
-        let (cell, diagnostics) = parse("seed 1\ntrian ae\nmodel m:\n    dens 3\n    latent 2 rellu\nwho\nbatch 0")
-        XCTAssertEqual(cell.statements.count, 2)  // seed, who
-        XCTAssertEqual(diagnostics.map(\.range.start.line), [2, 4, 5, 7])
-        XCTAssertEqual(diagnostics.map(\.suggestion), ["train", "dense", "relu", nil])
-    }
-
-    func testLearnerMistakes() {
-        func first(_ s: String) -> Diagnostic? { parse(s).1.first }
-        XCTAssertEqual(first("train ae epocs 3")?.suggestion, "epochs")
-        XCTAssertEqual(first("train ae batch 0")?.message, "batch must be at least 1, not 0")
-        XCTAssertEqual(first("train ae lr -0.01")?.kind, .value)
-        XCTAssertEqual(
-            first("model m:\n    dense 4 dropout 1.5\n    latent 2")?.message,
-            "dropout must be from 0 up to (not including) 1, not 1.5")
-        XCTAssertEqual(first("model m:\n    dense 4\n    dense 784")?.message, "model m has no latent layer")
-        XCTAssertEqual(first("model m:\n    latent 4\n    latent 2")?.range.start.line, 3)
-        XCTAssertEqual(first("model m:\n    dense 4 sigmod\n    latent 2")?.suggestion, "sigmoid")
-        XCTAssertEqual(first("shw data")?.suggestion, "show")
-        XCTAssertEqual(first("x = mnist tset 10")?.suggestion, "test")
-        XCTAssertEqual(first("model m:\n    pool mx 2\n    latent 2")?.suggestion, "max")
     }
 
     func testModelInitOption() {
@@ -203,7 +186,7 @@ final class ParserTests: XCTestCase {
     }
 
     func testRendererPutsCaretUnderThePlace() {
-        let source = "seed 1\nmodel ae:\n    dens 250 relu\n    latent 16"
+        let source = "look data\nmodel ae:\n    dens 250 relu\n    latent 16"
         let d = parse(source).1[0]
         XCTAssertEqual(
             DiagnosticRenderer(source: source).render(d),
@@ -221,34 +204,39 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(Suggestion.distance("lantent", "latent"), 1)
         XCTAssertEqual(Suggestion.distance("tahn", "tanh"), 1)
         XCTAssertNil(Suggestion.nearest(to: "zebra", in: ["dense", "latent"]))
-        XCTAssertEqual(Suggestion.nearest(to: "evalu", in: Vocabulary.statements), "evaluate")
+        XCTAssertEqual(Suggestion.nearest(to: "evalu", in: ["train", "evaluate", "embed"]), "evaluate")
     }
 
     func testCompleteness() {
-        XCTAssertEqual(Parser.completeness(of: "data = mnist"), .complete)
-        XCTAssertEqual(Parser.completeness(of: "model ae:"), .incomplete(indent: "    "))
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dense 10 relu"), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "data = mnist", statements: Self.table), .complete)
+        XCTAssertEqual(Parser.completeness(of: "model ae:", statements: Self.table), .incomplete(indent: "    "))
         XCTAssertEqual(
-            Parser.completeness(of: "model ae:\n    dense 10 relu\n    latent 2\n    dense 784\n\n"), .complete)
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    latent 2\nwho"), .complete)
+            Parser.completeness(of: "model ae:\n    dense 10 relu", statements: Self.table), .incomplete(indent: "    ")
+        )
+        XCTAssertEqual(
+            Parser.completeness(
+                of: "model ae:\n    dense 10 relu\n    latent 2\n    dense 784\n\n", statements: Self.table), .complete)
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    latent 2\nwho", statements: Self.table), .complete)
         // One Enter on an empty or auto-indented line closes a block with layers, as in IPython.
         let block = "model ae:\n    dense 10 relu\n    latent 2\n    dense 784"
-        XCTAssertEqual(Parser.completeness(of: block + "\n"), .complete)
-        XCTAssertEqual(Parser.completeness(of: block + "\n    "), .complete)
-        XCTAssertEqual(Parser.completeness(of: block + "\n\t \n"), .complete)
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dense 10 relu\n    "), .invalid)  // no latent
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10\n    "), .invalid)
-        XCTAssertEqual(Parser.completeness(of: block + "\n    # a comment"), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: block + "\n", statements: Self.table), .complete)
+        XCTAssertEqual(Parser.completeness(of: block + "\n    ", statements: Self.table), .complete)
+        XCTAssertEqual(Parser.completeness(of: block + "\n\t \n", statements: Self.table), .complete)
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dense 10 relu\n    ", statements: Self.table), .invalid)  // no latent
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10\n    ", statements: Self.table), .invalid)
+        XCTAssertEqual(
+            Parser.completeness(of: block + "\n    # a comment", statements: Self.table), .incomplete(indent: "    "))
         // A header without layers stays open on one blank line; a second one closes it.
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n"), .incomplete(indent: "    "))
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    "), .incomplete(indent: "    "))
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    \n    "), .invalid)
-        XCTAssertEqual(Parser.completeness(of: "model ae init pytorch:"), .incomplete(indent: "    "))
-        XCTAssertEqual(Parser.completeness(of: "print \"abc\n"), .incomplete(indent: ""))
-        XCTAssertEqual(Parser.completeness(of: "print \"abc"), .incomplete(indent: ""))
-        XCTAssertEqual(Parser.completeness(of: "train ae epochs -1"), .invalid)
-        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10"), .invalid)
-        XCTAssertEqual(Parser.completeness(of: ""), .complete)
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n", statements: Self.table), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    ", statements: Self.table), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    \n    ", statements: Self.table), .invalid)
+        XCTAssertEqual(
+            Parser.completeness(of: "model ae init pytorch:", statements: Self.table), .incomplete(indent: "    "))
+        XCTAssertEqual(Parser.completeness(of: "print \"abc\n", statements: Self.table), .incomplete(indent: ""))
+        XCTAssertEqual(Parser.completeness(of: "print \"abc", statements: Self.table), .incomplete(indent: ""))
+        XCTAssertEqual(Parser.completeness(of: "train ae epochs -1", statements: Self.table), .invalid)
+        XCTAssertEqual(Parser.completeness(of: "model ae:\n    dens 10", statements: Self.table), .invalid)
+        XCTAssertEqual(Parser.completeness(of: "", statements: Self.table), .complete)
     }
 }
 
@@ -260,7 +248,9 @@ final class SharedTermsTests: XCTestCase {
         for a in Activation.allCases { XCTAssertEqual(Activation(word: a.word), a) }
         XCTAssertEqual(Activation.leakyRelu.rawValue, "leaky_relu")
         XCTAssertNil(Activation(word: "leaky_relu"), "the file's spelling is not the learner's word")
-        let (cell, diagnostics) = Parser("model m:\n    dense 4 leakyrelu\n    latent 2\n    dense 784 sigmoid").parse()
+        let (cell, diagnostics) = Parser(
+            "model m:\n    dense 4 leakyrelu\n    latent 2\n    dense 784 sigmoid", statements: .empty
+        ).parse()
         XCTAssertEqual(diagnostics, [])
         guard case .model(let m) = cell.statements.first?.statement, case .dense(_, let a, _) = m.layers.first?.kind
         else { return XCTFail("not a model with a dense layer") }

@@ -5,14 +5,16 @@ import XCTest
 @testable import Session
 
 /// `help` serves docs/language.md, embedded in the binary as
-/// Sources/Session/Help/LanguageReference.swift; this keeps the two the same. After editing the
-/// document run `scripts/embed-language-reference.sh` (no test writes a source file).
+/// Sources/Session/Help/LanguageReference.swift, with each statement's section made from the
+/// statement table. These keep the document, its embedded copy and the table in agreement. After
+/// editing the document or a statement's help run `scripts/embed-language-reference.sh` (no test
+/// writes a source file).
 final class HelpTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
         .standardized
 
     /// Help topics that are not statement words: `data` (an assignment), `layers` (the lines of
-    /// a model), `values` (bare names and members).
+    /// a model), `values` (bare names and members). `model` is a statement word.
     static let topicsBesidesStatements = ["data", "layers", "values"]
 
     func testEmbeddedReferenceMatchesTheDocument() throws {
@@ -28,9 +30,29 @@ final class HelpTests: XCTestCase {
                 + "(first at line \(line + 1) of the document): run scripts/embed-language-reference.sh")
     }
 
+    /// The document's statement sections are the ones the table makes, each statement has its
+    /// place in the document, and the document names no statement the table does not have.
+    func testTheDocumentsStatementSectionsAreTheTables() throws {
+        let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/language.md"), encoding: .utf8)
+        let marked = LanguageReferenceAssembly.markedKeywords(in: doc)
+        XCTAssertEqual(
+            marked.sorted(), StatementTable.lesson.keywords.sorted(),
+            "docs/language.md needs one `\(LanguageReferenceAssembly.marker("KEYWORD"))` line per statement")
+        let assembled = LessonSession.languageReference(frame: doc)
+        guard assembled != doc else { return }
+        let made = assembled.split(separator: "\n", omittingEmptySubsequences: false)
+        let written = doc.split(separator: "\n", omittingEmptySubsequences: false)
+        let line =
+            (0..<min(made.count, written.count)).first { made[$0] != written[$0] } ?? min(made.count, written.count)
+        XCTFail(
+            "a statement's section in docs/language.md differs from its grammar and help (first at line \(line + 1)): "
+                + "run scripts/embed-language-reference.sh")
+    }
+
     func testEveryTopicHasASection() {
         XCTAssertEqual(
-            Set(HelpText.sections.keys), Set(Vocabulary.statements + Self.topicsBesidesStatements),
+            Set(HelpText.sections.keys),
+            Set(StatementTable.lesson.words + Self.topicsBesidesStatements),
             "each '### word' section of docs/language.md is a statement word or one of \(Self.topicsBesidesStatements)")
         XCTAssertEqual(HelpText.section(for: "relu"), HelpText.sections["layers"])
         XCTAssertEqual(HelpText.section(for: "epochs"), HelpText.sections["train"])
@@ -44,8 +66,8 @@ final class HelpTests: XCTestCase {
         t.run("data = mnist train 10 test 10\nmodel ae:\n    dense 8 relu\n    latent 2\n    dense 784")
         func matches(_ code: String) -> [String] { t.session.complete(code, cursor: code.unicodeScalars.count).matches }
 
-        XCTAssertFalse(Vocabulary.statements.isEmpty)
-        for word in Vocabulary.statements {
+        XCTAssertFalse(StatementTable.lesson.words.isEmpty)
+        for word in StatementTable.lesson.words {
             let section = HelpText.sections[word]
             XCTAssertNotNil(section, "docs/language.md has no '### \(word)' section for `help \(word)`")
             XCTAssertEqual(HelpText.section(for: word), section, word)
@@ -82,9 +104,15 @@ final class HelpTests: XCTestCase {
     }
 
     func testEveryOptionIsDocumented() {
-        let doc = LanguageReference.markdown
-        for (_, options) in Language.Vocabulary.options {
-            for option in options { XCTAssertTrue(doc.contains("`\(option)") || doc.contains(" \(option) "), option) }
+        let doc = HelpText.reference
+        for kind in StatementTable.lesson.kinds {
+            for option in kind.grammar.optionWords {
+                XCTAssertTrue(
+                    HelpText.sections[kind.keyword]?.contains("| `\(option)") ?? false, "\(kind.keyword) \(option)")
+            }
+        }
+        for option in Vocabulary.modelOptions {
+            XCTAssertTrue(doc.contains("`\(option)") || doc.contains(" \(option) "), option)
         }
         for a in Language.Vocabulary.activations { XCTAssertTrue(doc.contains("`\(a)`"), a) }
     }

@@ -12,7 +12,7 @@ final class SessionFuzzTests: XCTestCase {
         [
             "0", "-1", "3", "99999", "1e9", "0.5", ":", "[", "]", ".", "=", "\"x\"", "label", "train", "test", "count",
             "loss", "epochs", "params", "small", "ae", "data", "mnist", "idx",
-        ] + Vocabulary.statements
+        ] + StatementTable.lesson.words
 
     func testMutatedCellsNeverCrashTheSession() throws {
         let dir = GoldenScriptTests.scriptsDirectory

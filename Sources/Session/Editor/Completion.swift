@@ -22,7 +22,6 @@ extension LessonSession {
         var lineStart = wordStart
         while lineStart > 0 && scalars[lineStart - 1] != "\n" { lineStart -= 1 }
         let before = String(String.UnicodeScalarView(scalars[lineStart..<wordStart]))
-        let modelNames = names.modelNames
         let dataNames = names.dataNames
 
         // After a dot: members of what is before it.
@@ -45,25 +44,44 @@ extension LessonSession {
             if kind == "pool" { return PoolKind.allCases.map(\.rawValue) }
             return Vocabulary.activations + (Vocabulary.layerOptions[kind] ?? [])
         }
-        guard let first = words.first else { return Vocabulary.statements + names.order }
+        let table = StatementTable.lesson
+        guard let first = words.first else { return table.words + names.order }
         if words.count >= 2 && words[1] == "=" || first.hasSuffix("=") {
             return Vocabulary.dataSources + dataNames
         }
         let last = words.last!
-        if let values = Vocabulary.optionValues[last] { return values }
-        if last == "on" || last == "around" { return dataNames }
-        if first == "help" { return words.count == 1 ? HelpText.topics : [] }
-        let options = Vocabulary.options[first] ?? []
-        switch first {
-        case "train", "evaluate", "summary", "why", "save", "reconstruct", "generate", "interpolate", "histogram",
-            "weights", "traverse", "progress":
-            return words.count == 1 ? modelNames : options + dataNames
-        case "plot": return modelNames
-        case "embed": return modelNames + dataNames + options
-        case "show", "print": return dataNames + modelNames
-        case "delete": return names.order
-        case "load": return []
-        default: return options
+        if first == Vocabulary.modelKeyword {
+            return Vocabulary.optionValues[last] ?? (words.count >= 2 ? Vocabulary.modelOptions : [])
+        }
+        guard let grammar = table.kind(first)?.grammar else { return [] }
+        // After an option's word: what its value may be.
+        if let option = grammar.options.first(where: { $0.word == last }) {
+            return option.slot.map(candidates) ?? []
+        }
+        // The parts still to come, up to the first that must be written, then (when the rest may
+        // be left out) the options. A part that takes a list goes on taking names.
+        let written = words.count - 1
+        var result = [String]()
+        if written < grammar.parts.count {
+            for part in grammar.parts[written...] {
+                result += candidates(part.slot)
+                if !part.isOptional { return result }
+            }
+        } else if let list = grammar.parts.last, list.slot.placeholder.hasSuffix("...") {
+            return candidates(list.slot)
+        }
+        return result + grammar.optionWords
+    }
+
+    /// The words that may fill a slot.
+    private func candidates(_ slot: SlotDescription) -> [String] {
+        switch slot.completing {
+        case .models: return names.modelNames
+        case .data: return names.dataNames
+        case .names: return names.order
+        case .words(let words): return words
+        case .helpTopics: return HelpText.topics
+        case .nothing: return []
         }
     }
 

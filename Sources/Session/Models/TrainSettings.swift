@@ -22,7 +22,7 @@ struct TrainSettings: Codable, Equatable {
     var noise = Noise.none
 
     /// These settings with a `train` statement's options laid over them.
-    func overlaid(with t: TrainSyntax) -> TrainSettings {
+    func overlaid(with t: Train) -> TrainSettings {
         var s = self
         if let e = t.epochs { s.length = .epochs(e.value) }
         if let st = t.steps { s.length = .steps(st.value) }

@@ -1,9 +1,9 @@
 import Datasets
 import Language
 
-extension LessonSession {
+extension StatementContext {
     /// `name = mnist | fashion | idx ... | other[...]`
-    func assign(_ name: Identifier, _ expression: DataExpression, _ context: StatementContext) throws -> MimeBundle? {
+    func assign(_ name: Identifier, _ expression: DataExpression) throws -> MimeBundle? {
         let value: DataValue
         switch expression {
         case .builtin(let which, let train, let test, let range):
@@ -32,7 +32,7 @@ extension LessonSession {
             value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
         }
         let replaced = names.bind(name.value, to: .data(value))
-        context.say("\(name.value): \(value.sizeText) of \(value.shapeText)" + replaced)
+        say("\(name.value): \(value.sizeText) of \(value.shapeText)" + replaced)
         return nil
     }
 }

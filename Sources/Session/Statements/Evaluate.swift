@@ -2,9 +2,30 @@ import Datasets
 import Language
 import Neural
 
-extension LessonSession {
+/// `evaluate MODEL [on DATA]`: mse, l1, bce and PSNR of the reconstructions.
+struct Evaluate: SessionStatement {
+    static let keyword = "evaluate"
+    static let model = Slot.model()
+    static let on = Option(
+        "on", .data("DATA", "the data to evaluate on, e.g. data.test"), meaning: "the images to reconstruct",
+        default: "the test split of the data it was last trained on")
+    static let grammar = Grammar(parts: [model], options: [on])
+    static let help = StatementHelp(
+        "mse, l1, bce and PSNR (in dB, for pixels in [0, 1]) of the reconstructions.")
+
+    let model: Identifier
+    let on: Reference?
+
+    static func parse(_ line: inout StatementReader) throws -> Evaluate {
+        let model = try line.read(model)
+        return Evaluate(model: model, on: try line.readOptions()[on])
+    }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.evaluate(model, on: on) }
+}
+
+extension StatementContext {
     /// `evaluate MODEL on DATA`: mse, l1, bce and PSNR of the reconstructions.
-    func evaluate(_ model: Identifier, on reference: Reference?) throws -> MimeBundle {
+    fileprivate func evaluate(_ model: Identifier, on reference: Reference?) throws -> MimeBundle {
         let entry = try lookUpModel(model)
         let images: LabelledImagesView
         if let reference {

@@ -1,8 +1,31 @@
 import Language
 
-extension LessonSession {
+/// `help [TOPIC]`: the language reference, or one section of it.
+struct Help: SessionStatement {
+    static let keyword = "help"
+    static let topic = Slot<Identifier>(
+        "STATEMENT", expected: "a statement word, e.g. help train", completing: .helpTopics
+    ) {
+        line, expected in
+        guard let t = line.next() else { throw line.unexpected(expected) }
+        guard let w = t.word else { throw Diagnostic("help takes a word", range: t.range, expected: expected) }
+        return Identifier(w, t.range)
+    }
+    static let grammar = Grammar(parts: [topic.optional])
+    static let help = StatementHelp(
+        "`help` lists the statements; `help STATEMENT` shows one of them; `help layers` the layer kinds.")
+
+    let topic: Identifier?
+
+    static func parse(_ line: inout StatementReader) throws -> Help {
+        Help(topic: line.atEnd ? nil : try line.read(topic))
+    }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.help(topic) }
+}
+
+extension StatementContext {
     /// `help` and `help TOPIC`, served from the embedded docs/language.md.
-    func help(_ topic: Identifier?) throws -> MimeBundle {
+    fileprivate func help(_ topic: Identifier?) throws -> MimeBundle {
         guard let topic else { return HelpText.bundle(HelpText.overview) }
         if let text = HelpText.section(for: topic.value) { return HelpText.bundle(text) }
         throw Diagnostic(
@@ -14,6 +37,10 @@ extension LessonSession {
 
 /// The sections of the language reference, by the word they explain.
 enum HelpText {
+    /// The reference: docs/language.md as embedded, with each statement's section made from the
+    /// statement table (so the embedded copy's sections are never what a learner reads).
+    static let reference = LanguageReferenceAssembly.assemble(frame: LanguageReference.markdown, table: .lesson)
+
     /// `### word` heading -> the section's text, heading included.
     static let sections: [String: String] = {
         var result = [String: String]()
@@ -22,7 +49,7 @@ enum HelpText {
         func flush() {
             if let current { result[current] = lines.joined(separator: "\n").trimmingTrailingNewlines() }
         }
-        for line in LanguageReference.markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in reference.split(separator: "\n", omittingEmptySubsequences: false) where !line.hasPrefix("<!-- ") {
             if line.hasPrefix("### ") {
                 flush()
                 current = String(line.dropFirst(4))
@@ -48,7 +75,8 @@ enum HelpText {
 
     /// The introduction (up to the first section).
     static let overview: String = {
-        let text = LanguageReference.markdown
+        let text = reference.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("<!-- ") }.joined(separator: "\n")
         guard let end = text.range(of: "\n## ") else { return text }
         return String(text[..<end.lowerBound]).trimmingTrailingNewlines()
     }()
@@ -60,8 +88,8 @@ enum HelpText {
             return sections["layers"]
         }
         if Vocabulary.dataSources.contains(w) || w == "mnist" { return sections["data"] }
-        for statement in Vocabulary.statements where Vocabulary.options[statement]?.contains(w) == true {
-            return sections[statement]
+        for kind in StatementTable.lesson.kinds where kind.grammar.optionWords.contains(w) {
+            return sections[kind.keyword]
         }
         if ["loss", "params", "count", "bare", "names", "value"].contains(w) { return sections["values"] }
         return nil
@@ -73,5 +101,13 @@ extension String {
         var s = self
         while s.hasSuffix("\n") { s.removeLast() }
         return s
+    }
+}
+
+extension LessonSession {
+    /// The language reference with the statements' sections made from the table; `frame` is a
+    /// copy of docs/language.md to fill in (the embedded one when nil).
+    public static func languageReference(frame: String? = nil) -> String {
+        frame.map { LanguageReferenceAssembly.assemble(frame: $0, table: .lesson) } ?? HelpText.reference
     }
 }

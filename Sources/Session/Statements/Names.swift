@@ -8,7 +8,7 @@ enum ResolvedValue {
     case number(Double)
 }
 
-extension LessonSession {
+extension StatementContext {
     /// "there is no X", with the names that exist and the nearest of them.
     func unknownName(_ id: Identifier, expected: String, alsoSuggest: [String] = []) -> Diagnostic {
         let listing =
@@ -49,7 +49,7 @@ extension LessonSession {
     /// Looks a reference up and applies its members and subscripts.
     func resolve(
         _ reference: Reference, expected: String = "the name of a dataset or a model",
-        alsoSuggest: [String] = Vocabulary.statements
+        alsoSuggest: [String] = StatementTable.lesson.words
     ) throws -> ResolvedValue {
         let base = reference.base
         var current: ResolvedValue

@@ -1,8 +1,47 @@
 import Language
 
-extension LessonSession {
+/// `print ITEM...`: strings, numbers and values on standard output.
+struct Print: SessionStatement {
+    static let keyword = "print"
+    enum Item: Sendable, Equatable {
+        case text(Located<String>)
+        case number(Located<Double>)
+        case value(Reference)
+    }
+    static let items = Slot<[Item]>(
+        "ITEM...", expected: "a \"string\", a number or a name to print", completing: .names
+    ) {
+        line, expected in
+        var items = [Item]()
+        while let t = line.peek {
+            switch t.kind {
+            case .string(let text, _):
+                line.next()
+                items.append(.text(Located(text, t.range)))
+            case .number, .symbol("-"):
+                items.append(.number(try line.number("a number")))
+            case .word:
+                items.append(.value(try line.reference("a name")))
+            default:
+                throw line.unexpected(expected)
+            }
+            _ = line.consumeSymbol(",")
+        }
+        return items
+    }
+    static let grammar = Grammar(parts: [items])
+    static let help = StatementHelp(
+        "strings, numbers and values (`print \"loss\" ae.loss`) on standard output, separated by spaces.")
+
+    let items: [Item]
+
+    static func parse(_ line: inout StatementReader) throws -> Print { Print(items: try line.read(items)) }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.printItems(items) }
+}
+
+extension StatementContext {
     /// `print "text" name.member 3`: items joined by spaces, on standard output.
-    func printItems(_ items: [PrintItem], _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func printItems(_ items: [Print.Item]) throws -> MimeBundle? {
         var parts = [String]()
         for item in items {
             switch item {
@@ -11,7 +50,7 @@ extension LessonSession {
             case .value(let reference): parts.append(try value(of: reference).text)
             }
         }
-        context.output.stream(parts.joined(separator: " ") + "\n", on: .stdout)
+        output.stream(parts.joined(separator: " ") + "\n", on: .stdout)
         return nil
     }
 

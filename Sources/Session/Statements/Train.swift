@@ -3,10 +3,93 @@ import Foundation
 import Language
 import Neural
 
-extension LessonSession {
+/// `train MODEL [on DATA] [epochs N] ...`: options stick to the model.
+struct Train: SessionStatement {
+    static let keyword = "train"
+    static let model = Slot.model()
+    static let on = Option(
+        "on", .data("DATA", "the data to train on, e.g. data"),
+        meaning:
+            "what to train on: a split trains on `.train` and reports the test loss on `.test`; a set of images trains on all of it",
+        default: "the data of the last `train` (needed the first time)")
+    static let epochs = Option(
+        "epochs", .integer("N", "epochs", minimum: 1), meaning: "passes over the training images", default: "1")
+    static let steps = Option(
+        "steps", .integer("N", "steps", minimum: 1), meaning: "this many mini-batches instead of whole epochs",
+        default: "(epochs)")
+    static let batch = Option(
+        "batch", .integer("N", "batch", minimum: 1), meaning: "images per mini-batch, at least 1", default: "200")
+    static let loss = Option(
+        "loss", Slot<Located<LossName>>.choice("L", "loss"),
+        meaning: "`mse`, `l1` (also `mae`) or `bce`; a VAE adds its KL term", default: "mse")
+    static let optimizer = Option(
+        "optimizer", Slot<Located<OptimizerName>>.choice("O", "optimizer"),
+        meaning: "`adam`, `sgd` (momentum 0.9) or `rmsprop`; changing it starts a fresh optimizer state",
+        default: "adam")
+    static let learningRate = Option(
+        "lr", .number("X", "lr", .positive), meaning: "learning rate, greater than 0", default: "0.001")
+    static let noise = Option(
+        "noise",
+        Slot<Located<NoiseSyntax>>(
+            "KIND", expected: "a kind of noise: gaussian STD, mask P or none", completing: .words(NoiseSyntax.words),
+            read: NoiseSyntax.read),
+        meaning:
+            "denoising: `gaussian S` adds N(0, S²) to the inputs, `mask P` zeroes a fraction P of their pixels, `none` stops; the loss still compares with the clean images",
+        default: "none")
+    static let grammar = Grammar(
+        parts: [model], options: [on, epochs, steps, batch, loss, optimizer, learningRate, noise])
+    static let help = StatementHelp(
+        """
+        trains the model. Options stick to the model: `train ae epochs 5` goes on from where the last
+        `train` stopped, with the same data and settings, changing only the epochs. `epochs` and
+        `steps` replace each other. While it trains one output updates in place: epoch, batch, loss
+        and time left. When it ends, a table of epochs: train loss, test loss, seconds. Interrupting
+        stops at the next batch; the model keeps what it learned and says where it stopped. Losses
+        are means per pixel (for a VAE, per image: summed reconstruction plus KL). After every
+        `train`, Latent looks at the model (as `why` does) and, only when something looks wrong,
+        says what and what to try.
+        """,
+        examples: [
+            "train ae on data epochs 50 batch 200 loss mse optimizer adam lr 0.001", "train ae epochs 5",
+            "train ae steps 100", "train ae on data noise gaussian 0.5",
+        ])
+
+    var model: Identifier
+    var data: Reference?
+    var epochs: Located<Int>?
+    var steps: Located<Int>?
+    var batch: Located<Int>?
+    var loss: Located<LossName>?
+    var optimizer: Located<OptimizerName>?
+    var learningRate: Located<Double>?
+    var noise: Located<NoiseSyntax>?
+
+    static func parse(_ line: inout StatementReader) throws -> Train {
+        var train = Train(model: try line.read(model))
+        let options = try line.readOptions()
+        train.data = options[on]
+        train.epochs = options[epochs]
+        train.steps = options[steps]
+        train.batch = options[batch]
+        train.loss = options[loss]
+        train.optimizer = options[optimizer]
+        train.learningRate = options[learningRate]
+        train.noise = options[noise]
+        if let e = train.epochs, let st = train.steps {
+            throw Diagnostic(
+                "give epochs or steps, not both", range: st.range, kind: .value,
+                expected: "either epochs \(e.value) or steps \(st.value)")
+        }
+        return train
+    }
+
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.train(self) }
+}
+
+extension StatementContext {
     /// `train MODEL on DATA epochs N ...`: options stick to the model; an interruption stops at
     /// the next batch and keeps what was learned.
-    func train(_ syntax: TrainSyntax, _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func train(_ syntax: Train) throws -> MimeBundle? {
         let entry = try lookUpModel(syntax.model)
         let settings = entry.settings.overlaid(with: syntax)
         let data: DataValue
@@ -19,12 +102,12 @@ extension LessonSession {
             dataName = entry.trainedOnName ?? "its data"
         } else {
             throw Diagnostic(
-                "\(entry.name) has not been trained before, so it needs data", range: context.range.endPoint,
+                "\(entry.name) has not been trained before, so it needs data", range: range.endPoint,
                 kind: .value, expected: "on DATA, e.g. train \(entry.name) on data epochs 5")
         }
         let trainImages = data.trainImages
         guard trainImages.count > 0 else {
-            throw Diagnostic("\(dataName) holds no images", range: syntax.data?.range ?? context.range, kind: .data)
+            throw Diagnostic("\(dataName) holds no images", range: syntax.data?.range ?? range, kind: .data)
         }
         let shape = trainImages.sampleShape
         let network = try entry.network(
@@ -35,7 +118,7 @@ extension LessonSession {
             test = try data.testImages.flatMap { $0.count > 0 ? try $0.tensor : nil }
         } catch {
             throw Diagnostic(
-                "\(dataName) cannot be used: \(error)", range: syntax.data?.range ?? context.range, kind: .data)
+                "\(dataName) cannot be used: \(error)", range: syntax.data?.range ?? range, kind: .data)
         }
         let widest = network.layerOutputShapes.compactMap(ModelLimits.product).max() ?? 0
         let batchValues = widest.multipliedReportingOverflow(by: min(settings.batch, trainImages.count))
@@ -49,11 +132,11 @@ extension LessonSession {
         var options = settings.trainingOptions
         options.batchSize = settings.batch
         if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer.rawValue {
-            context.say("\(entry.name): optimizer \(settings.optimizer) starts afresh (it was \(optimizer.name))")
+            say("\(entry.name): optimizer \(settings.optimizer) starts afresh (it was \(optimizer.name))")
         }
 
         let progress = ProgressDisplay(
-            output: context.output, id: nextDisplayID("train"), title: "training \(entry.name) on \(dataName)")
+            output: output, id: nextDisplayID("train"), title: "training \(entry.name) on \(dataName)")
         let batchesPerEpoch = options.batchesPerEpoch(samples: train.batch)
         let report: TrainingReport
         var record = entry.progress
@@ -70,7 +153,7 @@ extension LessonSession {
         } catch {
             progress.finish("not started", fraction: 0)
             throw Diagnostic(
-                "\(entry.name) cannot train: \(error)", range: context.range,
+                "\(entry.name) cannot train: \(error)", range: range,
                 kind: error is ShapeError ? .shape : .training)
         }
         // Only now does the session change: the network, its settings and its data.
@@ -92,11 +175,11 @@ extension LessonSession {
             progress.finish(
                 "stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: progress.fractionDone)
         }
-        context.output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
-        if report.stop != .finished { context.say("\(entry.name): \(report.message)") }
+        output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
+        if report.stop != .finished { say("\(entry.name): \(report.message)") }
         // Look for the pitfalls the lessons teach; a healthy model gets no word.
         if let findings = try? diagnose(entry), !findings.isEmpty {
-            context.output.display(findingsBundle(entry.name, findings, health: nil), id: nil)
+            output.display(findingsBundle(entry.name, findings, health: nil), id: nil)
         }
         return nil
     }

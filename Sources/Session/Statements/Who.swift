@@ -1,8 +1,22 @@
 import Language
 
-extension LessonSession {
+/// `who`: every name of the session.
+struct Who: SessionStatement {
+    static let keyword = "who"
+    static let grammar = Grammar()
+    static let help = StatementHelp(
+        """
+        every name: its kind, size, epochs trained and last loss, and the seed. A model that has
+        not met data yet shows "not built yet" (`summary` builds it for 28x28x1 to show its shapes).
+        """)
+
+    static func parse(_ line: inout StatementReader) throws -> Who { Who() }
+    func run(_ context: StatementContext) throws -> MimeBundle? { context.who() }
+}
+
+extension StatementContext {
     /// `who`: every name, its kind, size, epochs trained and last loss.
-    func who() -> MimeBundle {
+    fileprivate func who() -> MimeBundle {
         guard !names.isEmpty else {
             return MimeBundle(text: "the session is empty (seed \(seed)); start with: data = mnist")
         }

@@ -3,9 +3,43 @@ import Language
 import Neural
 import Pictures
 
-extension LessonSession {
+/// `why MODEL`: what looks wrong with a model, with the evidence and what to try.
+struct Why: SessionStatement {
+    static let keyword = "why"
+    static let model = Slot.model()
+    static let grammar = Grammar(parts: [model])
+    static let help = StatementHelp(
+        """
+        looks inside a trained model and says what looks wrong, with the numbers it saw and
+        the cures the lessons teach. It passes the first 500 test images (training images when there is
+        no test split) through the model once, and reads what training recorded. It looks for:
+
+        | finding | what it means | what it measures |
+        | --- | --- | --- |
+        | output collapse | the reconstructions of different digits are nearly one picture (the mean or the median digit) | how much the reconstructions vary from image to image, against how much the images do: under a tenth |
+        | saturated codes | a `tanh` or `sigmoid` code sits at its limits, where it cannot learn | the share of code values beyond ±0.99 (tanh) or outside [0.01, 0.99] (sigmoid): half or more |
+        | dead ReLUs | units that output zero for every image, and so learn nothing | per `relu` layer, units (channels) zero for all 500 images: 90% or more (healthy models leave many units off), or a fifth with a collapse |
+        | the loss diverged | NaN or an exploding loss, with the epoch and batch | how the last `train` ended; the last epoch's loss against the best |
+        | the output does not suit the loss | `bce` on an output that is not `sigmoid`; a linear output straying outside the pixels' [0, 1] | the last layer's activation; the share of outputs outside [-0.1, 1.1]: 5% or more |
+        | posterior collapse | a VAE whose code dimensions carry nothing (KL about 0) | per dimension, the mean KL from N(0, 1): under 0.05 nats (or a mean that varies by less than 0.01 across images) for more than half of them |
+        | overfitting | the test loss rising while the train loss falls | the epoch table: the best test loss two or more epochs back, and 3% lower than now |
+        | learning rate too high | the batch losses jump around | over the last 100 batches, the median change from one batch to the next: half the loss or more, or a batch at 4 times the median |
+        | learning rate too low | the loss has barely moved | at a rate a tenth of the usual one or less (Adam and RMSprop 0.001, SGD 0.1), after 100 steps or more, the last 10 batches' loss still above 90% of the first 10 batches' |
+
+        A healthy model gets "nothing looks wrong" and the numbers behind it. In the first 50 steps
+        every model outputs about one picture, so collapse, saturation and dead units are not judged
+        before then.
+        """, examples: ["why ae"])
+
+    let model: Identifier
+
+    static func parse(_ line: inout StatementReader) throws -> Why { Why(model: try line.read(model)) }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.why(model) }
+}
+
+extension StatementContext {
     /// `why MODEL`: the findings, or what was checked and found healthy.
-    func why(_ name: Identifier) throws -> MimeBundle {
+    fileprivate func why(_ name: Identifier) throws -> MimeBundle {
         let entry = try lookUpModel(name)
         guard let network = entry.network, network.stepsTrained > 0, entry.trainedOn != nil else {
             throw Diagnostic(

@@ -1,7 +1,134 @@
 import Language
 import Pictures
 
-extension LessonSession {
+/// `embed [MODEL] IMAGES [pca|kernelpca|tsne] [2|3] [OPTIONS]`: codings (or pixels) projected.
+struct Embed: SessionStatement {
+    static let keyword = "embed"
+    static let model = Slot.model()
+    static let images = Slot.data("IMAGES", "the images to embed")
+    static let method = Slot<Located<EmbeddingMethod>>.choice("METHOD", "projection")
+    static let dimensions = Slot.integer("D", "the number of dimensions", minimum: 2)
+    static let perplexity = Option(
+        "perplexity", .number("P", "the perplexity", .positive), meaning: "t-SNE: how many neighbours a point keeps",
+        default: "30, at most (N - 1)/3")
+    static let iterations = Option(
+        "iterations", .integer("N", "the number of iterations", minimum: 1), meaning: "t-SNE: steps of the layout",
+        default: "1000")
+    static let seed = Option(
+        "seed", .integer("S", "the seed", minimum: 0), meaning: "t-SNE: a random start drawn from S",
+        default: "the PCA start")
+    static let kernel = Option(
+        "kernel", Slot<Located<EmbeddingKernel>>.choice("K", "kernel"), meaning: "KernelPCA: `rbf` or `poly`",
+        default: "rbf")
+    static let gamma = Option(
+        "gamma", .number("G", "gamma", .positive), meaning: "KernelPCA: the kernel's width", default: "1/features")
+    static let grammar = Grammar(
+        parts: [model.optional, images, method.optional, dimensions.optional],
+        options: [perplexity, iterations, seed, kernel, gamma])
+    static let help = StatementHelp(
+        """
+        projects the codings of the images to D dimensions (2 or 3; 2), coloured by label;
+        without a MODEL it projects the pixels themselves. METHOD is `pca`, `kernelpca` or `tsne`
+        (pca); each option below belongs to one of them. See docs/pictures.md.
+        """)
+
+    let model: Identifier?
+    let images: Reference
+    let method: EmbeddingMethod
+    let dimensions: Int
+    let options: EmbedOptions
+
+    static func parse(_ line: inout StatementReader) throws -> Embed {
+        let optionWords = grammar.optionWords
+        let methodWords = EmbeddingMethod.allCases.map(\.rawValue)
+        let first = try line.reference("a model and images, or images, e.g. embed ae data.test[0:2000]")
+        var model: Identifier?, data = first
+        // A second reference follows the model, unless the next word is (nearly) a method or an option.
+        if let t = line.peek, let w = t.word, EmbeddingMethod(rawValue: w) == nil,
+            (methodWords + optionWords).allSatisfy({ Suggestion.distance($0, w) > 2 })
+        {
+            guard first.accessors.isEmpty else {
+                throw Diagnostic(
+                    "the model comes first, then the images", range: first.range,
+                    expected: "embed MODEL IMAGES [pca|kernelpca|tsne] [2|3]")
+            }
+            model = first.base
+            data = try line.read(images)
+        }
+        var method = EmbeddingMethod.pca, dimensions = 2
+        if let w = line.peek?.word, EmbeddingMethod(rawValue: w.lowercased()) != nil || !optionWords.contains(w) {
+            method = try line.read(self.method).value
+        }
+        if let t = line.peek, t.word == nil, !line.atEnd {
+            let n = try line.read(self.dimensions)
+            guard n.value <= 3 else {
+                throw Diagnostic(
+                    "embeddings are drawn in 2 or 3 dimensions, not \(n.value)", range: n.range, kind: .value,
+                    expected: "2 or 3")
+            }
+            dimensions = n.value
+        }
+        let given = try readOptions(&line)
+        return Embed(model: model, images: data, method: method, dimensions: dimensions, options: given)
+    }
+
+    /// The options, with a method word among them answered as out of place.
+    private static func readOptions(_ line: inout StatementReader) throws -> EmbedOptions {
+        var options = EmbedOptions()
+        var given: OptionValues
+        do {
+            given = try line.readOptions()
+        } catch let d as Diagnostic {
+            if let t = line.peek, let w = t.word, EmbeddingMethod(rawValue: w) != nil {
+                throw Diagnostic(
+                    "the projection comes before the options", range: t.range,
+                    expected: "embed [MODEL] IMAGES [pca|kernelpca|tsne] [2|3] [OPTIONS]")
+            }
+            throw d
+        }
+        options.perplexity = given[perplexity]
+        options.iterations = given[iterations]
+        options.seed = given[seed]
+        options.kernel = given[kernel]
+        options.gamma = given[gamma]
+        return options
+    }
+
+    func run(_ context: StatementContext) throws -> MimeBundle? {
+        try context.embed(model, images, method: method, dimensions: dimensions, options: options)
+    }
+}
+
+enum EmbeddingMethod: String, Sendable, Equatable, CaseIterable {
+    case pca, kernelpca, tsne
+}
+
+/// Options after `embed ... METHOD [2|3]`: `perplexity P`, `iterations N` and `seed S` for t-SNE,
+/// `kernel rbf|poly` and `gamma G` for KernelPCA. Unset options take the projection's defaults.
+struct EmbedOptions: Sendable, Equatable {
+    var perplexity: Located<Double>?
+    var iterations: Located<Int>?
+    var seed: Located<Int>?
+    var kernel: Located<EmbeddingKernel>?
+    var gamma: Located<Double>?
+
+    /// The options given, by name, for checking that they fit the projection.
+    var given: [(name: String, range: SourceRange)] {
+        var out = [(String, SourceRange)]()
+        if let perplexity { out.append(("perplexity", perplexity.range)) }
+        if let iterations { out.append(("iterations", iterations.range)) }
+        if let seed { out.append(("seed", seed.range)) }
+        if let kernel { out.append(("kernel", kernel.range)) }
+        if let gamma { out.append(("gamma", gamma.range)) }
+        return out
+    }
+}
+
+enum EmbeddingKernel: String, Sendable, Equatable, CaseIterable {
+    case rbf, poly
+}
+
+extension StatementContext {
     /// Most points each method takes: t-SNE and KernelPCA grow with N log N and N².
     static func embeddingLimit(_ method: EmbeddingMethod) -> Int {
         switch method {
@@ -15,9 +142,8 @@ extension LessonSession {
     /// without a model) projected to 2-D, one colour per digit. Defaults: PCA; KernelPCA with
     /// `kernel rbf`, `gamma` 1/features (poly: degree 3, coef0 1); t-SNE with `perplexity` 30 (at
     /// most (N - 1)/3), `iterations` 1000, PCA start, `seed` the session's.
-    func embed(
-        _ model: Identifier?, _ data: Reference, method: EmbeddingMethod, dimensions: Int, options: EmbedOptions,
-        _ context: StatementContext
+    fileprivate func embed(
+        _ model: Identifier?, _ data: Reference, method: EmbeddingMethod, dimensions: Int, options: EmbedOptions
     ) throws -> MimeBundle? {
         let fitting: [EmbeddingMethod: Set<String>] = [
             .pca: [], .kernelpca: ["kernel", "gamma"], .tsne: ["perplexity", "iterations", "seed"],
@@ -41,7 +167,7 @@ extension LessonSession {
         }
         if method == .tsne && dimensions != 2 {
             throw Diagnostic(
-                "t-SNE here draws 2 dimensions", range: context.range, kind: .value, expected: "embed ... tsne")
+                "t-SNE here draws 2 dimensions", range: range, kind: .value, expected: "embed ... tsne")
         }
         let points: [Float]
         let features: Int
@@ -58,7 +184,7 @@ extension LessonSession {
             what = "the pixels"
         }
         let n = images.count
-        let (xy, title, extra): ([Float], String, String) = try drawing(context.range) {
+        let (xy, title, extra): ([Float], String, String) = try drawing(range) {
             switch method {
             case .pca:
                 let pca = try PCA(components: min(dimensions, features, n)).fit(points, count: n, features: features)
@@ -86,7 +212,7 @@ extension LessonSession {
                 guard perplexity < Double(n) else {
                     throw Diagnostic(
                         "the perplexity must be below the number of points (\(n)), not \(shortNumber(perplexity))",
-                        range: options.perplexity?.range ?? context.range, kind: .value)
+                        range: options.perplexity?.range ?? range, kind: .value)
                 }
                 var tsne = TSNE(
                     perplexity: perplexity, iterations: options.iterations?.value ?? 1000,
@@ -101,7 +227,7 @@ extension LessonSession {
             }
         }
         let axis = method == .tsne ? "t-SNE" : "component"
-        let chart = try drawing(context.range) {
+        let chart = try drawing(range) {
             try ScatterChart(
                 title: "\(title) of \(what) (\(n) images\(note))", xLabel: axis + " 1", yLabel: axis + " 2",
                 x: (0..<n).map { Double(xy[2 * $0]) }, y: (0..<n).map { Double(xy[2 * $0 + 1]) },

@@ -2,13 +2,48 @@ import Language
 import Neural
 import Support
 
-extension LessonSession {
+/// `generate MODEL N [normal MEAN STD]`: decoded random codings.
+struct Generate: SessionStatement {
+    static let keyword = "generate"
+    static let model = Slot.model()
+    static let count = Slot.integer("N", "how many to generate", minimum: 1)
+    static let normal = Option(
+        "normal",
+        Slot<Normal>("MEAN STD", expected: "the mean of the codings") { line, expected in
+            let mean = try line.number(expected).value
+            let std = try line.number("the standard deviation of the codings", .positive).value
+            return Normal(mean: mean, std: std)
+        },
+        meaning: "the distribution every coordinate of the codings is drawn from",
+        default: "a VAE's prior N(0, 1), or the spread of the codes of the data it trained on")
+    static let grammar = Grammar(parts: [model, count], options: [normal])
+    static let help = StatementHelp("decodes N random codings (a VAE samples its prior, N(0, 1)).")
+
+    struct Normal: Sendable, Equatable {
+        var mean: Double
+        var std: Double
+    }
+
+    let model: Identifier
+    let count: Located<Int>
+    let normal: Normal?
+
+    static func parse(_ line: inout StatementReader) throws -> Generate {
+        let model = try line.read(model), count = try line.read(count)
+        return Generate(model: model, count: count, normal: try line.readOptions()[normal])
+    }
+    func run(_ context: StatementContext) throws -> MimeBundle? {
+        try context.generate(model, count: count, normal: normal.map { ($0.mean, $0.std) })
+    }
+}
+
+extension StatementContext {
     /// `generate MODEL N [normal MEAN STD]`: decoded random codings. A VAE samples its prior,
     /// N(0, 1); an autoencoder samples each coordinate from the mean and spread of its codings of
     /// the data it trained on; `normal MEAN STD` sets both for every coordinate. The draws follow
     /// the session's seed, so the same statement draws the same digits.
-    func generate(
-        _ model: Identifier, count: Located<Int>, normal: (mean: Double, std: Double)?, _ context: StatementContext
+    fileprivate func generate(
+        _ model: Identifier, count: Located<Int>, normal: (mean: Double, std: Double)?
     ) throws -> MimeBundle? {
         let entry = try lookUpModel(model)
         guard count.value >= 1, count.value <= Self.gridLimit else {
@@ -18,7 +53,7 @@ extension LessonSession {
         }
         if let normal, !(normal.std >= 0) || !normal.mean.isFinite || !normal.std.isFinite {
             throw Diagnostic(
-                "the spread of the normal must be a finite number of zero or more", range: context.range, kind: .value,
+                "the spread of the normal must be a finite number of zero or more", range: range, kind: .value,
                 expected: "normal MEAN STD, e.g. normal 0 0.33")
         }
         let network = try pictureNetwork(entry, for: nil, named: "its data", at: model.range)
@@ -31,7 +66,7 @@ extension LessonSession {
             )
             source = "N(\(shortNumber(normal.mean)), \(shortNumber(normal.std))) for each coordinate"
         } else {
-            (mean, std) = try codingDistribution(entry, network, at: context.range)
+            (mean, std) = try codingDistribution(entry, network, at: range)
             source =
                 network.isVariational || entry.trainedOn == nil
                 ? "the prior N(0, 1)" : "normals fitted to its codings of \(entry.trainedOnName ?? "its data")"
@@ -39,7 +74,7 @@ extension LessonSession {
         let generator = SeededGenerator(seed: seed ^ 0x9E37_79B9_0006)
         var codes = [Float](repeating: 0, count: count.value * k)
         for i in 0..<count.value { for j in 0..<k { codes[i * k + j] = mean[j] + std[j] * generator.nextNormal() } }
-        let images = try drawing(context.range) {
+        let images = try drawing(range) {
             try network.decode(Tensor(checkedShape: [count.value, k], data: codes))
         }
         let shape = network.inputShape
@@ -48,6 +83,6 @@ extension LessonSession {
             channels: shape.count > 2 ? shape[2] : 1,
             summary:
                 "generate \(entry.name): \(count.value) images decoded from random \(k)-d codings drawn from \(source)",
-            at: context.range)
+            at: range)
     }
 }

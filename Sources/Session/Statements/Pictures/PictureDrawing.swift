@@ -6,7 +6,7 @@ import Pictures
 
 /// What every picture statement shares: bundles for PNG and SVG, the model's network for some
 /// images, codings, limits, and errors from the Pictures target turned into diagnostics.
-extension LessonSession {
+extension StatementContext {
     /// Most images one grid draws; more would make a picture too large to read.
     static let gridLimit = 400
 

@@ -1,9 +1,30 @@
 import Language
 import Pictures
 
-extension LessonSession {
+/// `plot MODEL...`: loss curves per epoch.
+struct Plot: SessionStatement {
+    static let keyword = "plot"
+    static let models = Slot<[Identifier]>("MODEL...", expected: "a model's name", completing: .models) {
+        line, expected in
+        var models = [try line.name(expected)]
+        while !line.atEnd {
+            _ = line.consumeSymbol(",")
+            models.append(try line.name(expected))
+        }
+        return models
+    }
+    static let grammar = Grammar(parts: [models])
+    static let help = StatementHelp("loss curves per epoch (train and test); several models on one chart.")
+
+    let models: [Identifier]
+
+    static func parse(_ line: inout StatementReader) throws -> Plot { Plot(models: try line.read(models)) }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.plot(models) }
+}
+
+extension StatementContext {
     /// `plot MODEL...`: loss curves per epoch, train solid and test dashed, one colour per model.
-    func plot(_ models: [Identifier], _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func plot(_ models: [Identifier]) throws -> MimeBundle? {
         let entries = try models.map(lookUpModel)
         var series = [LineChart.Series]()
         var losses = Set<String>()
@@ -26,7 +47,7 @@ extension LessonSession {
             losses.insert("\(history.last!.loss)")
         }
         let lossName = losses.count == 1 ? losses.first! : "loss"
-        return try drawing(context.range) {
+        return try drawing(range) {
             chartBundle(
                 try LineChart(
                     title: "Loss of " + entries.map(\.name).joined(separator: ", "), xLabel: "epoch", yLabel: lossName,

@@ -1,13 +1,26 @@
 import Language
 
-extension LessonSession {
+/// `progress MODEL`: fixed test digits after every epoch, as an animation.
+struct Progress: SessionStatement {
+    static let keyword = "progress"
+    static let model = Slot.model()
+    static let grammar = Grammar(parts: [model])
+    static let help = StatementHelp("fixed test digits reconstructed after every epoch, as an animation.")
+
+    let model: Identifier
+
+    static func parse(_ line: inout StatementReader) throws -> Progress { Progress(model: try line.read(model)) }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.progress(model) }
+}
+
+extension StatementContext {
     /// Most epochs the progress grid shows as rows (evenly chosen, first and last always in).
     static let progressRows = 12
 
     /// `progress MODEL`: the same test digits reconstructed before training and after every
     /// epoch: a grid (inputs on top, one row per epoch) is displayed, and an animation of the
     /// epochs is the statement's result.
-    func progress(_ model: Identifier, _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func progress(_ model: Identifier) throws -> MimeBundle? {
         let entry = try lookUpModel(model)
         let record = entry.progress
         guard record.count > 0, !record.frames.isEmpty else {
@@ -35,8 +48,8 @@ extension LessonSession {
             summary:
                 "progress \(entry.name): \(n) test digits (top row) reconstructed after epochs "
                 + rows.map { String(frames[$0].epoch) }.joined(separator: ", "),
-            at: context.range)
-        context.output.display(grid, id: nil)
+            at: range)
+        output.display(grid, id: nil)
         let inputs = greyPixels(
             record.inputs, count: n, height: record.height, width: record.width, channels: record.channels)
         let animation = frames.map {
@@ -51,6 +64,6 @@ extension LessonSession {
             labels: frameLabels,
             delayMilliseconds: 400,
             summary: "animation: \(frames.count) frames, epochs \(frames.first!.epoch) to \(frames.last!.epoch)",
-            at: context.range)
+            at: range)
     }
 }

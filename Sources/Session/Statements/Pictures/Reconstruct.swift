@@ -1,12 +1,29 @@
 import Language
 
-extension LessonSession {
+/// `reconstruct MODEL IMAGES`: inputs above, reconstructions below.
+struct Reconstruct: SessionStatement {
+    static let keyword = "reconstruct"
+    static let model = Slot.model()
+    static let images = Slot.data("IMAGES", "the images to reconstruct, e.g. data.test[0:10]")
+    static let grammar = Grammar(parts: [model, images])
+    static let help = StatementHelp("inputs in the top row, reconstructions below.")
+
+    let model: Identifier
+    let images: Reference
+
+    static func parse(_ line: inout StatementReader) throws -> Reconstruct {
+        Reconstruct(model: try line.read(model), images: try line.read(images))
+    }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.reconstruct(model, images) }
+}
+
+extension StatementContext {
     /// Most images a reconstruction row holds.
     static let reconstructionLimit = 30
 
     /// `reconstruct MODEL IMAGES`: inputs above, reconstructions below, each reconstruction
     /// labelled with its mean squared error per pixel.
-    func reconstruct(_ model: Identifier, _ data: Reference, _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func reconstruct(_ model: Identifier, _ data: Reference) throws -> MimeBundle? {
         let entry = try lookUpModel(model)
         var images = try pictureImages(data)
         var note = ""

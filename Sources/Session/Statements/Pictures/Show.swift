@@ -1,8 +1,25 @@
 import Language
 
-extension LessonSession {
+/// `show IMAGES`: a grid of the images with their labels.
+struct Show: SessionStatement {
+    static let keyword = "show"
+    static let images = Slot.data("IMAGES", "the images to show, e.g. data.test[0:16]")
+    static let grammar = Grammar(parts: [images])
+    static let help = StatementHelp(
+        """
+        a grid of the images (PNG) with their labels underneath, e.g. `show data.test[0:16]`,
+        `show data.train[label 3][0:8]`.
+        """)
+
+    let images: Reference
+
+    static func parse(_ line: inout StatementReader) throws -> Show { Show(images: try line.read(images)) }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.show(images) }
+}
+
+extension StatementContext {
     /// `show IMAGES`: a grid of digits with labels.
-    func show(_ data: Reference, _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func show(_ data: Reference) throws -> MimeBundle? {
         var images = try pictureImages(data)
         var note = ""
         if images.count > Self.gridLimit {

@@ -1,11 +1,24 @@
 import Language
 import Neural
 
-extension LessonSession {
+/// `weights MODEL`: the first layer's filters as images.
+struct Weights: SessionStatement {
+    static let keyword = "weights"
+    static let model = Slot.model()
+    static let grammar = Grammar(parts: [model])
+    static let help = StatementHelp("the first layer's filters (or dense weights) drawn as images.")
+
+    let model: Identifier
+
+    static func parse(_ line: inout StatementReader) throws -> Weights { Weights(model: try line.read(model)) }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.weights(model) }
+}
+
+extension StatementContext {
     /// `weights MODEL`: the first layer's filters as images, each scaled so mid-grey is zero,
     /// white its largest positive and black its largest negative weight. Dense layers show each
     /// unit's input weights in the shape of the input image; convolutions show each kernel.
-    func weights(_ model: Identifier, _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func weights(_ model: Identifier) throws -> MimeBundle? {
         let entry = try lookUpModel(model)
         let network = try pictureNetwork(entry, for: nil, named: "its data", at: model.range)
         guard let weight = network.layers.lazy.compactMap({ $0.parameters.first }).first?.value else {

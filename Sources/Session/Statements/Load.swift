@@ -1,31 +1,32 @@
 import Language
 import Neural
 
-extension LessonSession {
-    /// `save MODEL "file"`: atomic, versioned, checksummed.
-    func save(_ model: Identifier, to path: Located<String>, _ context: StatementContext) throws -> MimeBundle? {
-        let entry = try lookUpModel(model)
-        let header = SavedModel.Header(
-            name: entry.name, specs: entry.specs, seed: entry.seed, initializer: entry.initializer.rawValue,
-            settings: entry.settings,
-            epochsTrained: entry.epochsTrained, trainedOnName: entry.trainedOnName,
-            savedBy: "Latent \(LatentVersion.string)", hasNetwork: entry.network != nil)
-        let full = resolvedPath(path.value)
-        do {
-            let payload = try SavedModel(header: header, snapshot: entry.network?.snapshot()).bytes()
-            let bytes = ModelFile.encode(payload)
-            try ModelFile.writeAtomically(bytes, to: full)
-            context.say("saved \(entry.name) to \(path.value)")
-        } catch let problem as ModelFile.Problem {
-            throw Diagnostic("\(problem)", range: path.range, kind: .file, expected: "a path in a writable folder")
-        } catch {
-            throw Diagnostic("\(entry.name) cannot be saved: \(error)", range: path.range, kind: .file)
-        }
-        return nil
-    }
+/// `load NAME "file"`: a saved model under NAME.
+struct Load: SessionStatement {
+    static let keyword = "load"
+    static let name = Slot.name("NAME", "a name for the loaded model")
+    static let path = Slot.text("\"file\"", "a file name in quotes, e.g. \"ae.model\"")
+    static let grammar = Grammar(parts: [name, path])
+    static let help = StatementHelp(
+        """
+        a saved model under NAME. A missing, truncated, corrupt or foreign file is
+        named as such, a file from a newer Latent says to update, and the session stays as it was. The
+        data a model trained on is not saved: the first `train` after a `load` needs `on DATA`.
+        """)
 
+    let name: Identifier
+    let path: Located<String>
+
+    static func parse(_ line: inout StatementReader) throws -> Load {
+        let name = try line.read(name)
+        return Load(name: name, path: try line.read(path))
+    }
+    func run(_ context: StatementContext) throws -> MimeBundle? { try context.load(name, from: path) }
+}
+
+extension StatementContext {
     /// `load NAME "file"`: everything is checked before the session changes.
-    func load(_ name: Identifier, from path: Located<String>, _ context: StatementContext) throws -> MimeBundle? {
+    fileprivate func load(_ name: Identifier, from path: Located<String>) throws -> MimeBundle? {
         let full = resolvedPath(path.value)
         let saved: SavedModel
         var network: Autoencoder?
@@ -63,7 +64,7 @@ extension LessonSession {
         message += h.epochsTrained > 0 ? ", trained \(learnerNumber(h.epochsTrained)) epochs" : ", untrained"
         if let loss = entry.lastLoss { message += ", last loss \(learnerNumber(loss))" }
         message += names.bind(name.value, to: .model(entry))
-        context.say(message)
+        say(message)
         return nil
     }
 }

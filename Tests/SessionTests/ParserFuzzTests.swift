@@ -3,6 +3,7 @@ import Support
 import XCTest
 
 @testable import Language
+@testable import Session
 
 /// Mutates the golden scripts and the sketch's examples (seeded, bounded in count and time) and
 /// checks that the parser never crashes or hangs, and that every diagnostic lies inside the source
@@ -14,12 +15,12 @@ final class ParserFuzzTests: XCTestCase {
             "\"", ":", "[", "]", ".", "=", "-", "#", "\n", "    ", "\t", "0", "1e-", "9999999999999999999999", "é", "😀",
             "“", "\\",
             "\r\n", ",", "(", ")", " ",
-        ] + Vocabulary.statements + Vocabulary.layerKinds + Vocabulary.activations
+        ] + StatementTable.lesson.words + Vocabulary.layerKinds + Vocabulary.activations
         + ["on", "epochs", "label", "kl", "weight", "gaussian", "test", "train"]
 
     func corpus() throws -> [String] {
         let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../SessionTests/scripts").standardized
+            .appendingPathComponent("scripts").standardized
         var texts = SketchExamples.all
         for file in try FileManager.default.contentsOfDirectory(atPath: scripts.path) where file.hasSuffix(".latent") {
             texts.append(try String(contentsOf: scripts.appendingPathComponent(file), encoding: .utf8))
@@ -59,8 +60,8 @@ final class ParserFuzzTests: XCTestCase {
         while runs < 3000 && Date() < deadline {
             let source = mutate(texts[g.below(texts.count)], &g)
             let started = Date()
-            let (_, diagnostics) = Parser(source).parse()
-            _ = Parser.completeness(of: source)
+            let (_, diagnostics) = Parser(source, statements: .lesson).parse()
+            _ = Parser.completeness(of: source, statements: .lesson)
             XCTAssertLessThan(Date().timeIntervalSince(started), 1.0, "parsing took too long:\n\(source)")
             check(diagnostics, in: source)
             _ = DiagnosticRenderer(source: source).render(diagnostics)

@@ -1,0 +1,54 @@
+import Foundation
+import Language
+
+/// What a running statement may use: the session's names and seed, where its output goes, the
+/// interruption flag, and a few settings. Not the session itself. The session hands a statement
+/// a copy of its names and takes them back only when the statement succeeds, so a statement that
+/// fails changes nothing.
+final class StatementContext {
+    var names: Namespace
+    var seed: UInt64
+    let output: OutputSink
+    /// Raised by the kernel to stop a long statement at its next safe point.
+    let interruption: InterruptFlag
+    /// Show seconds in training tables (golden tests turn it off to get stable text).
+    let showsTimings: Bool
+    /// Folder that relative paths start from.
+    let workingDirectory: String
+    /// The cell being run; a model remembers the cell that defined it.
+    let cellNumber: Int
+    /// Where the statement being run was written.
+    var range: SourceRange
+    /// Where numbered display ids come from (progress bars).
+    private(set) var displayCounter: Int
+
+    init(
+        names: Namespace, seed: UInt64, output: OutputSink, interruption: InterruptFlag, showsTimings: Bool,
+        workingDirectory: String, cellNumber: Int, displayCounter: Int, range: SourceRange
+    ) {
+        self.names = names
+        self.seed = seed
+        self.output = output
+        self.interruption = interruption
+        self.showsTimings = showsTimings
+        self.workingDirectory = workingDirectory
+        self.cellNumber = cellNumber
+        self.displayCounter = displayCounter
+        self.range = range
+    }
+
+    func say(_ text: String) {
+        output.stream(text + "\n", on: .stdout)
+    }
+
+    func resolvedPath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
+        return workingDirectory + "/" + path
+    }
+
+    func nextDisplayID(_ prefix: String) -> String {
+        displayCounter += 1
+        return "latent-\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(displayCounter)"
+    }
+}
