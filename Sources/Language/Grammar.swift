@@ -133,6 +133,17 @@ extension Slot {
     }
 }
 
+extension Slot {
+    /// One of `words`, read as the value `value` makes of it: `loss mae` is the loss l1.
+    public static func word<T>(
+        _ placeholder: String, _ what: String, words: [String], _ value: @escaping @Sendable (String) -> T?
+    ) -> Slot<Located<T>> where Value == Located<T> {
+        Slot(placeholder, expected: what, completing: .words(words)) {
+            try $0.stream.expectWord($1, words: words, value)
+        }
+    }
+}
+
 /// An option without its value type: its word, its value's slot, and what the reference says.
 public struct OptionDescription: Sendable {
     public var word: String

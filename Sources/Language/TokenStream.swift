@@ -143,10 +143,14 @@ struct TokenStream {
     mutating func expectChoice<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ what: String) throws
         -> Located<T> where T.RawValue == String
     {
-        let choices = T.allCases.map(\.rawValue)
+        try expectWord(what, words: T.allCases.map(\.rawValue), T.init(rawValue:))
+    }
+
+    /// One of `words`, as the value `value` makes of it (`mae` for the loss l1).
+    mutating func expectWord<T>(_ what: String, words choices: [String], _ value: (String) -> T?) throws -> Located<T> {
         let listed = "\(what): " + choices.joined(separator: ", ")
         guard let t = peek, let w = t.word else { throw unexpected(listed) }
-        guard let v = T(rawValue: w.lowercased()) else {
+        guard let v = value(w.lowercased()) else {
             throw Diagnostic(
                 "'\(w)' is not a \(what)", range: t.range, expected: listed,
                 suggestion: Suggestion.nearest(to: w, in: choices))

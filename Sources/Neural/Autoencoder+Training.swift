@@ -74,7 +74,7 @@ extension Autoencoder {
             while batch < batchesPerEpoch && stepsDone < totalSteps {
                 let indices = order[batch * batchSize..<min((batch + 1) * batchSize, train.batch)]
                 let clean = train.gathering(indices)
-                let input = options.noise.map { corrupt(clean, with: $0) } ?? clean
+                let input = options.noise == .none ? clean : corrupt(clean, with: options.noise)
                 batch += 1
                 let loss = try trainingStep(input: input, target: clean, plan: plan, context: context)
                 let gradientsFinite = loss.isFinite && parameters.gradientsAreFinite
@@ -204,13 +204,17 @@ extension Autoencoder {
         return order
     }
 
+    /// The inputs with the noise applied; `.none` draws nothing from the generator.
     func corrupt(_ x: Tensor, with noise: InputNoise) -> Tensor {
+        if noise == .none { return x }
         var y = x
         let key = UInt32(truncatingIfNeeded: trainingRNG.next())
         y.data.withUnsafeMutableBufferPointer { p in
             switch noise {
-            case .gaussian(let sigma): CounterHash.addClippedGaussian(p.baseAddress!, p.count, key: key, sigma: sigma)
-            case .mask(let fraction): CounterHash.mask(p.baseAddress!, p.count, key: key, fraction: fraction)
+            case .none: break
+            case .gaussian(let sigma):
+                CounterHash.addClippedGaussian(p.baseAddress!, p.count, key: key, sigma: Float(sigma))
+            case .mask(let fraction): CounterHash.mask(p.baseAddress!, p.count, key: key, fraction: Float(fraction))
             }
         }
         return y

@@ -1,15 +1,7 @@
 import CKernels
 import Support
 
-/// The reconstruction losses. Each compares an output with a target element by element.
-public enum LossKind: String, Codable, Sendable, CaseIterable {
-    /// Mean squared error.
-    case mse
-    /// Mean absolute error (also called mae).
-    case l1
-    /// Binary cross-entropy; targets in [0, 1].
-    case bce
-}
+// LossKind, the reconstruction losses, is Terms': the language and the engine share it.
 
 extension LossKind {
     /// This loss's number in the C kernels (CKernels.h), given whether the output is logits.

@@ -11,11 +11,20 @@ public enum OptimizerKind: Codable, Equatable, Sendable {
     /// RMSprop: v ← ρ v + (1-ρ) g², p ← p - lr · g / (√v + ε). Keras's ρ and ε.
     case rmsprop(rho: Float = 0.9, epsilon: Float = 1e-7)
 
-    public var name: String {
+    /// The optimizer with the constants above.
+    public init(_ name: OptimizerName) {
+        switch name {
+        case .adam: self = .adam()
+        case .sgd: self = .sgd()
+        case .rmsprop: self = .rmsprop()
+        }
+    }
+
+    public var name: OptimizerName {
         switch self {
-        case .adam: return "adam"
-        case .sgd: return "sgd"
-        case .rmsprop: return "rmsprop"
+        case .adam: return .adam
+        case .sgd: return .sgd
+        case .rmsprop: return .rmsprop
         }
     }
 

@@ -1,26 +1,13 @@
-/// Corruption applied to training inputs for a denoising autoencoder (targets stay clean).
-public enum InputNoise: Codable, Equatable, Sendable {
-    /// x + σ·N(0, 1), clipped to [0, 1].
-    case gaussian(sigma: Float)
-    /// Each value set to 0 with this probability.
-    case mask(fraction: Float)
-}
+// InputNoise and TrainingLength are Terms': the language reads them, settings save them.
 
 /// How long and how to train.
 public struct TrainingOptions: Sendable {
-    public enum Length: Equatable, Sendable {
-        /// Complete passes over the training set.
-        case epochs(Int)
-        /// Mini-batches; epochs end where they would, and a last part-epoch is recorded as such.
-        case steps(Int)
-    }
-
-    public var length: Length
+    public var length: TrainingLength
     public var batchSize: Int
     public var loss: LossKind
     public var optimizer: OptimizerKind
     public var learningRate: Float
-    public var noise: InputNoise?
+    public var noise: InputNoise
     /// When set, the model's training generator (shuffles, dropout, sampling, noise) is
     /// reseeded before training: the same seed on the same model gives the same result, bit for bit.
     public var seed: UInt64?
@@ -34,8 +21,9 @@ public struct TrainingOptions: Sendable {
     }
 
     public init(
-        length: Length = .epochs(1), batchSize: Int = 200, loss: LossKind = .mse, optimizer: OptimizerKind = .adam(),
-        learningRate: Float = 1e-3, noise: InputNoise? = nil, seed: UInt64? = nil, testsEachEpoch: Bool = true
+        length: TrainingLength = .epochs(1), batchSize: Int = 200, loss: LossKind = .mse,
+        optimizer: OptimizerKind = .adam(),
+        learningRate: Float = 1e-3, noise: InputNoise = .none, seed: UInt64? = nil, testsEachEpoch: Bool = true
     ) {
         self.length = length
         self.batchSize = batchSize

@@ -43,17 +43,17 @@ final class FastMathTests: XCTestCase {
         let model = try Autoencoder(
             specs: [.latent(units: 2, activation: .linear, kind: .plain, sparsity: .none)], inputShape: [2], seed: 1)
         let clean = Tensor(shape: [50_000, 2], repeating: 0.5)
-        let noisy = model.corrupt(clean, with: .gaussian(sigma: 0.1)).data
+        let noisy = model.corrupt(clean, with: .gaussian(0.1)).data
         let mean = noisy.reduce(0, +) / Float(noisy.count)
         let deviation = (noisy.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(noisy.count)).squareRoot()
         XCTAssertEqual(mean, 0.5, accuracy: 0.002)
         XCTAssertEqual(deviation, 0.1, accuracy: 0.002)
         let beyondTwoSigma = noisy.filter { abs($0 - 0.5) > 0.2 }.count
         XCTAssertEqual(Float(beyondTwoSigma) / Float(noisy.count), 0.0455, accuracy: 0.004)
-        let wide = model.corrupt(clean, with: .gaussian(sigma: 2)).data
+        let wide = model.corrupt(clean, with: .gaussian(2)).data
         XCTAssertTrue(wide.allSatisfy { $0 >= 0 && $0 <= 1 })
-        let masked = model.corrupt(clean, with: .mask(fraction: 0.3)).data
+        let masked = model.corrupt(clean, with: .mask(0.3)).data
         XCTAssertEqual(Float(masked.filter { $0 == 0 }.count) / Float(masked.count), 0.3, accuracy: 0.01)
-        XCTAssertNotEqual(model.corrupt(clean, with: .mask(fraction: 0.3)).data, masked)
+        XCTAssertNotEqual(model.corrupt(clean, with: .mask(0.3)).data, masked)
     }
 }

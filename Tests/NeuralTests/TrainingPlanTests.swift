@@ -1,7 +1,7 @@
+import Support
 import XCTest
 
 @testable import Neural
-import Support
 
 /// The plan a model works out for its training steps: which layer emits logits, which takes the
 /// pre-activation gradient, which leaves out dead input-gradient columns. Nothing of it is set on

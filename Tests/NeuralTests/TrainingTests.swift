@@ -43,7 +43,7 @@ final class TrainingTests: XCTestCase {
             let model = try Autoencoder(specs: small, inputShape: [64], seed: 5)
             try model.train(
                 on: stripes(256, seed: 1),
-                options: TrainingOptions(length: .epochs(2), batchSize: 32, noise: .gaussian(sigma: 0.2), seed: 9))
+                options: TrainingOptions(length: .epochs(2), batchSize: 32, noise: .gaussian(0.2), seed: 9))
             return model.parameters.flatMap(\.value.data)
         }
         XCTAssertEqual(try run(), try run())

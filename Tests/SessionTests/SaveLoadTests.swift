@@ -31,6 +31,27 @@ final class SaveLoadTests: XCTestCase {
         XCTAssertEqual(files, ["ae.model"])
     }
 
+    /// Training settings are saved in the form the language's own enums gave them before the
+    /// words moved to Terms, `mae` included: such settings still load, and load as the engine's.
+    func testSettingsSavedBeforeTheSharedWordsStillLoad() throws {
+        let saved =
+            #"{"length":{"steps":{"_0":3}},"batch":50,"loss":"mae","optimizer":"sgd","learningRate":0.01,"noise":{"gaussian":{"_0":0.5}}}"#
+        let settings = try JSONDecoder().decode(TrainSettings.self, from: Data(saved.utf8))
+        XCTAssertEqual(settings.length, .steps(3))
+        XCTAssertEqual(settings.loss, .l1)
+        XCTAssertEqual(settings.optimizer, .sgd)
+        XCTAssertEqual(settings.noise, .gaussian(0.5))
+        XCTAssertEqual(settings.trainingOptions.optimizer, .sgd())
+        let again = try JSONDecoder().decode(TrainSettings.self, from: JSONEncoder().encode(settings))
+        XCTAssertEqual(again, settings)
+        let masked =
+            #"{"length":{"epochs":{"_0":2}},"batch":200,"loss":"bce","optimizer":"adam","learningRate":0.001,"noise":{"mask":{"_0":0.25}}}"#
+        XCTAssertEqual(try JSONDecoder().decode(TrainSettings.self, from: Data(masked.utf8)).noise, .mask(0.25))
+        let unknown =
+            #"{"length":{"epochs":{"_0":2}},"batch":200,"loss":"hinge","optimizer":"adam","learningRate":0.001,"noise":{"none":{}}}"#
+        XCTAssertThrowsError(try JSONDecoder().decode(TrainSettings.self, from: Data(unknown.utf8)))
+    }
+
     func testUntrainedModelRoundTrip() throws {
         let t = try TestSession()
         t.run("model m:\n    dense 8\n    latent 2\n    dense 784\nsave m \"m.model\"\nload m2 \"m.model\"")

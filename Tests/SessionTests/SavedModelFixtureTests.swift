@@ -40,7 +40,7 @@ final class SavedModelFixtureTests: XCTestCase {
         XCTAssertEqual(weights.count, 16_548)
         XCTAssertEqual(checksum(weights), 0x9EBF_4247)
         let optimizer = try XCTUnwrap(network.optimizerState)
-        XCTAssertEqual(optimizer.kind.name, "adam")
+        XCTAssertEqual(optimizer.kind.name, .adam)
         XCTAssertEqual(optimizer.step, 12)
         XCTAssertEqual(network.stepsTrained, 12)
         XCTAssertEqual(checksum(optimizer.slots.flatMap { $0.flatMap { $0 } }), 0x9D57_6E39)

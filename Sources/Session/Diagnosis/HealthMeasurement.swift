@@ -13,7 +13,7 @@ enum HealthMeasurement {
         var h = ModelHealth()
         h.history = network.history
         h.steps = network.stepsTrained
-        h.loss = entry.settings.lossKind
+        h.loss = entry.settings.loss
         h.optimizer = entry.settings.optimizer.rawValue
         h.learningRate = entry.settings.learningRate
         h.recentBatchLosses = entry.training.recentBatchLosses

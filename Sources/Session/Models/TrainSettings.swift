@@ -1,25 +1,15 @@
-import Language
 import Neural
 
-/// The options of `train` that stick to a model for its next `train`.
+/// The options of `train` that stick to a model for its next `train`. Its words are Terms'
+/// (LossKind, OptimizerName, InputNoise, TrainingLength): the ones `train` reads and the engine
+/// trains with, saved in model files as they always were.
 struct TrainSettings: Codable, Equatable {
-    enum Length: Codable, Equatable {
-        case epochs(Int)
-        case steps(Int)
-    }
-    enum Noise: Codable, Equatable {
-        case none
-        case gaussian(Double)
-        case mask(Double)
-    }
-
-    var length: Length = .epochs(1)
+    var length = TrainingLength.epochs(1)
     var batch = 200
-    /// Typed, and saved as their words ("mse", "adam"), as they always were.
-    var loss = LossName.mse
+    var loss = LossKind.mse
     var optimizer = OptimizerName.adam
     var learningRate = 0.001
-    var noise = Noise.none
+    var noise = InputNoise.none
 
     /// These settings with a `train` statement's options laid over them.
     func overlaid(with t: Train) -> TrainSettings {
@@ -30,34 +20,14 @@ struct TrainSettings: Codable, Equatable {
         if let l = t.loss { s.loss = l.value }
         if let o = t.optimizer { s.optimizer = o.value }
         if let lr = t.learningRate { s.learningRate = lr.value }
-        if let n = t.noise {
-            switch n.value {
-            case .none: s.noise = .none
-            case .gaussian(let v): s.noise = .gaussian(v)
-            case .mask(let v): s.noise = .mask(v)
-            }
-        }
+        if let n = t.noise { s.noise = n.value }
         return s
     }
 
-    var lossKind: LossKind { SpecConversion.loss(loss) }
-    var optimizerKind: OptimizerKind { SpecConversion.optimizer(optimizer) }
-
     var trainingOptions: TrainingOptions {
-        let engineNoise: InputNoise?
-        switch noise {
-        case .none: engineNoise = nil
-        case .gaussian(let s): engineNoise = .gaussian(sigma: Float(s))
-        case .mask(let p): engineNoise = .mask(fraction: Float(p))
-        }
-        let engineLength: TrainingOptions.Length
-        switch length {
-        case .epochs(let n): engineLength = .epochs(n)
-        case .steps(let n): engineLength = .steps(n)
-        }
-        return TrainingOptions(
-            length: engineLength, batchSize: batch, loss: lossKind, optimizer: optimizerKind,
-            learningRate: Float(learningRate), noise: engineNoise)
+        TrainingOptions(
+            length: length, batchSize: batch, loss: loss, optimizer: OptimizerKind(optimizer),
+            learningRate: Float(learningRate), noise: noise)
     }
 
     /// "mse, adam, lr 0.001, batch 200"

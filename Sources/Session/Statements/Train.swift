@@ -20,7 +20,7 @@ struct Train: SessionStatement {
     static let batch = Option(
         "batch", .integer("N", "batch", minimum: 1), meaning: "images per mini-batch, at least 1", default: "200")
     static let loss = Option(
-        "loss", Slot<Located<LossName>>.choice("L", "loss"),
+        "loss", Slot.word("L", "loss", words: LossKind.words, LossKind.init(word:)),
         meaning: "`mse`, `l1` (also `mae`) or `bce`; a VAE adds its KL term", default: "mse")
     static let optimizer = Option(
         "optimizer", Slot<Located<OptimizerName>>.choice("O", "optimizer"),
@@ -30,9 +30,9 @@ struct Train: SessionStatement {
         "lr", .number("X", "lr", .positive), meaning: "learning rate, greater than 0", default: "0.001")
     static let noise = Option(
         "noise",
-        Slot<Located<NoiseSyntax>>(
-            "KIND", expected: "a kind of noise: gaussian STD, mask P or none", completing: .words(NoiseSyntax.words),
-            read: NoiseSyntax.read),
+        Slot<Located<InputNoise>>(
+            "KIND", expected: "a kind of noise: gaussian STD, mask P or none", completing: .words(noiseWords),
+            read: readNoise),
         meaning:
             "denoising: `gaussian S` adds N(0, S²) to the inputs, `mask P` zeroes a fraction P of their pixels, `none` stops; the loss still compares with the clean images",
         default: "none")
@@ -59,10 +59,10 @@ struct Train: SessionStatement {
     var epochs: Located<Int>?
     var steps: Located<Int>?
     var batch: Located<Int>?
-    var loss: Located<LossName>?
+    var loss: Located<LossKind>?
     var optimizer: Located<OptimizerName>?
     var learningRate: Located<Double>?
-    var noise: Located<NoiseSyntax>?
+    var noise: Located<InputNoise>?
 
     static func parse(_ line: inout StatementReader) throws -> Train {
         var train = Train(model: try line.read(model))
@@ -84,6 +84,31 @@ struct Train: SessionStatement {
     }
 
     func run(_ context: StatementContext) throws -> MimeBundle? { try context.train(self) }
+
+    static let noiseWords = ["gaussian", "mask", "none"]
+
+    /// `gaussian S`, `mask P` or `none` after `noise`.
+    static func readNoise(_ line: inout StatementReader, _ expected: String) throws -> Located<InputNoise> {
+        let start = line.hereRange
+        guard let t = line.peek, let w = t.word else { throw line.unexpected(expected) }
+        switch w {
+        case "gaussian":
+            line.next()
+            let std = try line.number("the noise's standard deviation", .nonNegative)
+            return Located(.gaussian(std.value), start.union(std.range))
+        case "mask":
+            line.next()
+            let p = try line.number("the masked fraction", .fraction)
+            return Located(.mask(p.value), start.union(p.range))
+        case "none":
+            line.next()
+            return Located(.none, t.range)
+        default:
+            throw Diagnostic(
+                "'\(w)' is not a kind of noise", range: t.range, expected: "gaussian STD, mask P or none",
+                suggestion: Suggestion.nearest(to: w, in: noiseWords))
+        }
+    }
 }
 
 extension StatementContext {
@@ -131,7 +156,7 @@ extension StatementContext {
         }
         var options = settings.trainingOptions
         options.batchSize = settings.batch
-        if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer.rawValue {
+        if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer {
             say("\(entry.name): optimizer \(settings.optimizer) starts afresh (it was \(optimizer.name))")
         }
 
