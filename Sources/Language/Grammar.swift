@@ -194,13 +194,15 @@ public struct OptionValues: Sendable {
     public var givenWords: [String] { Array(values.keys) }
 }
 
-/// The prose of a statement's section in the reference: what follows its synopsis and options,
-/// and the lines of its example block.
+/// The prose of a statement's section in the reference: the part of the reference it belongs
+/// in, what follows its synopsis, and the lines of its example block.
 public struct StatementHelp: Sendable {
+    public var part: ReferencePart
     public var text: String
     public var examples: [String]
 
-    public init(_ text: String, examples: [String] = []) {
+    public init(_ part: ReferencePart, _ text: String, examples: [String] = []) {
+        self.part = part
         self.text = text
         self.examples = examples
     }

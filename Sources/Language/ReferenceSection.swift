@@ -18,17 +18,24 @@ extension StatementSyntax {
     }
 }
 
+/// The parts of the language reference a statement's section goes in (docs/language.md's `##`
+/// headings); within a part, sections follow the table's order.
+public enum ReferencePart: String, Sendable, CaseIterable {
+    case models, training, pictures, session
+}
+
 /// The language reference with every statement's section filled in from the table. A document
-/// (the "frame", docs/language.md) marks where each section goes with a line
-/// `<!-- statement KEYWORD -->`; what follows it up to `<!-- end statement -->` is replaced, so
-/// the document can carry the sections for readers and still never be their source.
+/// (the "frame", docs/language.md) marks where each part's statements go with a line
+/// `<!-- statements: PART ... -->`; what follows it up to `<!-- end statements -->` is replaced,
+/// so the document carries the sections for its readers and is still never their source. A new
+/// statement names its part in its help and appears there: no document needs editing.
 public enum LanguageReferenceAssembly {
-    public static func marker(_ keyword: String) -> String {
-        "<!-- statement \(keyword): generated from its grammar and help by scripts/embed-language-reference.sh -->"
+    public static func marker(_ part: ReferencePart) -> String {
+        "<!-- statements: \(part.rawValue) (generated from the statement table by scripts/embed-language-reference.sh) -->"
     }
-    public static let endMarker = "<!-- end statement -->"
     /// Where the list of every statement word goes.
     public static let listMarker = "<!-- statement list: generated from the statement table -->"
+    public static let endMarker = "<!-- end statements -->"
 
     /// "Statements: data (`NAME = ...`), bare names, `model`, `summary`, ..."
     static func statementList(_ table: StatementTable) -> String {
@@ -47,6 +54,11 @@ public enum LanguageReferenceAssembly {
         return (lines + [line]).joined(separator: "\n")
     }
 
+    /// The sections of one part, in the table's order, a blank line between them.
+    static func sections(_ part: ReferencePart, _ table: StatementTable) -> String {
+        table.kinds.filter { $0.help.part == part }.map { $0.referenceSection }.joined(separator: "\n\n")
+    }
+
     public static func assemble(frame: String, table: StatementTable) -> String {
         var out = [Substring]()
         var skipping = false
@@ -55,32 +67,26 @@ public enum LanguageReferenceAssembly {
                 if line == endMarker { skipping = false }
                 continue
             }
-            if line.hasPrefix(listMarker) {
-                out.append(Substring(listMarker))
-                out += statementList(table).split(separator: "\n", omittingEmptySubsequences: false)
-                out.append(Substring(endMarker))
-                skipping = true
-                continue
+            var generated: String?
+            if line == listMarker {
+                generated = statementList(table)
+            } else if let part = ReferencePart.allCases.first(where: { line == marker($0) }) {
+                generated = sections(part, table)
             }
-            if line.hasPrefix("<!-- statement "), let keyword = line.dropFirst(15).split(separator: ":").first,
-                let kind = table.kind(String(keyword))
-            {
-                out.append(Substring(marker(kind.keyword)))
-                out += kind.referenceSection.split(separator: "\n", omittingEmptySubsequences: false)
-                out.append(Substring(endMarker))
-                skipping = true
+            guard let generated else {
+                out.append(line)
                 continue
             }
             out.append(line)
+            out += generated.split(separator: "\n", omittingEmptySubsequences: false)
+            out.append(Substring(endMarker))
+            skipping = true
         }
         return out.joined(separator: "\n")
     }
 
-    /// The keywords whose markers a frame holds, in order.
-    public static func markedKeywords(in frame: String) -> [String] {
-        frame.split(separator: "\n").compactMap { line in
-            guard line.hasPrefix("<!-- statement "), !line.hasPrefix(listMarker) else { return nil }
-            return line.dropFirst(15).split(separator: ":").first.map(String.init)
-        }
+    /// The parts whose markers a frame holds, in order.
+    public static func markedParts(in frame: String) -> [ReferencePart] {
+        frame.split(separator: "\n").compactMap { line in ReferencePart.allCases.first { line == marker($0) } }
     }
 }

@@ -8,7 +8,7 @@ struct Look: StatementSyntax {
     static let keyword = "look"
     static let data = Slot.data("DATA", "the images to look at")
     static let grammar = Grammar(parts: [data])
-    static let help = StatementHelp("looks.")
+    static let help = StatementHelp(.pictures, "looks.")
     let data: Reference
     static func parse(_ line: inout StatementReader) throws -> Look { Look(data: try line.read(data)) }
 }
@@ -22,7 +22,7 @@ struct Fit: StatementSyntax {
     static let rate = Option("rate", .number("X", "rate", .positive), meaning: "how fast", default: "0.1")
     static let kind = Option("kind", Slot<Located<Kind>>.choice("K", "kind"), meaning: "which", default: "mse")
     static let grammar = Grammar(parts: [model], options: [on, times, rate, kind])
-    static let help = StatementHelp("fits.", examples: ["fit m times 3"])
+    static let help = StatementHelp(.training, "fits.", examples: ["fit m times 3"])
     var model: Identifier
     var options: [String: String] = [:]
     static func parse(_ line: inout StatementReader) throws -> Fit {
@@ -95,9 +95,12 @@ final class ParserTests: XCTestCase {
             old list
             \(LanguageReferenceAssembly.endMarker)
             ## Part
-            \(LanguageReferenceAssembly.marker("look"))
+            \(LanguageReferenceAssembly.marker(.pictures))
             ### look
             stale text
+            \(LanguageReferenceAssembly.endMarker)
+            ## Other
+            \(LanguageReferenceAssembly.marker(.training))
             \(LanguageReferenceAssembly.endMarker)
 
             the end
@@ -105,8 +108,10 @@ final class ParserTests: XCTestCase {
         let made = LanguageReferenceAssembly.assemble(frame: frame, table: Self.table)
         XCTAssertFalse(made.contains("stale") || made.contains("old list"))
         XCTAssertTrue(made.contains("Statements: data (`NAME = ...`), bare names, `model`, `look`, `fit`."))
-        XCTAssertTrue(made.contains("### look\n`look DATA`: looks.\n\(LanguageReferenceAssembly.endMarker)\n\nthe end"))
-        XCTAssertEqual(LanguageReferenceAssembly.markedKeywords(in: made), ["look"])
+        XCTAssertTrue(made.contains("### look\n`look DATA`: looks.\n\(LanguageReferenceAssembly.endMarker)\n## Other"))
+        XCTAssertTrue(made.contains("\(LanguageReferenceAssembly.marker(.training))\n### fit\n"))
+        XCTAssertTrue(made.hasSuffix("fit m times 3\n```\n\(LanguageReferenceAssembly.endMarker)\n\nthe end"))
+        XCTAssertEqual(LanguageReferenceAssembly.markedParts(in: made), [.pictures, .training])
         XCTAssertEqual(LanguageReferenceAssembly.assemble(frame: made, table: Self.table), made)
     }
 

@@ -18,7 +18,7 @@ enum LanguageReference {
         Statements: data (`NAME = ...`), bare names, `model`, `summary`, `train`, `why`, `evaluate`,
         `seed`, `who`, `print`, `save`, `load`, `delete`, `help`, `show`, `reconstruct`, `generate`,
         `interpolate`, `histogram`, `embed`, `weights`, `traverse`, `progress`, `plot`.
-        <!-- end statement -->
+        <!-- end statements -->
         Type `help STATEMENT` (e.g. `help train`) for one of them, `help layers` for the layer kinds.
 
         ## Data
@@ -104,15 +104,15 @@ enum LanguageReference {
         filters up to 1,000,000). A model may hold up to 50,000,000 parameters and a layer up to 250,000
         values per image; larger ones are refused with a message rather than exhausting the machine.
 
-        <!-- statement summary: generated from its grammar and help by scripts/embed-language-reference.sh -->
+        <!-- statements: models (generated from the statement table by scripts/embed-language-reference.sh) -->
         ### summary
         `summary MODEL`: a table of the layers with their output shapes and parameter counts, and the
         totals.
-        <!-- end statement -->
+        <!-- end statements -->
 
         ## Training
 
-        <!-- statement train: generated from its grammar and help by scripts/embed-language-reference.sh -->
+        <!-- statements: training (generated from the statement table by scripts/embed-language-reference.sh) -->
         ### train
         `train MODEL [on DATA] [epochs N] [steps N] [batch N] [loss L] [optimizer O] [lr X] [noise KIND]`: trains the model. Options stick to the model: `train ae epochs 5` goes on from where the last
         `train` stopped, with the same data and settings, changing only the epochs. `epochs` and
@@ -140,9 +140,7 @@ enum LanguageReference {
         train ae steps 100
         train ae on data noise gaussian 0.5
         ```
-        <!-- end statement -->
 
-        <!-- statement why: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### why
         `why MODEL`: looks inside a trained model and says what looks wrong, with the numbers it saw and
         the cures the lessons teach. It passes the first 500 test images (training images when there is
@@ -167,64 +165,50 @@ enum LanguageReference {
         ```
         why ae
         ```
-        <!-- end statement -->
 
-        <!-- statement evaluate: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### evaluate
         `evaluate MODEL [on DATA]`: mse, l1, bce and PSNR (in dB, for pixels in [0, 1]) of the reconstructions.
 
         | option | meaning | default |
         | --- | --- | --- |
         | `on DATA` | the images to reconstruct | the test split of the data it was last trained on |
-        <!-- end statement -->
 
-        <!-- statement seed: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### seed
         `seed N`: makes shuffling, dropout, noise and new initial weights repeatable: the same seed gives
         the same numbers on the same machine. N is a whole number, 0 or more; it is 0 at the start.
-        <!-- end statement -->
+        <!-- end statements -->
 
         ## Looking inside
 
-        <!-- statement show: generated from its grammar and help by scripts/embed-language-reference.sh -->
+        <!-- statements: pictures (generated from the statement table by scripts/embed-language-reference.sh) -->
         ### show
         `show IMAGES`: a grid of the images (PNG) with their labels underneath, e.g. `show data.test[0:16]`,
         `show data.train[label 3][0:8]`.
-        <!-- end statement -->
 
-        <!-- statement reconstruct: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### reconstruct
         `reconstruct MODEL IMAGES`: inputs in the top row, reconstructions below.
-        <!-- end statement -->
 
-        <!-- statement generate: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### generate
         `generate MODEL N [normal MEAN STD]`: decodes N random codings (a VAE samples its prior, N(0, 1)).
 
         | option | meaning | default |
         | --- | --- | --- |
         | `normal MEAN STD` | the distribution every coordinate of the codings is drawn from | a VAE's prior N(0, 1), or the spread of the codes of the data it trained on |
-        <!-- end statement -->
 
-        <!-- statement interpolate: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### interpolate
         `interpolate MODEL IMAGE IMAGE [steps N]`: a row blended in pixel space against a row decoded from codings blended in latent space.
 
         | option | meaning | default |
         | --- | --- | --- |
         | `steps N` | pictures in each row, both ends included | 10 |
-        <!-- end statement -->
 
-        <!-- statement histogram: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### histogram
         `histogram MODEL IMAGES [dims A:B]`: how each latent coordinate is distributed over the images.
 
         | option | meaning | default |
         | --- | --- | --- |
         | `dims A:B` | the code coordinates drawn, from A up to (not including) B | every coordinate |
-        <!-- end statement -->
 
-        <!-- statement embed: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### embed
         `embed [MODEL] IMAGES [METHOD] [D] [perplexity P] [iterations N] [seed S] [kernel K] [gamma G]`: projects the codings of the images to D dimensions (2 or 3; 2), coloured by label;
         without a MODEL it projects the pixels themselves. METHOD is `pca`, `kernelpca` or `tsne`
@@ -237,14 +221,10 @@ enum LanguageReference {
         | `seed S` | t-SNE: a random start drawn from S | the PCA start |
         | `kernel K` | KernelPCA: `rbf` or `poly` | rbf |
         | `gamma G` | KernelPCA: the kernel's width | 1/features |
-        <!-- end statement -->
 
-        <!-- statement weights: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### weights
         `weights MODEL`: the first layer's filters (or dense weights) drawn as images.
-        <!-- end statement -->
 
-        <!-- statement traverse: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### traverse
         `traverse MODEL [dim D] [from X] [to Y] [steps N] [around IMAGE]`: vary one coordinate of the code, holding the others.
 
@@ -255,60 +235,46 @@ enum LanguageReference {
         | `to Y` | its last value | 2 |
         | `steps N` | pictures in the row | 9 |
         | `around IMAGE` | the image whose code the other coordinates keep | the mean code of the data it trained on (zero for a VAE) |
-        <!-- end statement -->
 
-        <!-- statement progress: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### progress
         `progress MODEL`: fixed test digits reconstructed after every epoch, as an animation.
-        <!-- end statement -->
 
-        <!-- statement plot: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### plot
         `plot MODEL...`: loss curves per epoch (train and test); several models on one chart.
-        <!-- end statement -->
+        <!-- end statements -->
 
         ## The session
 
-        <!-- statement who: generated from its grammar and help by scripts/embed-language-reference.sh -->
+        <!-- statements: session (generated from the statement table by scripts/embed-language-reference.sh) -->
         ### who
         `who`: every name: its kind, size, epochs trained and last loss, and the seed. A model that has
         not met data yet shows "not built yet" (`summary` builds it for 28x28x1 to show its shapes).
-        <!-- end statement -->
 
-        <!-- statement print: generated from its grammar and help by scripts/embed-language-reference.sh -->
         ### print
         `print ITEM...`: strings, numbers and values (`print "loss" ae.loss`) on standard output, separated by spaces.
-        <!-- end statement -->
+
+        ### save
+        `save MODEL "file"`: the model (definition, weights, optimizer state, settings, loss history)
+        into a file, written atomically (a temporary file, then renamed). The format is versioned and
+        carries a checksum: a model saved by an older Latent loads in a newer one.
+
+        ### load
+        `load NAME "file"`: a saved model under NAME. A missing, truncated, corrupt or foreign file is
+        named as such, a file from a newer Latent says to update, and the session stays as it was. The
+        data a model trained on is not saved: the first `train` after a `load` needs `on DATA`.
+
+        ### delete
+        `delete NAME...`: forgets datasets and models.
+
+        ### help
+        `help [STATEMENT]`: `help` lists the statements; `help STATEMENT` shows one of them; `help layers` the layer kinds.
+        <!-- end statements -->
 
         ### values
         A bare name shows what it is: a dataset's sizes, image shape, pixel range and label counts; a
         model's layers, parameters and training so far. Members: `MODEL.loss` (the last test loss, or
         train loss when there is no test split), `MODEL.epochs`, `MODEL.params`, `DATA.count`,
         `DATA.train`, `DATA.test`.
-
-        <!-- statement save: generated from its grammar and help by scripts/embed-language-reference.sh -->
-        ### save
-        `save MODEL "file"`: the model (definition, weights, optimizer state, settings, loss history)
-        into a file, written atomically (a temporary file, then renamed). The format is versioned and
-        carries a checksum: a model saved by an older Latent loads in a newer one.
-        <!-- end statement -->
-
-        <!-- statement load: generated from its grammar and help by scripts/embed-language-reference.sh -->
-        ### load
-        `load NAME "file"`: a saved model under NAME. A missing, truncated, corrupt or foreign file is
-        named as such, a file from a newer Latent says to update, and the session stays as it was. The
-        data a model trained on is not saved: the first `train` after a `load` needs `on DATA`.
-        <!-- end statement -->
-
-        <!-- statement delete: generated from its grammar and help by scripts/embed-language-reference.sh -->
-        ### delete
-        `delete NAME...`: forgets datasets and models.
-        <!-- end statement -->
-
-        <!-- statement help: generated from its grammar and help by scripts/embed-language-reference.sh -->
-        ### help
-        `help [STATEMENT]`: `help` lists the statements; `help STATEMENT` shows one of them; `help layers` the layer kinds.
-        <!-- end statement -->
 
         ## Mistakes
 

@@ -13,7 +13,7 @@ struct Delete: SessionStatement {
         return names
     }
     static let grammar = Grammar(parts: [names])
-    static let help = StatementHelp("forgets datasets and models.")
+    static let help = StatementHelp(.session, "forgets datasets and models.")
 
     let names: [Identifier]
 

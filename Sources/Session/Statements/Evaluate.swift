@@ -11,7 +11,7 @@ struct Evaluate: SessionStatement {
         default: "the test split of the data it was last trained on")
     static let grammar = Grammar(parts: [model], options: [on])
     static let help = StatementHelp(
-        "mse, l1, bce and PSNR (in dB, for pixels in [0, 1]) of the reconstructions.")
+        .training, "mse, l1, bce and PSNR (in dB, for pixels in [0, 1]) of the reconstructions.")
 
     let model: Identifier
     let on: Reference?

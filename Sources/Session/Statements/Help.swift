@@ -13,7 +13,7 @@ struct Help: SessionStatement {
     }
     static let grammar = Grammar(parts: [topic.optional])
     static let help = StatementHelp(
-        "`help` lists the statements; `help STATEMENT` shows one of them; `help layers` the layer kinds.")
+        .session, "`help` lists the statements; `help STATEMENT` shows one of them; `help layers` the layer kinds.")
 
     let topic: Identifier?
 

@@ -8,6 +8,7 @@ struct Load: SessionStatement {
     static let path = Slot.text("\"file\"", "a file name in quotes, e.g. \"ae.model\"")
     static let grammar = Grammar(parts: [name, path])
     static let help = StatementHelp(
+        .session,
         """
         a saved model under NAME. A missing, truncated, corrupt or foreign file is
         named as such, a file from a newer Latent says to update, and the session stays as it was. The

@@ -31,7 +31,7 @@ struct Print: SessionStatement {
     }
     static let grammar = Grammar(parts: [items])
     static let help = StatementHelp(
-        "strings, numbers and values (`print \"loss\" ae.loss`) on standard output, separated by spaces.")
+        .session, "strings, numbers and values (`print \"loss\" ae.loss`) on standard output, separated by spaces.")
 
     let items: [Item]
 

@@ -8,6 +8,7 @@ struct Save: SessionStatement {
     static let path = Slot.text("\"file\"", "a file name in quotes, e.g. \"ae.model\"")
     static let grammar = Grammar(parts: [model, path])
     static let help = StatementHelp(
+        .session,
         """
         the model (definition, weights, optimizer state, settings, loss history)
         into a file, written atomically (a temporary file, then renamed). The format is versioned and

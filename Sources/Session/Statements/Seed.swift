@@ -6,6 +6,7 @@ struct Seed: SessionStatement {
     static let value = Slot.integer("N", "the seed", minimum: 0)
     static let grammar = Grammar(parts: [value])
     static let help = StatementHelp(
+        .training,
         """
         makes shuffling, dropout, noise and new initial weights repeatable: the same seed gives
         the same numbers on the same machine. N is a whole number, 0 or more; it is 0 at the start.

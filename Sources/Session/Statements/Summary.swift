@@ -7,6 +7,7 @@ struct Summary: SessionStatement {
     static let model = Slot.model()
     static let grammar = Grammar(parts: [model])
     static let help = StatementHelp(
+        .models,
         """
         a table of the layers with their output shapes and parameter counts, and the
         totals.

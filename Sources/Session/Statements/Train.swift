@@ -39,6 +39,7 @@ struct Train: SessionStatement {
     static let grammar = Grammar(
         parts: [model], options: [on, epochs, steps, batch, loss, optimizer, learningRate, noise])
     static let help = StatementHelp(
+        .training,
         """
         trains the model. Options stick to the model: `train ae epochs 5` goes on from where the last
         `train` stopped, with the same data and settings, changing only the epochs. `epochs` and

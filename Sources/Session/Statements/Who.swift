@@ -5,6 +5,7 @@ struct Who: SessionStatement {
     static let keyword = "who"
     static let grammar = Grammar()
     static let help = StatementHelp(
+        .session,
         """
         every name: its kind, size, epochs trained and last loss, and the seed. A model that has
         not met data yet shows "not built yet" (`summary` builds it for 28x28x1 to show its shapes).

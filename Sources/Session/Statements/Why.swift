@@ -9,6 +9,7 @@ struct Why: SessionStatement {
     static let model = Slot.model()
     static let grammar = Grammar(parts: [model])
     static let help = StatementHelp(
+        .training,
         """
         looks inside a trained model and says what looks wrong, with the numbers it saw and
         the cures the lessons teach. It passes the first 500 test images (training images when there is

@@ -26,6 +26,7 @@ struct Embed: SessionStatement {
         parts: [model.optional, images, method.optional, dimensions.optional],
         options: [perplexity, iterations, seed, kernel, gamma])
     static let help = StatementHelp(
+        .pictures,
         """
         projects the codings of the images to D dimensions (2 or 3; 2), coloured by label;
         without a MODEL it projects the pixels themselves. METHOD is `pca`, `kernelpca` or `tsne`

@@ -17,7 +17,7 @@ struct Generate: SessionStatement {
         meaning: "the distribution every coordinate of the codings is drawn from",
         default: "a VAE's prior N(0, 1), or the spread of the codes of the data it trained on")
     static let grammar = Grammar(parts: [model, count], options: [normal])
-    static let help = StatementHelp("decodes N random codings (a VAE samples its prior, N(0, 1)).")
+    static let help = StatementHelp(.pictures, "decodes N random codings (a VAE samples its prior, N(0, 1)).")
 
     struct Normal: Sendable, Equatable {
         var mean: Double

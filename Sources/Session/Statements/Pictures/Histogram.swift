@@ -15,7 +15,7 @@ struct Histogram: SessionStatement {
             return lo.value..<hi.value
         }, meaning: "the code coordinates drawn, from A up to (not including) B", default: "every coordinate")
     static let grammar = Grammar(parts: [model, images], options: [dims])
-    static let help = StatementHelp("how each latent coordinate is distributed over the images.")
+    static let help = StatementHelp(.pictures, "how each latent coordinate is distributed over the images.")
 
     let model: Identifier
     let images: Reference

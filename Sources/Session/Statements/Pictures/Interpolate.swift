@@ -12,7 +12,7 @@ struct Interpolate: SessionStatement {
         "steps", .integer("N", "steps", minimum: 2), meaning: "pictures in each row, both ends included", default: "10")
     static let grammar = Grammar(parts: [model, from, to], options: [steps])
     static let help = StatementHelp(
-        "a row blended in pixel space against a row decoded from codings blended in latent space.")
+        .pictures, "a row blended in pixel space against a row decoded from codings blended in latent space.")
 
     let model: Identifier
     let from: Reference

@@ -14,7 +14,7 @@ struct Plot: SessionStatement {
         return models
     }
     static let grammar = Grammar(parts: [models])
-    static let help = StatementHelp("loss curves per epoch (train and test); several models on one chart.")
+    static let help = StatementHelp(.pictures, "loss curves per epoch (train and test); several models on one chart.")
 
     let models: [Identifier]
 

@@ -5,7 +5,7 @@ struct Progress: SessionStatement {
     static let keyword = "progress"
     static let model = Slot.model()
     static let grammar = Grammar(parts: [model])
-    static let help = StatementHelp("fixed test digits reconstructed after every epoch, as an animation.")
+    static let help = StatementHelp(.pictures, "fixed test digits reconstructed after every epoch, as an animation.")
 
     let model: Identifier
 

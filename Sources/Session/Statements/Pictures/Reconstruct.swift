@@ -6,7 +6,7 @@ struct Reconstruct: SessionStatement {
     static let model = Slot.model()
     static let images = Slot.data("IMAGES", "the images to reconstruct, e.g. data.test[0:10]")
     static let grammar = Grammar(parts: [model, images])
-    static let help = StatementHelp("inputs in the top row, reconstructions below.")
+    static let help = StatementHelp(.pictures, "inputs in the top row, reconstructions below.")
 
     let model: Identifier
     let images: Reference

@@ -6,6 +6,7 @@ struct Show: SessionStatement {
     static let images = Slot.data("IMAGES", "the images to show, e.g. data.test[0:16]")
     static let grammar = Grammar(parts: [images])
     static let help = StatementHelp(
+        .pictures,
         """
         a grid of the images (PNG) with their labels underneath, e.g. `show data.test[0:16]`,
         `show data.train[label 3][0:8]`.

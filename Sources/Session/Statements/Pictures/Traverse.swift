@@ -16,7 +16,7 @@ struct Traverse: SessionStatement {
         meaning: "the image whose code the other coordinates keep",
         default: "the mean code of the data it trained on (zero for a VAE)")
     static let grammar = Grammar(parts: [model], options: [dim, from, to, steps, around])
-    static let help = StatementHelp("vary one coordinate of the code, holding the others.")
+    static let help = StatementHelp(.pictures, "vary one coordinate of the code, holding the others.")
 
     let model: Identifier
     var dim = 0

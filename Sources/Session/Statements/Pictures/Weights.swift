@@ -6,7 +6,7 @@ struct Weights: SessionStatement {
     static let keyword = "weights"
     static let model = Slot.model()
     static let grammar = Grammar(parts: [model])
-    static let help = StatementHelp("the first layer's filters (or dense weights) drawn as images.")
+    static let help = StatementHelp(.pictures, "the first layer's filters (or dense weights) drawn as images.")
 
     let model: Identifier
 
