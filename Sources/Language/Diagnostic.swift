@@ -11,6 +11,9 @@ public struct Diagnostic: Sendable, Equatable, Error {
         case data = "DataError"
         case training = "TrainingError"
         case interrupted = "KeyboardInterrupt"
+        /// A condition a cell checks (`check`) that does not hold; named as Python names a
+        /// failed assert, which graders such as nbgrader count as a failed test.
+        case check = "AssertionError"
     }
 
     public var kind: Kind

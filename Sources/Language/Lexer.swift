@@ -127,7 +127,7 @@ public struct Lexer {
                 }
                 tokens.append(
                     Token(kind: .string(String(value), terminated: terminated), range: r, text: text(tokenStart, i)))
-            } else if "=:.[],()-".unicodeScalars.contains(c) {
+            } else if "=:.[],()-<>".unicodeScalars.contains(c) {
                 i += 1
                 tokens.append(Token(kind: .symbol(Character(c)), range: range(tokenStart, i), text: String(c)))
             } else {
@@ -136,7 +136,7 @@ public struct Lexer {
                 diagnostics.append(
                     Diagnostic(
                         "the character '\(Character(c))' has no meaning here\(shown)", range: range(tokenStart, i),
-                        expected: "words, numbers, \"strings\" and = : . [ ] ,"))
+                        expected: "words, numbers, \"strings\" and = : . [ ] , < >"))
             }
         }
         if tokens.isEmpty { return nil }

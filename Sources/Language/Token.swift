@@ -6,7 +6,7 @@ public enum TokenKind: Sendable, Equatable {
     case number(Double, isInteger: Bool)
     /// A string in double quotes, escapes resolved; `terminated` is false when the line ended first.
     case string(String, terminated: Bool)
-    /// One of `= : . [ ] , ( ) -`.
+    /// One of `= : . [ ] , ( ) - < >`.
     case symbol(Character)
 }
 

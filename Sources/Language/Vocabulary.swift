@@ -25,6 +25,6 @@ public enum Vocabulary {
         "init": Initializer.allCases.map(\.rawValue),
     ]
     /// Members of models and datasets after a dot.
-    public static let modelMembers = ["loss", "epochs", "params"]
+    public static let modelMembers = ["loss", "epochs", "params", "latent", "layers"]
     public static let dataMembers = ["train", "test", "count"]
 }

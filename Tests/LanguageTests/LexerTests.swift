@@ -26,6 +26,13 @@ final class LexerTests: XCTestCase {
                 .word("data"), .symbol("."), .word("test"), .symbol("["), .number(0, isInteger: true), .symbol(":"),
                 .number(16, isInteger: true), .symbol("]"),
             ])
+        // Comparisons: each sign is a symbol of its own, `<=` two of them side by side.
+        XCTAssertEqual(
+            kinds("ae.loss<=0.03 > <"),
+            [
+                .word("ae"), .symbol("."), .word("loss"), .symbol("<"), .symbol("="), .number(0.03, isInteger: false),
+                .symbol(">"), .symbol("<"),
+            ])
     }
 
     func testLinesKeepIndentationAndSkipBlanks() {

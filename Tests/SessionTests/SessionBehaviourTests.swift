@@ -39,6 +39,15 @@ final class SessionBehaviourTests: XCTestCase {
         }
     }
 
+    /// A model's code size and layer count are members, as an assignment's checks need them.
+    func testModelMembersIncludeTheCodeSizeAndLayerCount() throws {
+        let t = try TestSession()
+        t.run("model ae:\n    dense 8 relu\n    dropout 0.1\n    latent 3\n    dense 784 sigmoid")
+        XCTAssertEqual(t.run("print ae.latent ae.layers"), "3 4\n")
+        XCTAssertEqual(t.run("ae.latent"), "3")
+        XCTAssertTrue(t.fail("ae.latnt").text.contains("did you mean 'latent'?"))
+    }
+
     func testOptionsStickAndTrainingGoesOn() throws {
         let t = try TestSession()
         t.run(Self.setup)
@@ -138,7 +147,7 @@ final class SessionBehaviourTests: XCTestCase {
         XCTAssertEqual(matches("model m "), ["init"])
         XCTAssertEqual(matches("model m init "), ["glorot", "kaiming", "pytorch"])
         XCTAssertEqual(matches("model m init py"), ["pytorch"])
-        XCTAssertEqual(matches("ae."), ["loss", "epochs", "params"])
+        XCTAssertEqual(matches("ae."), ["loss", "epochs", "params", "latent", "layers"])
         XCTAssertEqual(matches("data.t"), ["train", "test"])
         XCTAssertEqual(matches("x = mn"), ["mnist"])
         // The cursor counts Unicode scalars: an emoji earlier in the cell is one.

@@ -273,8 +273,8 @@ enum LanguageReference {
         ### values
         A bare name shows what it is: a dataset's sizes, image shape, pixel range and label counts; a
         model's layers, parameters and training so far. Members: `MODEL.loss` (the last test loss, or
-        train loss when there is no test split), `MODEL.epochs`, `MODEL.params`, `DATA.count`,
-        `DATA.train`, `DATA.test`.
+        train loss when there is no test split), `MODEL.epochs`, `MODEL.params`, `MODEL.latent` (the
+        size of its code), `MODEL.layers` (its layer lines), `DATA.count`, `DATA.train`, `DATA.test`.
 
         ## Mistakes
 

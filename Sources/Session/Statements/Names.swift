@@ -89,6 +89,8 @@ extension StatementContext {
                 }
                 return .number(loss)
             case "epochs": return .number(m.epochsTrained)
+            case "latent": return .number(Double(m.latentSize))
+            case "layers": return .number(Double(m.specs.count))
             case "params":
                 guard let count = m.parameterCount else {
                     throw Diagnostic(
