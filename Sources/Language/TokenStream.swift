@@ -192,7 +192,7 @@ public enum NumberRule: Sendable, CustomStringConvertible {
 
 /// A number as a learner wrote it, for diagnostics that quote it back: 200, 0.001, 1.5 (not the
 /// session's rounded `learnerNumber`).
-func numberAsWritten(_ v: Double) -> String {
+public func numberAsWritten(_ v: Double) -> String {
     if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
     return String(v)
 }
