@@ -16,8 +16,8 @@ enum LanguageReference {
 
         <!-- statement list: generated from the statement table -->
         Statements: data (`NAME = ...`), bare names, `model`, `summary`, `train`, `why`, `evaluate`,
-        `seed`, `who`, `print`, `save`, `load`, `delete`, `help`, `show`, `reconstruct`, `generate`,
-        `interpolate`, `histogram`, `embed`, `weights`, `traverse`, `progress`, `plot`.
+        `seed`, `who`, `print`, `check`, `save`, `load`, `delete`, `help`, `show`, `reconstruct`,
+        `generate`, `interpolate`, `histogram`, `embed`, `weights`, `traverse`, `progress`, `plot`.
         <!-- end statements -->
         Type `help STATEMENT` (e.g. `help train`) for one of them, `help layers` for the layer kinds.
 
@@ -252,6 +252,21 @@ enum LanguageReference {
 
         ### print
         `print ITEM...`: strings, numbers and values (`print "loss" ae.loss`) on standard output, separated by spaces.
+
+        ### check
+        `check CONDITION ["message"]`: fails the cell when the condition does not hold, with the message (or the values
+        compared) and a caret under the comparison; when it holds it says so in one line. A
+        condition compares numbers and members with `<`, `<=`, `>`, `>=` or `==`, and joins
+        comparisons with `and`. Any member that is a number can be checked (see values below);
+        `shape MODEL.latent` is the size of the code, as `MODEL.latent` is. A failed check is an
+        `AssertionError`, as graders such as nbgrader expect of a failed test.
+
+        ```
+        check ae.loss < 0.03 "train longer, or widen the code"
+        check ae.epochs >= 5
+        check shape ae.latent == 16
+        check data.count == 70000 and ae.layers == 4
+        ```
 
         ### save
         `save MODEL "file"`: the model (definition, weights, optimizer state, settings, loss history)
