@@ -24,7 +24,4 @@ public enum Vocabulary {
         "padding": Padding.allCases.map(\.rawValue),
         "init": Initializer.allCases.map(\.rawValue),
     ]
-    /// Members of models and datasets after a dot.
-    public static let modelMembers = ["loss", "epochs", "params", "latent", "layers"]
-    public static let dataMembers = ["train", "test", "count"]
 }

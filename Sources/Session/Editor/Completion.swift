@@ -31,9 +31,9 @@ extension LessonSession {
             let base =
                 String(String.UnicodeScalarView(scalars[b..<(wordStart - 1)])).split(separator: "[").first.map(
                     String.init) ?? ""
-            if names.model(base) != nil { return Vocabulary.modelMembers }
-            if names.data(base) != nil { return Vocabulary.dataMembers }
-            return Vocabulary.dataMembers + Vocabulary.modelMembers
+            if names.model(base) != nil { return ModelMember.allCases.map(\.rawValue) }
+            if names.data(base) != nil { return DataMember.allCases.map(\.rawValue) }
+            return (DataMember.allCases.map(\.rawValue) + ModelMember.allCases.map(\.rawValue))
         }
         let words = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let indented = before.first == " " || before.first == "\t"

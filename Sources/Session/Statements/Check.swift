@@ -155,7 +155,7 @@ extension StatementContext {
                     "\(sourceName(reference)) is a model; a check compares numbers", range: reference.range,
                     kind: .value,
                     expected: "one of its members: "
-                        + Vocabulary.modelMembers.map { "\(m.name).\($0)" }.joined(separator: ", "))
+                        + ModelMember.allCases.map { "\(m.name).\($0.rawValue)" }.joined(separator: ", "))
             case .data:
                 throw Diagnostic(
                     "\(sourceName(reference)) is data; a check compares numbers", range: reference.range,

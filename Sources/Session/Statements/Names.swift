@@ -1,6 +1,17 @@
 import Datasets
 import Language
 
+/// The members of a model after a dot, in the order completion and messages list them; each is
+/// computed in `apply` below, whose switch names every case.
+enum ModelMember: String, CaseIterable {
+    case loss, epochs, params, latent, layers
+}
+
+/// The members of a dataset after a dot.
+enum DataMember: String, CaseIterable {
+    case train, test, count
+}
+
 /// What a reference stands for once looked up.
 enum ResolvedValue {
     case data(DataValue)
@@ -80,18 +91,23 @@ extension StatementContext {
     private func apply(_ accessor: Accessor, to value: ResolvedValue, described: String) throws -> ResolvedValue {
         switch (value, accessor) {
         case (.model(let m), .member(let member)):
-            switch member.value {
-            case "loss":
+            guard let which = ModelMember(rawValue: member.value) else {
+                let members = ModelMember.allCases.map(\.rawValue)
+                throw Diagnostic(
+                    "a model has no member '\(member.value)'", range: member.range, kind: .name,
+                    expected: "one of: " + members.joined(separator: ", "),
+                    suggestion: Suggestion.nearest(to: member.value, in: members))
+            }
+            switch which {
+            case .loss:
                 guard let loss = m.lastLoss else {
                     throw Diagnostic(
                         "\(described) has not been trained yet, so it has no loss", range: member.range, kind: .value,
                         expected: "train \(described) on DATA first")
                 }
                 return .number(loss)
-            case "epochs": return .number(m.epochsTrained)
-            case "latent": return .number(Double(m.latentSize))
-            case "layers": return .number(Double(m.specs.count))
-            case "params":
+            case .epochs: return .number(m.epochsTrained)
+            case .params:
                 guard let count = m.parameterCount else {
                     throw Diagnostic(
                         "\(described) cannot be built for 28x28x1 images, so its parameters are not known yet",
@@ -99,38 +115,33 @@ extension StatementContext {
                     )
                 }
                 return .number(Double(count))
-            default:
-                throw Diagnostic(
-                    "a model has no member '\(member.value)'", range: member.range, kind: .name,
-                    expected: "one of: " + Vocabulary.modelMembers.joined(separator: ", "),
-                    suggestion: Suggestion.nearest(to: member.value, in: Vocabulary.modelMembers))
+            case .latent: return .number(Double(m.latentSize))
+            case .layers: return .number(Double(m.specs.count))
             }
         case (.model, _):
             throw Diagnostic(
                 "a model cannot be sliced", range: accessor.range, kind: .value,
-                expected: "a member: " + Vocabulary.modelMembers.joined(separator: ", "))
+                expected: "a member: " + ModelMember.allCases.map(\.rawValue).joined(separator: ", "))
         case (.number, _):
             throw Diagnostic(
                 "a number has no members or parts", range: accessor.range, kind: .value, expected: "the end")
         case (.data(let d), .member(let member)):
-            switch (d, member.value) {
-            case (.split(let s), "train"): return .data(.images(s.train))
-            case (.split(let s), "test"): return .data(.images(s.test))
-            case (.images, "train"), (.images, "test"):
-                throw Diagnostic(
-                    "\(described) is one set of images, without train and test parts", range: member.range,
-                    kind: .value, expected: "a slice like [0:16] or a filter like [label 3]")
-            case (_, "count"):
-                switch d {
-                case .split(let s): return .number(Double(s.train.count + s.test.count))
-                case .images(let i): return .number(Double(i.count))
-                }
-            default:
-                let members = Vocabulary.dataMembers
+            guard let which = DataMember(rawValue: member.value) else {
+                let members = DataMember.allCases.map(\.rawValue)
                 throw Diagnostic(
                     "data has no member '\(member.value)'", range: member.range, kind: .name,
                     expected: "one of: " + members.joined(separator: ", "),
                     suggestion: Suggestion.nearest(to: member.value, in: members))
+            }
+            switch (d, which) {
+            case (.split(let s), .train): return .data(.images(s.train))
+            case (.split(let s), .test): return .data(.images(s.test))
+            case (.images, .train), (.images, .test):
+                throw Diagnostic(
+                    "\(described) is one set of images, without train and test parts", range: member.range,
+                    kind: .value, expected: "a slice like [0:16] or a filter like [label 3]")
+            case (.split(let s), .count): return .number(Double(s.train.count + s.test.count))
+            case (.images(let i), .count): return .number(Double(i.count))
             }
         case (.data(.split(let s)), _):
             // A subscript on a whole split applies to both parts.
