@@ -140,11 +140,12 @@ extension Autoencoder {
     }
 
     /// Mean per-pixel mse, l1 and bce and the PSNR of reconstructions of `set`.
-    public func evaluate(on set: Tensor) throws -> Evaluation {
+    public func evaluate(on set: Tensor, stop: ShouldStop = neverStop) throws -> Evaluation {
         let x = try conformingInput(set)
         guard x.batch > 0 else { throw ModelError("there are no samples to evaluate") }
         var sums = (mse: 0.0, l1: 0.0, bce: 0.0)
         for start in stride(from: 0, to: x.batch, by: 1000) {
+            if stop() { throw Interrupted() }
             let chunk = x.samples(start..<min(start + 1000, x.batch))
             let output = try reconstruct(chunk)
             let weight = Double(chunk.batch)

@@ -129,27 +129,27 @@ public final class Autoencoder {
 
     /// Codes for `inputs` (batch, inputShape...): (batch, latentSize). Evaluation mode: no
     /// dropout, and a VAE returns its mean.
-    public func encode(_ inputs: Tensor) throws -> Tensor {
+    public func encode(_ inputs: Tensor, stop: ShouldStop = neverStop) throws -> Tensor {
         let x = try conformingInput(inputs)
-        return try inBatches(x, outputSample: [latentSize]) { try self.run($0, layers: 0..<self.latentEnd) }
+        return try inBatches(x, outputSample: [latentSize], stop: stop) { try self.run($0, layers: 0..<self.latentEnd) }
     }
 
     /// Outputs for `codes` (batch, latentSize): (batch, inputShape...).
-    public func decode(_ codes: Tensor) throws -> Tensor {
+    public func decode(_ codes: Tensor, stop: ShouldStop = neverStop) throws -> Tensor {
         guard codes.shape.count >= 2, codes.sampleSize == latentSize else {
             throw ShapeError(
                 "the decoder takes codes of \(latentSize) values but got \(Tensor.describe(Array(codes.shape.dropFirst())))"
             )
         }
-        return try inBatches(codes, outputSample: inputShape) {
+        return try inBatches(codes, outputSample: inputShape, stop: stop) {
             try self.run($0, layers: self.latentEnd..<self.layers.count).reshapedSamples(self.inputShape)
         }
     }
 
     /// Inputs passed through encoder and decoder in evaluation mode: (batch, inputShape...).
-    public func reconstruct(_ inputs: Tensor) throws -> Tensor {
+    public func reconstruct(_ inputs: Tensor, stop: ShouldStop = neverStop) throws -> Tensor {
         let x = try conformingInput(inputs)
-        return try inBatches(x, outputSample: inputShape) {
+        return try inBatches(x, outputSample: inputShape, stop: stop) {
             try self.run($0, layers: 0..<self.layers.count).reshapedSamples(self.inputShape)
         }
     }
@@ -181,13 +181,17 @@ public final class Autoencoder {
 
     /// Applies `body` to chunks of at most 1,000 samples (bounds the memory layers cache) and
     /// joins the results.
-    func inBatches(_ x: Tensor, outputSample: [Int], _ body: (Tensor) throws -> Tensor) throws -> Tensor {
+    /// `body` on chunks of 1,000 samples, asking `stop` before each (it throws `Interrupted`).
+    func inBatches(_ x: Tensor, outputSample: [Int], stop: ShouldStop, _ body: (Tensor) throws -> Tensor) throws
+        -> Tensor
+    {
         let chunk = 1000
         if x.batch == 0 { return Tensor(zeros: [0] + outputSample) }
         if x.batch <= chunk { return try body(x) }
         var data: [Float] = []
         data.reserveCapacity(x.batch * outputSample.reduce(1, *))
         for start in stride(from: 0, to: x.batch, by: chunk) {
+            if stop() { throw Interrupted() }
             data += try body(x.samples(start..<min(start + chunk, x.batch))).data
         }
         return Tensor(shape: [x.batch] + outputSample, data: data)

@@ -35,7 +35,9 @@ public struct KernelPCA: Sendable {
         public var eigenvalues: [Double]
     }
 
-    public func fit(_ data: [Float], count: Int, features: Int) throws -> Result {
+    /// Asks `stop` between its phases (the kernel matrix, its centring); the eigen-decomposition,
+    /// one LAPACK call, is left to finish alone when `stop` says so during it.
+    public func fit(_ data: [Float], count: Int, features: Int, stop: ShouldStop = neverStop) throws -> Result {
         try checkMatrix(data, count: count, features: features, minimumCount: 2)
         guard components >= 1, components <= count else {
             throw PicturesError.invalidOption(
@@ -44,9 +46,12 @@ public struct KernelPCA: Sendable {
         if case .poly(let degree, _, _) = kernel, degree < 1 {
             throw PicturesError.invalidOption(name: "degree", value: "\(degree)", reason: "must be at least 1")
         }
-        var k = kernelMatrix(data, count: count, features: features)
+        if stop() { throw Interrupted() }
+        var k = try kernelMatrix(data, count: count, features: features, stop: stop)
+        if stop() { throw Interrupted() }
         centre(&k, n: count)
-        var pairs = try SymmetricEigen.top(components, of: k, n: count)
+        let (matrix, wanted) = (k, components)
+        var pairs = try runAbandonable(stop: stop) { try SymmetricEigen.top(wanted, of: matrix, n: count) }
         SymmetricEigen.fixSigns(&pairs.vectors, count: components, length: count)
         var projected = [Float](repeating: 0, count: count * components)
         for c in 0..<components {
@@ -57,20 +62,27 @@ public struct KernelPCA: Sendable {
         return Result(projected: projected, eigenvalues: pairs.values)
     }
 
-    /// The n x n kernel matrix from the Gram matrix X Xᵀ (one SGEMM).
-    func kernelMatrix(_ x: [Float], count n: Int, features d: Int) -> [Float] {
+    /// The n x n kernel matrix from the Gram matrix X Xᵀ, asking `stop` between rounds of rows.
+    func kernelMatrix(_ x: [Float], count n: Int, features d: Int, stop: ShouldStop = neverStop) throws -> [Float] {
         var gram = [Float](repeating: 0, count: n * n)
-        x.withUnsafeBufferPointer { xp in
-            gram.withUnsafeMutableBufferPointer { g in
-                let (x0, g0) = (xp.baseAddress!, g.baseAddress!)
-                // In a session the engine holds OpenBLAS at one thread; the product (3,000 points:
-                // 14 GFLOP) is then cut into bands of rows, one a thread of the compute team.
-                let team = ComputeTeam.shared
-                let bands = openblas_get_num_threads() == 1 && n >= 256 ? team.threads : 1
-                team.forEachPiece(n, pieces: bands) { rows in
-                    cblas_sgemm(
-                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(n), Int32(d), 1,
-                        x0 + rows.lowerBound * d, Int32(d), x0, Int32(d), 0, g0 + rows.lowerBound * n, Int32(n))
+        // In a session the engine holds OpenBLAS at one thread; the product (3,000 points:
+        // 14 GFLOP) is then cut into bands of rows, one a thread of the compute team, in rounds of
+        // 512 rows so that an interrupt is heard between them. Each element is the same dot
+        // product whichever band computes it.
+        let team = ComputeTeam.shared
+        let threaded = openblas_get_num_threads() == 1 && n >= 256
+        for first in stride(from: 0, to: n, by: 512) {
+            if stop() { throw Interrupted() }
+            let round = first..<min(first + 512, n)
+            x.withUnsafeBufferPointer { xp in
+                gram.withUnsafeMutableBufferPointer { g in
+                    let (x0, g0) = (xp.baseAddress!, g.baseAddress!)
+                    team.forEachPiece(round.count, pieces: threaded ? team.threads : 1) { piece in
+                        let rows = (round.lowerBound + piece.lowerBound)..<(round.lowerBound + piece.upperBound)
+                        cblas_sgemm(
+                            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(n), Int32(d), 1,
+                            x0 + rows.lowerBound * d, Int32(d), x0, Int32(d), 0, g0 + rows.lowerBound * n, Int32(n))
+                    }
                 }
             }
         }

@@ -38,7 +38,9 @@ public struct TSNE: Sendable {
     }
 
     /// - Parameter shouldContinue: called every 10 iterations with the iteration number; false
-    ///   stops early (the layout so far is returned).
+    ///   stops early (the layout so far is returned). Before the first iteration it is also asked
+    ///   (with 0) while the affinities are computed; false then throws `Interrupted`, as there is
+    ///   no layout yet.
     public func fit(
         _ data: [Float], count n: Int, features d: Int, shouldContinue: ((Int) -> Bool)? = nil
     ) throws -> Result {
@@ -55,7 +57,8 @@ public struct TSNE: Sendable {
         guard theta >= 0 else {
             throw PicturesError.invalidOption(name: "theta", value: "\(theta)", reason: "must not be negative")
         }
-        let p = TSNEAffinities(data: data, count: n, features: d, perplexity: perplexity)
+        let p = try TSNEAffinities(
+            data: data, count: n, features: d, perplexity: perplexity, stop: { !(shouldContinue?(0) ?? true) })
         var y = try initialLayout(data, count: n, features: d)
         let rate = Float(learningRate ?? max(Double(n) / earlyExaggeration / 4, 50))
         var update = [Float](repeating: 0, count: 2 * n)

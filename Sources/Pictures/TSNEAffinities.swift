@@ -11,9 +11,11 @@ struct TSNEAffinities {
     var columns: [Int32]
     var values: [Float]
 
-    init(data: [Float], count n: Int, features d: Int, perplexity: Double) {
+    /// `stop` is asked between blocks of the neighbour search, the long part; it throws
+    /// `Interrupted`.
+    init(data: [Float], count n: Int, features d: Int, perplexity: Double, stop: ShouldStop = neverStop) throws {
         let k = min(n - 1, Int(3 * perplexity + 1))
-        let (neighbours, distances) = Self.nearestNeighbours(data, count: n, features: d, k: k)
+        let (neighbours, distances) = try Self.nearestNeighbours(data, count: n, features: d, k: k, stop: stop)
         var conditional = [Float](repeating: 0, count: n * k)
         conditional.withUnsafeMutableBufferPointer { buffer in
             let out = buffer.baseAddress!
@@ -97,7 +99,9 @@ struct TSNEAffinities {
 
     /// Exact k nearest neighbours (self excluded) by blocks of the distance matrix from SGEMM;
     /// returns indices and squared distances, k per point, nearest first.
-    static func nearestNeighbours(_ x: [Float], count n: Int, features d: Int, k: Int) -> ([Int32], [Float]) {
+    static func nearestNeighbours(_ x: [Float], count n: Int, features d: Int, k: Int, stop: ShouldStop) throws -> (
+        [Int32], [Float]
+    ) {
         var norms = [Float](repeating: 0, count: n)
         for i in 0..<n {
             var s: Float = 0
@@ -109,6 +113,7 @@ struct TSNEAffinities {
         let block = 512
         var dots = [Float](repeating: 0, count: block * n)
         for first in stride(from: 0, to: n, by: block) {
+            if stop() { throw Interrupted() }
             let rows = min(block, n - first)
             x.withUnsafeBufferPointer { xp in
                 dots.withUnsafeMutableBufferPointer { dp in

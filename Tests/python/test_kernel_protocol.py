@@ -90,6 +90,32 @@ def test_interrupt_stops_training_keeps_progress_and_the_kernel_lives(kernel, ho
     assert third["content"]["status"] == "ok"
 
 
+@pytest.mark.parametrize(
+    "code", ["embed data.train pca", "embed data.train[0:5000] kernelpca", "evaluate conv on data.train"]
+)
+def test_interrupt_stops_long_pictures_and_evaluation_and_changes_nothing(kernel, code):
+    """Not only training: a projection of 60,000 images, KernelPCA of 5,000 and an evaluation
+    of 60,000 stop at an interrupt as a KeyboardInterrupt, soon, and the names stay as they were."""
+    km, kc = kernel
+    execute(kc, "data = mnist\nmodel conv:\n    conv 16 kernel 3 stride 2 relu\n    flatten\n    latent 16\n"
+                "    dense 3136 relu\n    reshape 14 14 16\n    deconv 1 kernel 3 stride 2 sigmoid")
+    before = result_text(kc, "data")
+    # Not stop_on_error: a request sent the moment the error's idle arrives could be aborted as
+    # queued behind it (as in ipykernel), and the point here is the interrupt.
+    msg_id = kc.execute(code, stop_on_error=False)
+    time.sleep(0.4)
+    started = time.monotonic()
+    km.interrupt_kernel()
+    reply, _ = finish(kc, msg_id)
+    stopped_after = time.monotonic() - started
+    assert reply["content"]["status"] == "error", reply["content"]
+    assert reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+    assert "changed nothing" in reply["content"]["evalue"]
+    assert stopped_after < 2.0, f"{code} took {stopped_after:.2f} s to stop"
+    assert result_text(kc, "data") == before
+    assert km.is_alive()
+
+
 def test_heartbeat_answers_quickly_while_training(kernel):
     km, kc = kernel
     execute(kc, SETUP)

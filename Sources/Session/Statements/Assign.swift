@@ -7,7 +7,7 @@ extension StatementContext {
         let value: DataValue
         switch expression {
         case .builtin(let which, let train, let test, let range):
-            var split = try BuiltinData.load(which, range: range)
+            var split = try abandonable { try BuiltinData.load(which, range: range) }
             for (count, isTrain) in [(train, true), (test, false)] {
                 guard let count else { continue }
                 let available = isTrain ? split.train.count : split.test.count
@@ -25,9 +25,12 @@ extension StatementContext {
             value = .split(split)
         case .idx(let trainImages, let trainLabels, let testImages, let testLabels, _):
             func located(_ p: Located<String>) -> Located<String> { Located(resolvedPath(p.value), p.range) }
-            value = try BuiltinData.loadIDX(
-                trainImages: located(trainImages), trainLabels: located(trainLabels),
-                testImages: testImages.map(located), testLabels: testLabels.map(located))
+            let (images, labels) = (located(trainImages), located(trainLabels))
+            let (testImages, testLabels) = (testImages.map(located), testLabels.map(located))
+            value = try abandonable {
+                try BuiltinData.loadIDX(
+                    trainImages: images, trainLabels: labels, testImages: testImages, testLabels: testLabels)
+            }
         case .reference(let reference):
             value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
         }

@@ -1,6 +1,7 @@
 import Datasets
 import Language
 import Neural
+import Support
 
 /// `evaluate MODEL [on DATA]`: mse, l1, bce and PSNR of the reconstructions.
 struct Evaluate: SessionStatement {
@@ -48,7 +49,9 @@ extension StatementContext {
             for: i.sampleShape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
         let result: Evaluation
         do {
-            result = try network.evaluate(on: try i.tensor)
+            result = try network.evaluate(on: try i.tensor, stop: shouldStop)
+        } catch is Interrupted {
+            throw interrupted()
         } catch {
             throw Diagnostic("\(entry.name) cannot be evaluated: \(error)", range: model.range, kind: .shape)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Support
 
 /// What a running statement may use: the session's names and seed, where its output goes, the
 /// interruption flag, and a few settings. Not the session itself. The session hands a statement
@@ -35,6 +36,25 @@ final class StatementContext {
         self.cellNumber = cellNumber
         self.displayCounter = displayCounter
         self.range = range
+    }
+
+    /// Asked by long work between its steps: whether the kernel raised the interruption flag.
+    var shouldStop: ShouldStop { { [interruption] in interruption.isRaised } }
+
+    /// What a statement other than `train` says when it is interrupted: it stopped, and
+    /// changed nothing.
+    func interrupted() -> Diagnostic {
+        Diagnostic("interrupted: the statement stopped and changed nothing", range: range, kind: .interrupted)
+    }
+
+    /// `work` run so that an interrupt stops the wait within a few milliseconds (see
+    /// `runAbandonable`: only for work that shares nothing with what runs next).
+    func abandonable<T>(_ work: @escaping @Sendable () throws -> T) throws -> T {
+        do {
+            return try runAbandonable(stop: shouldStop, work)
+        } catch is Interrupted {
+            throw interrupted()
+        }
     }
 
     func say(_ text: String) {

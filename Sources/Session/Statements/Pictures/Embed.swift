@@ -1,5 +1,6 @@
 import Language
 import Pictures
+import Support
 
 /// `embed [MODEL] IMAGES [pca|kernelpca|tsne] [2|3] [OPTIONS]`: codings (or pixels) projected.
 struct Embed: SessionStatement {
@@ -188,7 +189,11 @@ extension StatementContext {
         let (xy, title, extra): ([Float], String, String) = try drawing(range) {
             switch method {
             case .pca:
-                let pca = try PCA(components: min(dimensions, features, n)).fit(points, count: n, features: features)
+                // Plain BLAS and LAPACK calls that share nothing: left to finish alone on an interrupt.
+                let components = min(dimensions, features, n)
+                let pca = try runAbandonable(stop: shouldStop) {
+                    try PCA(components: components).fit(points, count: n, features: features)
+                }
                 let total = pca.explainedVariance.reduce(0, +)
                 return (
                     columns(pca.projected, stride: pca.explainedVariance.count), "PCA",
@@ -201,7 +206,7 @@ extension StatementContext {
                 let kernel: KernelPCA.Kernel =
                     options.kernel?.value == .poly ? .poly(degree: 3, gamma: gamma, coef0: 1) : .rbf(gamma: gamma)
                 let kpca = try KernelPCA(components: min(dimensions, n), kernel: kernel).fit(
-                    points, count: n, features: features)
+                    points, count: n, features: features, stop: shouldStop)
                 let gammaText = gamma.map(shortNumber) ?? "1/\(features)"
                 return (
                     columns(kpca.projected, stride: kpca.eigenvalues.count),

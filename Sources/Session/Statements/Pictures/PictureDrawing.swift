@@ -3,6 +3,7 @@ import Foundation
 import Language
 import Neural
 import Pictures
+import Support
 
 /// What every picture statement shares: bundles for PNG and SVG, the model's network for some
 /// images, codings, limits, and errors from the Pictures target turned into diagnostics.
@@ -48,6 +49,8 @@ extension StatementContext {
             return try body()
         } catch let diagnostic as Diagnostic {
             throw diagnostic
+        } catch is Interrupted {
+            throw interrupted()
         } catch let error as PicturesError {
             throw Diagnostic("cannot draw this: \(error)", range: range, kind: .value)
         } catch {
@@ -88,7 +91,7 @@ extension StatementContext {
         codes: [Float], count: Int
     ) {
         let used = images.count > limit ? images.slice(0..<limit) : images
-        let codes = try drawing(range) { try network.encode(try used.tensor) }
+        let codes = try drawing(range) { try network.encode(try used.tensor, stop: shouldStop) }
         return (codes.data, used.count)
     }
 
