@@ -121,6 +121,9 @@ public final class Autoencoder {
     /// Every trainable parameter, in a fixed order (the optimizer's state follows it).
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
+    /// Every buffer (state saved but not trained, such as running statistics), in layer order.
+    public var buffers: [Buffer] { layers.flatMap(\.buffers) }
+
     /// Number of trainable values.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
