@@ -2,8 +2,14 @@
 /// parser goes on with the next line, so a learner sees all of a cell's mistakes at once.
 public struct Parser {
     public let source: String
+    /// How each kind of layer line is written: the engine's layer kinds declare it, and the
+    /// session hands it over (the language does not know the engine).
+    public let layers: LayerGrammars
 
-    public init(_ source: String) { self.source = source }
+    public init(_ source: String, layers: LayerGrammars) {
+        self.source = source
+        self.layers = layers
+    }
 
     /// The statements that parsed, and the diagnostics of those that did not.
     public func parse() -> (cell: Cell, diagnostics: [Diagnostic]) {

@@ -1,4 +1,6 @@
 /// The words of the language, in one place, for the parser, completion, suggestions and help.
+/// Layer kinds and their options are not here: each kind declares its grammar in Neural, and the
+/// session hands the table to the parser (`Parser(_:layers:)`).
 public enum Vocabulary {
     /// Statement words, in the order `help` lists them.
     public static let statements = [
@@ -11,9 +13,6 @@ public enum Vocabulary {
         "progress", "plot",
     ]
     public static let dataSources = ["mnist", "fashion", "idx"]
-    public static let layerKinds = [
-        "dense", "latent", "conv", "deconv", "pool", "upsample", "flatten", "reshape", "dropout",
-    ]
     public static let activations = Activation.allCases.map(\.word)
     /// Options of each statement (the words that may follow its required parts).
     public static let options: [String: [String]] = [
@@ -26,20 +25,11 @@ public enum Vocabulary {
         "traverse": ["dim", "from", "to", "steps", "around"],
         "model": ["init"],
     ]
-    /// Options of each layer kind, besides activations.
-    public static let layerOptions: [String: [String]] = [
-        "dense": ["dropout"],
-        "latent": ["gaussian", "sparse"],
-        "conv": ["kernel", "stride", "padding"],
-        "deconv": ["kernel", "stride", "padding"],
-        "pool": PoolKind.allCases.map(\.rawValue),
-    ]
     /// Values a word-valued option takes.
     public static let optionValues: [String: [String]] = [
         "loss": LossName.allCases.map(\.rawValue),
         "optimizer": OptimizerName.allCases.map(\.rawValue),
         "noise": ["gaussian", "mask", "none"],
-        "padding": Padding.allCases.map(\.rawValue),
         "init": Initializer.allCases.map(\.rawValue),
     ]
     /// Members of models and datasets after a dot.

@@ -428,3 +428,49 @@ func addPartials(
         }
     }
 }
+
+/// `conv 8 kernel 5 stride 2 padding valid relu`: a convolution and its activation after it.
+public struct ConvLine: LayerDeclaration {
+    public static let keyword = "conv"
+    public static let grammar: LayerGrammar? = ConvParts.grammar(keyword)
+
+    public var filters: Int
+    public var kernel: Int
+    public var stride: Int
+    public var padding: Padding
+    public var activation: Activation
+
+    public init(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation) {
+        (self.filters, self.kernel, self.stride, self.padding) = (filters, kernel, stride, padding)
+        self.activation = activation
+    }
+
+    public init(line: LayerLine) throws {
+        let v = try ConvParts.values(line)
+        self.init(filters: v.filters, kernel: v.kernel, stride: v.stride, padding: v.padding, activation: v.activation)
+    }
+
+    public var text: String {
+        ConvParts.description("conv", filters: filters, kernel: kernel, stride: stride, padding: padding)
+            + LayerText.activationSuffix(activation)
+    }
+
+    public func makeLayers() -> [Layer] {
+        ConvParts.withActivation(
+            Conv2D(filters: filters, kernel: kernel, stride: stride, padding: padding), activation)
+    }
+
+    public func parameterCount(input: [Int]) -> Int? {
+        ConvParts.parameterCount(filters: filters, kernel: kernel, input: input)
+    }
+
+    public var outputActivation: Activation { activation }
+}
+
+extension LayerSpec {
+    public static func conv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation)
+        -> LayerSpec
+    {
+        LayerSpec(ConvLine(filters: filters, kernel: kernel, stride: stride, padding: padding, activation: activation))
+    }
+}

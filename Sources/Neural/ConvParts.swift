@@ -8,6 +8,39 @@ enum ConvParts {
             + (padding == .same ? "" : " padding \(padding.rawValue)")
     }
 
+    /// How `conv` and `deconv` lines are written: `conv 8 kernel 5 stride 2 padding valid relu`,
+    /// kernel 3, stride 1 and padding same unless written.
+    static func grammar(_ keyword: String) -> LayerGrammar {
+        LayerGrammar(
+            keyword, arguments: [LayerArgument("filters", .size("the number of filters"))],
+            options: [
+                LayerOption("kernel", .size("the kernel size", maximum: 256), default: .integer(3)),
+                LayerOption("stride", .size("the stride", maximum: 256), default: .integer(1)),
+                LayerOption("padding", .choice("padding", Padding.allCases.map(\.rawValue)), default: .word("same")),
+            ], takesActivation: true)
+    }
+
+    /// The values of a `conv` or `deconv` line.
+    static func values(_ line: LayerLine) throws -> (
+        filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation
+    ) {
+        (
+            try line.integer("filters"), try line.integer("kernel"), try line.integer("stride"),
+            try line.choice("padding", as: Padding.self), line.activation ?? .linear
+        )
+    }
+
+    /// A kernel of k x k x inChannels x filters (either layout) and a bias per filter; the input's
+    /// channels are its last size.
+    static func parameterCount(filters: Int, kernel: Int, input: [Int]) -> Int? {
+        LayerCount.affine(fanIn: LayerCount.product([kernel, kernel, input.last ?? 1]), units: filters)
+    }
+
+    /// The layer, and its activation as a layer of its own after it (none when linear).
+    static func withActivation(_ layer: Layer, _ activation: Activation) -> [Layer] {
+        activation == .linear ? [layer] : [layer, ActivationLayer(activation)]
+    }
+
     /// A fresh kernel of `shape` (Keras's layout) and a bias per filter, drawn with Keras's fans.
     static func parameters(
         kernelShape shape: [Int], filters: Int, fanIn: Int, fanOut: Int, initializer: Initializer, rng: SeededGenerator

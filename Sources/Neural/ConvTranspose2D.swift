@@ -171,3 +171,50 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
         return Tensor(shape: input.shape, data: inputGradient)
     }
 }
+
+/// `deconv 8 kernel 3 stride 2 relu`: a transposed convolution and its activation after it.
+public struct DeconvLine: LayerDeclaration {
+    public static let keyword = "deconv"
+    public static let grammar: LayerGrammar? = ConvParts.grammar(keyword)
+
+    public var filters: Int
+    public var kernel: Int
+    public var stride: Int
+    public var padding: Padding
+    public var activation: Activation
+
+    public init(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation) {
+        (self.filters, self.kernel, self.stride, self.padding) = (filters, kernel, stride, padding)
+        self.activation = activation
+    }
+
+    public init(line: LayerLine) throws {
+        let v = try ConvParts.values(line)
+        self.init(filters: v.filters, kernel: v.kernel, stride: v.stride, padding: v.padding, activation: v.activation)
+    }
+
+    public var text: String {
+        ConvParts.description("deconv", filters: filters, kernel: kernel, stride: stride, padding: padding)
+            + LayerText.activationSuffix(activation)
+    }
+
+    public func makeLayers() -> [Layer] {
+        ConvParts.withActivation(
+            ConvTranspose2D(filters: filters, kernel: kernel, stride: stride, padding: padding), activation)
+    }
+
+    public func parameterCount(input: [Int]) -> Int? {
+        ConvParts.parameterCount(filters: filters, kernel: kernel, input: input)
+    }
+
+    public var outputActivation: Activation { activation }
+}
+
+extension LayerSpec {
+    public static func deconv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation)
+        -> LayerSpec
+    {
+        LayerSpec(
+            DeconvLine(filters: filters, kernel: kernel, stride: stride, padding: padding, activation: activation))
+    }
+}
