@@ -280,3 +280,63 @@ public final class BatchNorm: Layer, InputGradientSkippingLayer {
         }
     }
 }
+
+/// `batchnorm`, `batchnorm relu`, `batchnorm momentum 0.01 eps 1e-3`: batch normalisation of the
+/// line above's output (per feature after a dense layer, per channel after a convolution), and
+/// the activation after it, if any (`dense 256` then `batchnorm relu`: normalised before the ReLU).
+public struct BatchNormLine: LayerDeclaration {
+    public static let keyword = "batchnorm"
+    public static let grammar: LayerGrammar? = LayerGrammar(
+        keyword,
+        options: [
+            LayerOption(
+                "momentum", .number("the momentum", .fraction), default: .number(Double(BatchNorm.defaultMomentum))),
+            LayerOption("eps", .number("eps", .positive), default: .number(Double(BatchNorm.defaultEpsilon))),
+        ], takesActivation: true)
+
+    public var activation: Activation
+    public var momentum: Float
+    public var epsilon: Float
+
+    public init(
+        activation: Activation = .linear, momentum: Float = BatchNorm.defaultMomentum,
+        epsilon: Float = BatchNorm.defaultEpsilon
+    ) {
+        self.activation = activation
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public init(line: LayerLine) throws {
+        self.init(
+            activation: line.activation ?? .linear,
+            momentum: try line.number("momentum").map(Float.init) ?? BatchNorm.defaultMomentum,
+            epsilon: try line.number("eps").map(Float.init) ?? BatchNorm.defaultEpsilon)
+    }
+
+    public var text: String {
+        "batchnorm" + LayerText.activationSuffix(activation)
+            + (momentum == BatchNorm.defaultMomentum ? "" : " momentum \(momentum)")
+            + (epsilon == BatchNorm.defaultEpsilon ? "" : " eps \(epsilon)")
+    }
+
+    public func makeLayers() -> [Layer] {
+        let norm = BatchNorm(momentum: momentum, epsilon: epsilon)
+        return activation == .linear ? [norm] : [norm, ActivationLayer(activation)]
+    }
+
+    /// γ and β, one each per channel (the input's last size).
+    public func parameterCount(input: [Int]) -> Int? { LayerCount.product([2, input.last ?? 1]) }
+    /// The running mean and variance, one each per channel.
+    public func bufferCount(input: [Int]) -> Int? { LayerCount.product([2, input.last ?? 1]) }
+    public var outputActivation: Activation { activation }
+}
+
+extension LayerSpec {
+    public static func batchnorm(
+        activation: Activation = .linear, momentum: Float = BatchNorm.defaultMomentum,
+        epsilon: Float = BatchNorm.defaultEpsilon
+    ) -> LayerSpec {
+        LayerSpec(BatchNormLine(activation: activation, momentum: momentum, epsilon: epsilon))
+    }
+}

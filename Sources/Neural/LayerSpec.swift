@@ -53,6 +53,7 @@ extension LayerSpec {
     public static let kinds: [any LayerDeclaration.Type] = [
         DenseLine.self, LatentLine.self, ConvLine.self, DeconvLine.self, PoolLine.self, UpsampleLine.self,
         FlattenLine.self, ReshapeLine.self, DropoutLine.self, ActivationLine.self,
+        BatchNormLine.self,
     ]
 }
 

@@ -17,7 +17,8 @@ final class LayerSpecTests: XCTestCase {
         XCTAssertNil(ActivationLine.grammar, "an activation line is the engine's, not the language's")
     }
 
-    /// Specs are saved as Swift saved the enum they were in format 1, `{kind: {fields}}`.
+    /// Specs are saved as Swift saved the enum they were in format 1, `{kind: {fields}}`; every
+    /// kind is here.
     func testSpecsReadAsFormatOneWroteThem() throws {
         let saved: [(String, LayerSpec)] = [
             (#"{"dense":{"units":16,"activation":"relu"}}"#, .dense(units: 16, activation: .relu, dropout: nil)),
@@ -47,6 +48,11 @@ final class LayerSpecTests: XCTestCase {
             (#"{"reshape":{"shape":[7,7,16]}}"#, .reshape(shape: [7, 7, 16])),
             (#"{"dropout":{"rate":0.5}}"#, .dropout(rate: 0.5)),
             (#"{"activation":{"_0":"tanh"}}"#, .activation(.tanh)),
+            // Since format 2.
+            (
+                #"{"batchnorm":{"activation":"relu","momentum":0.25,"epsilon":0.001}}"#,
+                .batchnorm(activation: .relu, momentum: 0.25, epsilon: 0.001)
+            ),
         ]
         for (json, spec) in saved {
             let read = try JSONDecoder().decode(LayerSpec.self, from: Data(json.utf8))
