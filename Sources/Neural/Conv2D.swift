@@ -430,9 +430,8 @@ func addPartials(
 }
 
 /// `conv 8 kernel 5 stride 2 padding valid relu`: a convolution and its activation after it.
-public struct ConvLine: LayerDeclaration {
+public struct ConvLine: ConvolutionLine {
     public static let keyword = "conv"
-    public static let grammar: LayerGrammar? = ConvParts.grammar(keyword)
 
     public var filters: Int
     public var kernel: Int
@@ -445,26 +444,9 @@ public struct ConvLine: LayerDeclaration {
         self.activation = activation
     }
 
-    public init(line: LayerLine) throws {
-        let v = try ConvParts.values(line)
-        self.init(filters: v.filters, kernel: v.kernel, stride: v.stride, padding: v.padding, activation: v.activation)
+    public func makeConvolution() -> Layer {
+        Conv2D(filters: filters, kernel: kernel, stride: stride, padding: padding)
     }
-
-    public var text: String {
-        ConvParts.description("conv", filters: filters, kernel: kernel, stride: stride, padding: padding)
-            + LayerText.activationSuffix(activation)
-    }
-
-    public func makeLayers() -> [Layer] {
-        ConvParts.withActivation(
-            Conv2D(filters: filters, kernel: kernel, stride: stride, padding: padding), activation)
-    }
-
-    public func parameterCount(input: [Int]) -> Int? {
-        ConvParts.parameterCount(filters: filters, kernel: kernel, input: input)
-    }
-
-    public var outputActivation: Activation { activation }
 }
 
 extension LayerSpec {

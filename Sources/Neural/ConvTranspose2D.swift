@@ -173,9 +173,8 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
 }
 
 /// `deconv 8 kernel 3 stride 2 relu`: a transposed convolution and its activation after it.
-public struct DeconvLine: LayerDeclaration {
+public struct DeconvLine: ConvolutionLine {
     public static let keyword = "deconv"
-    public static let grammar: LayerGrammar? = ConvParts.grammar(keyword)
 
     public var filters: Int
     public var kernel: Int
@@ -188,26 +187,9 @@ public struct DeconvLine: LayerDeclaration {
         self.activation = activation
     }
 
-    public init(line: LayerLine) throws {
-        let v = try ConvParts.values(line)
-        self.init(filters: v.filters, kernel: v.kernel, stride: v.stride, padding: v.padding, activation: v.activation)
+    public func makeConvolution() -> Layer {
+        ConvTranspose2D(filters: filters, kernel: kernel, stride: stride, padding: padding)
     }
-
-    public var text: String {
-        ConvParts.description("deconv", filters: filters, kernel: kernel, stride: stride, padding: padding)
-            + LayerText.activationSuffix(activation)
-    }
-
-    public func makeLayers() -> [Layer] {
-        ConvParts.withActivation(
-            ConvTranspose2D(filters: filters, kernel: kernel, stride: stride, padding: padding), activation)
-    }
-
-    public func parameterCount(input: [Int]) -> Int? {
-        ConvParts.parameterCount(filters: filters, kernel: kernel, input: input)
-    }
-
-    public var outputActivation: Activation { activation }
 }
 
 extension LayerSpec {

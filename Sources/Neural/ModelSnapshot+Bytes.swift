@@ -72,14 +72,7 @@ extension ModelSnapshot {
             throw ModelError("the saved model's header cannot be read: \(error)")
         }
         var floats = SavedFloats(bytes, from: header.upperBound)
-        for i in snapshot.parameters.indices {
-            snapshot.parameters[i].values = try floats.take(snapshot.parameters[i].shape.reduce(1, *))
-        }
-        if let kind = snapshot.optimizer?.kind {
-            snapshot.optimizer!.slots = try snapshot.parameters.map { p in
-                try (0..<kind.slotCount).map { _ in try floats.take(p.shape.reduce(1, *)) }
-            }
-        }
+        try floats.takeValues(of: &snapshot.parameters, optimizer: &snapshot.optimizer)
         for i in snapshot.buffers.indices {
             snapshot.buffers[i].values = try floats.take(snapshot.buffers[i].shape.reduce(1, *))
         }
@@ -111,6 +104,19 @@ struct SavedFloats {
         }
         offset += 4 * count
         return values
+    }
+
+    /// Every parameter's values, then every optimizer buffer (parameter by parameter, slot by
+    /// slot): how formats 1 and 2 begin their values.
+    mutating func takeValues(of parameters: inout [ModelSnapshot.ParameterValues], optimizer: inout OptimizerState?)
+        throws
+    {
+        for i in parameters.indices { parameters[i].values = try take(parameters[i].shape.reduce(1, *)) }
+        if let kind = optimizer?.kind {
+            optimizer!.slots = try parameters.map { p in
+                try (0..<kind.slotCount).map { _ in try take(p.shape.reduce(1, *)) }
+            }
+        }
     }
 
     func expectEnd() throws {

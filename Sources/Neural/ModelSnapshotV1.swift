@@ -28,14 +28,7 @@ public struct ModelSnapshotV1: Codable, Equatable, Sendable {
             throw ModelError("the saved model's header cannot be read: \(error)")
         }
         var floats = SavedFloats(bytes, from: header.upperBound)
-        for i in snapshot.parameters.indices {
-            snapshot.parameters[i].values = try floats.take(snapshot.parameters[i].shape.reduce(1, *))
-        }
-        if let kind = snapshot.optimizer?.kind {
-            snapshot.optimizer!.slots = try snapshot.parameters.map { p in
-                try (0..<kind.slotCount).map { _ in try floats.take(p.shape.reduce(1, *)) }
-            }
-        }
+        try floats.takeValues(of: &snapshot.parameters, optimizer: &snapshot.optimizer)
         try floats.expectEnd()
         return snapshot
     }
