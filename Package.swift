@@ -86,7 +86,7 @@ let package = Package(
             resources: [.copy("Reference")], swiftSettings: optimised),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: optimised),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language", "Support"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Neural", "Support"]),
         .testTarget(
             name: "PicturesTests", dependencies: ["Pictures", "Datasets"], resources: [.copy("Reference")]),
         .testTarget(

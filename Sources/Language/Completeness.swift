@@ -11,7 +11,9 @@ extension Parser {
     /// cannot parse; complete otherwise. A console asks on every Enter, so, as in IPython, one
     /// empty (or auto-indented, whitespace-only) last line closes a block that has layers; a
     /// header with no layers yet stays open until a second blank line.
-    public static func completeness(of source: String, statements: StatementTable) -> SyntaxCompleteness {
+    public static func completeness(of source: String, statements: StatementTable, layers: LayerGrammars)
+        -> SyntaxCompleteness
+    {
         let (lines, lexDiagnostics) = Lexer(source).lex()
         guard let last = lines.last else { return .complete }
         if lexDiagnostics.contains(where: { $0.range.start.line == last.number && $0.message.contains("not closed") }) {
@@ -30,13 +32,13 @@ extension Parser {
         let hasLayers = i < lines.count - 1
         let closed = blankLinesAfter >= 2 || (endsBlank && hasLayers)
         if opensBlock && !closed {
-            let (_, diagnostics) = Parser(source, statements: statements).parse()
+            let (_, diagnostics) = Parser(source, statements: statements, layers: layers).parse()
             // Only the missing body (or missing latent) may be wrong while the block is open.
             let blocking = diagnostics.filter {
                 !($0.range.start.line == header.number && ($0.message.contains("has no")))
             }
             return blocking.isEmpty ? .incomplete(indent: "    ") : .invalid
         }
-        return Parser(source, statements: statements).parse().diagnostics.isEmpty ? .complete : .invalid
+        return Parser(source, statements: statements, layers: layers).parse().diagnostics.isEmpty ? .complete : .invalid
     }
 }

@@ -50,7 +50,7 @@ extension Parser {
                 ))
             return nil
         }
-        let latents = layers.filter { if case .latent = $0.kind { return true } else { return false } }
+        let latents = layers.filter { self.layers[keyword: $0.keyword]?.isLatent == true }
         if !failed && latents.isEmpty {
             diagnostics.append(
                 Diagnostic(
@@ -69,13 +69,12 @@ extension Parser {
             ? nil : ModelSyntax(name: name, layers: layers, headerRange: header.range, initializer: initializer)
     }
 
+    /// One layer line, read by its kind's grammar (see LayerGrammar in Terms).
     func parseLayer(_ s: inout TokenStream) throws -> LayerSyntax {
         let start = s.hereRange
-        guard let t = s.peek, let word = t.word else {
-            throw s.unexpected("a layer kind: " + Vocabulary.layerKinds.joined(separator: ", "))
-        }
-        let kindList = "a layer kind: " + Vocabulary.layerKinds.joined(separator: ", ")
-        guard Vocabulary.layerKinds.contains(word) else {
+        let kindList = "a layer kind: " + layers.keywords.joined(separator: ", ")
+        guard let t = s.peek, let word = t.word else { throw s.unexpected(kindList) }
+        guard let grammar = layers[keyword: word] else {
             if Vocabulary.activations.contains(word) {
                 throw Diagnostic(
                     "'\(word)' is an activation, not a layer", range: t.range,
@@ -83,120 +82,109 @@ extension Parser {
             }
             throw Diagnostic(
                 "'\(word)' is not a layer kind", range: t.range, expected: kindList,
-                suggestion: Suggestion.nearest(to: word, in: Vocabulary.layerKinds))
+                suggestion: Suggestion.nearest(to: word, in: layers.keywords))
         }
         _ = s.next()
-        let kind: LayerKind
-        switch word {
-        case "dense":
-            let units = try s.expectSize("the number of units")
-            var activation: Activation?, dropout: Double?
-            try parseLayerOptions(&s, layer: "dense", activation: &activation) { option, s in
-                dropout = try s.expectNumber("dropout", in: .fraction).value
+        var line = LayerLine(word)
+        var ranges = [String: SourceRange]()
+        for argument in grammar.arguments {
+            let at = s.hereRange
+            let present: Bool
+            switch argument.presence {
+            case .required, .repeated: present = true
+            case .optional:
+                if case .choice = argument.value { present = s.peek?.word != nil } else { present = !s.atEnd }
             }
-            kind = .dense(units: units.value, activation: activation, dropout: dropout)
-        case "latent":
-            let units = try s.expectSize("the size of the code")
-            var activation: Activation?, gaussian = false, sparsity: SparsitySyntax?
-            try parseLayerOptions(&s, layer: "latent", activation: &activation) { option, s in
-                if option == "gaussian" {
-                    gaussian = true
-                    return
-                }
-                if s.consumeWord("kl") {
-                    let target = try s.expectNumber("the target rate", in: .fraction).value
-                    var weight = 1.0
-                    if s.consumeWord("weight") { weight = try s.expectNumber("the weight", in: .nonNegative).value }
-                    sparsity = .kl(target: target, weight: weight)
-                } else {
-                    sparsity = .l1(
-                        weight: try s.expectNumber("the L1 weight (e.g. 1e-5) or kl", in: .nonNegative).value)
-                }
+            guard present else {
+                if case .optional(let value) = argument.presence { line.values[argument.name] = value }
+                continue
             }
-            if gaussian && activation != nil {
-                throw Diagnostic(
-                    "a gaussian latent takes no activation", range: s.range(from: start), kind: .value,
-                    expected: "latent N gaussian (the mean and log-variance are linear)")
+            var value = try parseValue(argument.value, &s)
+            if case .repeated(let maximum) = argument.presence {
+                var list = [value]
+                while !s.atEnd && list.count < maximum { list.append(try parseValue(argument.value, &s)) }
+                value = .list(list)
             }
-            kind = .latent(units: units.value, activation: activation, gaussian: gaussian, sparsity: sparsity)
-        case "conv", "deconv":
-            let filters = try s.expectSize("the number of filters")
-            var activation: Activation?, kernel = 3, stride = 1, padding = Padding.same
-            try parseLayerOptions(&s, layer: word, activation: &activation) { option, s in
-                switch option {
-                case "kernel": kernel = try s.expectSize("the kernel size", maximum: 256).value
-                case "stride": stride = try s.expectSize("the stride", maximum: 256).value
-                default: padding = try s.expectChoice(Padding.self, "padding").value
-                }
-            }
-            kind =
-                word == "conv"
-                ? .conv(
-                    filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
-                : .deconv(
-                    filters: filters.value, kernel: kernel, stride: stride, padding: padding, activation: activation)
-        case "pool":
-            var pool = PoolKind.max
-            if let w = s.peek?.word {
-                pool = try s.expectChoice(PoolKind.self, "kind of pooling").value
-                _ = w
-            }
-            var size = 2
-            if !s.atEnd { size = try s.expectSize("the pool size", maximum: 256).value }
-            try s.expectEnd("pool")
-            kind = .pool(pool, size: size)
-        case "upsample":
-            var factor = 2
-            if !s.atEnd { factor = try s.expectSize("the upsampling factor", maximum: 256).value }
-            try s.expectEnd("upsample")
-            kind = .upsample(factor: factor)
-        case "flatten":
-            try s.expectEnd("flatten")
-            kind = .flatten
-        case "reshape":
-            var dims = [try s.expectSize("a size").value]
-            while !s.atEnd && dims.count < 3 { dims.append(try s.expectSize("a size").value) }
-            try s.expectEnd("reshape (at most three sizes: height width channels)")
-            kind = .reshape(dims)
-        default:  // dropout
-            kind = .dropout(rate: try s.expectNumber("dropout", in: .fraction).value)
-            try s.expectEnd("dropout")
+            line.values[argument.name] = value
+            ranges[argument.name] = s.range(from: at)
         }
-        return LayerSyntax(kind: kind, range: s.range(from: start))
+        if grammar.takesOptions {
+            try parseLayerOptions(&s, grammar: grammar, line: &line, ranges: &ranges)
+        } else {
+            try s.expectEnd(grammar.ending)
+        }
+        for option in grammar.options where line.values[option.word] == nil {
+            if let value = option.defaultValue { line.values[option.word] = value }
+        }
+        for conflict in grammar.conflicts where conflict.slots.allSatisfy({ ranges[$0] != nil }) {
+            throw Diagnostic(conflict.message, range: s.range(from: start), kind: .value, expected: conflict.expected)
+        }
+        return LayerSyntax(line: line, ranges: ranges, range: s.range(from: start))
     }
 
-    /// An activation word and the layer's own options, in any order.
+    /// One value as its grammar writes it.
+    private func parseValue(_ grammar: ValueGrammar, _ s: inout TokenStream) throws -> LayerValue {
+        switch grammar {
+        case .size(let what, let maximum): return .integer(try s.expectSize(what, maximum: maximum).value)
+        case .number(let what, let rule): return .number(try s.expectNumber(what, in: rule).value)
+        case .choice(let what, let words):
+            return .word(try s.expectWord(what, words: words) { words.contains($0) ? $0 : nil }.value)
+        case .forms(let forms, let otherwise):
+            for form in forms where s.consumeWord(form.word) {
+                var values = [LayerValue]()
+                for part in form.parts {
+                    if let word = part.word, !s.consumeWord(word) {
+                        values.append(part.defaultValue ?? .flag)
+                    } else {
+                        values.append(try parseValue(part.value, &s))
+                    }
+                }
+                return .form(form.word, values)
+            }
+            return try parseValue(otherwise, &s)
+        }
+    }
+
+    /// An activation word (when the kind takes one) and the kind's options, in any order.
     private func parseLayerOptions(
-        _ s: inout TokenStream, layer: String, activation: inout Activation?,
-        _ parseOption: (String, inout TokenStream) throws -> Void
+        _ s: inout TokenStream, grammar: LayerGrammar, line: inout LayerLine, ranges: inout [String: SourceRange]
     ) throws {
-        let options = Vocabulary.layerOptions[layer] ?? []
+        let layer = grammar.keyword, options = grammar.optionWords
+        let activations = grammar.takesActivation ? Vocabulary.activations : []
+        let activationList = "an activation (\(Vocabulary.activations.joined(separator: ", ")))"
         var seen = Set<String>()
         while let t = s.peek {
             guard let w = t.word else {
                 throw Diagnostic(
                     "\(t.describedForLearner) does not fit here", range: t.range,
-                    expected: "an activation (\(Vocabulary.activations.joined(separator: ", "))) or "
-                        + (options.isEmpty ? "the end of the line" : options.joined(separator: ", ")))
+                    expected: grammar.takesActivation
+                        ? activationList + " or "
+                            + (options.isEmpty ? "the end of the line" : options.joined(separator: ", "))
+                        : "an option of \(layer) (\(options.joined(separator: ", "))) or the end of the line")
             }
-            if !seen.insert(w).inserted || (activation != nil && Activation(word: w) != nil) {
+            let activation = activations.contains(w) ? Activation(word: w) : nil
+            if !seen.insert(w).inserted || (line.activation != nil && activation != nil) {
                 throw Diagnostic("\(w) is given twice", range: t.range, kind: .value, expected: "each option once")
             }
-            if let a = Activation(word: w) {
+            if let activation {
                 _ = s.next()
-                activation = a
-            } else if options.contains(w) {
+                line.values[LayerLine.activationSlot] = .word(activation.word)
+                ranges[LayerLine.activationSlot] = t.range
+            } else if let option = grammar.options.first(where: { $0.word == w }) {
                 _ = s.next()
-                try parseOption(w, &s)
+                line.values[w] = try option.value.map { try parseValue($0, &s) } ?? .flag
+                ranges[w] = s.range(from: t.range)
             } else {
-                let all = Vocabulary.activations + options
+                let all = activations + options
                 let near = Suggestion.nearest(to: w, in: all)
-                let isActivationTypo = near.map { Vocabulary.activations.contains($0) } ?? false
+                let isActivationTypo = near.map { activations.contains($0) } ?? false
                 throw Diagnostic(
                     isActivationTypo ? "'\(w)' is not an activation" : "'\(w)' is not an option of \(layer)",
                     range: t.range,
-                    expected: "an activation (\(Vocabulary.activations.joined(separator: ", ")))"
-                        + (options.isEmpty ? "" : " or an option of \(layer): " + options.joined(separator: ", ")),
+                    expected: grammar.takesActivation
+                        ? activationList
+                            + (options.isEmpty ? "" : " or an option of \(layer): " + options.joined(separator: ", "))
+                        : "an option of \(layer): " + options.joined(separator: ", "),
                     suggestion: near)
             }
         }

@@ -4,13 +4,17 @@ public struct Parser {
     public let source: String
     /// The keyword statements this parser knows (the session's table).
     public let statements: StatementTable
+    /// How each kind of layer line is written: the engine's layer kinds declare it, and the
+    /// session hands it over (the language does not know the engine).
+    public let layers: LayerGrammars
 
     /// Words that cannot be names.
     let reserved: Set<String>
 
-    public init(_ source: String, statements: StatementTable) {
+    public init(_ source: String, statements: StatementTable, layers: LayerGrammars) {
         self.source = source
         self.statements = statements
+        self.layers = layers
         self.reserved = statements.reserved
     }
 

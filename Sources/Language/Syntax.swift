@@ -117,45 +117,24 @@ public struct ModelSyntax: Sendable, Equatable {
     }
 }
 
-/// How a model's first weights are drawn (`model ae init pytorch:`).
-/// SparsitySyntax on the codings: an L1 penalty, or a KL penalty toward a target rate.
-public enum SparsitySyntax: Sendable, Equatable {
-    case l1(weight: Double)
-    case kl(target: Double, weight: Double)
-}
-
-public enum LayerKind: Sendable, Equatable {
-    case dense(units: Int, activation: Activation?, dropout: Double?)
-    /// The bottleneck; `gaussian` makes a VAE (mean and log-variance heads).
-    case latent(units: Int, activation: Activation?, gaussian: Bool, sparsity: SparsitySyntax?)
-    case conv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation?)
-    case deconv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation?)
-    case pool(PoolKind, size: Int)
-    case upsample(factor: Int)
-    case flatten
-    case reshape([Int])
-    case dropout(rate: Double)
-
-    public var word: String {
-        switch self {
-        case .dense: return "dense"
-        case .latent: return "latent"
-        case .conv: return "conv"
-        case .deconv: return "deconv"
-        case .pool: return "pool"
-        case .upsample: return "upsample"
-        case .flatten: return "flatten"
-        case .reshape: return "reshape"
-        case .dropout: return "dropout"
-        }
-    }
-}
-
+/// One line of a model block: its keyword and values as the layer kind's grammar read them
+/// (`LayerLine`, the defaults of what was not written filled in), and where each was written.
 public struct LayerSyntax: Sendable, Equatable {
-    public var kind: LayerKind
+    public var line: LayerLine
+    /// Where each written value is, by its name in `line`: an argument's value, an option's
+    /// word and value, the activation word.
+    public var ranges: [String: SourceRange]
+    /// The whole line.
     public var range: SourceRange
-    public init(kind: LayerKind, range: SourceRange) {
-        self.kind = kind
+
+    public init(line: LayerLine, ranges: [String: SourceRange] = [:], range: SourceRange) {
+        self.line = line
+        self.ranges = ranges
         self.range = range
     }
+
+    public var keyword: String { line.keyword }
+
+    /// Where the value `name` was written; the whole line for one that was not (or for nil).
+    public func range(of name: String?) -> SourceRange { name.flatMap { ranges[$0] } ?? range }
 }

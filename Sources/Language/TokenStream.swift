@@ -159,33 +159,25 @@ struct TokenStream {
         return Located(v, t.range)
     }
 
+    /// One word out of `words` (lower-case; a learner may write it in capitals), suggesting the
+    /// near one on a typo: `expectChoice` for a list of words.
+    mutating func expectWord(in words: [String], _ what: String) throws -> Located<String> {
+        let listed = "\(what): " + words.joined(separator: ", ")
+        guard let t = peek, let w = t.word else { throw unexpected(listed) }
+        guard words.contains(w.lowercased()) else {
+            throw Diagnostic(
+                "'\(w)' is not a \(what)", range: t.range, expected: listed,
+                suggestion: Suggestion.nearest(to: w, in: words))
+        }
+        index += 1
+        return Located(w.lowercased(), t.range)
+    }
+
     func expectEnd(_ what: String) throws {
         if let t = peek {
             throw Diagnostic(
                 "\(t.describedForLearner) is more than \(what) takes", range: t.range,
                 expected: "the end of the line (or a # comment)")
-        }
-    }
-}
-
-/// A rule a numeric option must satisfy.
-public enum NumberRule: Sendable, CustomStringConvertible {
-    case positive, nonNegative, fraction
-
-    public func accepts(_ v: Double) -> Bool {
-        guard v.isFinite else { return false }
-        switch self {
-        case .positive: return v > 0
-        case .nonNegative: return v >= 0
-        case .fraction: return v >= 0 && v < 1
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .positive: return "greater than 0"
-        case .nonNegative: return "0 or more"
-        case .fraction: return "from 0 up to (not including) 1"
         }
     }
 }

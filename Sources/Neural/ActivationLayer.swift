@@ -44,3 +44,33 @@ public final class ActivationLayer: Layer, PlannedLayer {
             dy, output: output, layer: description)
     }
 }
+
+/// An activation on a line of its own: the engine makes it (a spec of `tanh`), the lesson
+/// language does not write it (an activation goes on the line of its layer).
+public struct ActivationLine: LayerDeclaration {
+    public static let keyword = "activation"
+    public static let grammar: LayerGrammar? = nil
+
+    public var activation: Activation
+
+    public init(_ activation: Activation) { self.activation = activation }
+
+    public init(line: LayerLine) throws {
+        guard let activation = line.activation else {
+            throw LayerLineError(slot: LayerLine.activationSlot, "an activation line needs an activation")
+        }
+        self.init(activation)
+    }
+
+    /// Saved as the enum case this was: `{"activation": {"_0": "tanh"}}`.
+    enum CodingKeys: String, CodingKey { case activation = "_0" }
+
+    public var text: String { activation.rawValue }
+    public func makeLayers() -> [Layer] { [ActivationLayer(activation)] }
+    public func parameterCount(input: [Int]) -> Int? { 0 }
+    public var outputActivation: Activation { activation }
+}
+
+extension LayerSpec {
+    public static func activation(_ activation: Activation) -> LayerSpec { LayerSpec(ActivationLine(activation)) }
+}

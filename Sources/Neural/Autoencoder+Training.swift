@@ -52,6 +52,9 @@ extension Autoencoder {
         }
         var previous = parameters.map { [Float](repeating: 0, count: $0.value.count) }
         var havePrevious = false
+        // Buffers (running statistics) change in the forward pass: a step whose loss is not
+        // finite puts back the ones from before it, with the weights they go with.
+        let buffers = self.buffers
 
         // Which fused paths the steps take, worked out once. Each step hands the layers their
         // parts; nothing is set on them, so the hook sees the plain model.
@@ -76,10 +79,14 @@ extension Autoencoder {
                 let clean = train.gathering(indices)
                 let input = options.noise == .none ? clean : corrupt(clean, with: options.noise)
                 batch += 1
+                let buffersBefore = buffers.map(\.value.data)
                 let loss = try trainingStep(input: input, target: clean, plan: plan, context: context)
                 let gradientsFinite = loss.isFinite && parameters.gradientsAreFinite
                 if !gradientsFinite {
-                    if !loss.isFinite && havePrevious { restore(parameters, from: previous) }
+                    if !loss.isFinite {
+                        for (buffer, values) in zip(buffers, buffersBefore) { buffer.value.data = values }
+                        if havePrevious { restore(parameters, from: previous) }
+                    }
                     stop = .diverged(epoch: epoch, batch: batch, step: stepsTrained + 1)
                     records.append(
                         record(epoch, lossSum, samplesSeen, batch - 1, epochStart, clock, complete: false, options.loss)

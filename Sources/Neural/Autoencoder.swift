@@ -56,7 +56,7 @@ public final class Autoencoder {
         }
         // Every spec's layers are made before any is built, so that a layer this build lacks is
         // reported before a shape that does not fit.
-        let made = try specs.map(LayerFactory.layers(for:))
+        let made = try specs.map { try $0.makeLayers() }
         let rng = SeededGenerator(seed: seed)
         var walk = LayerWalk(inputShape: inputShape)
         for (spec, specLayers) in made.enumerated() {
@@ -76,8 +76,7 @@ public final class Autoencoder {
         let latentSpec = specs.firstIndex(where: \.isLatent)!
         let encoderEnd = walk.specIndices.firstIndex(of: latentSpec)!
         let latentEnd = walk.specIndices.lastIndex(of: latentSpec)! + 1
-        var latentSize = 0
-        if case .latent(let units, _, _, _) = specs[latentSpec] { latentSize = units }
+        let latentSize = specs[latentSpec].declaration.codeSize ?? 0
         (layers.first as? InputGradientSkippingLayer)?.computesInputGradient = false
         if Autoencoder.fusesLayers { Autoencoder.fuseAdjacentLayers(layers) }
 
@@ -120,6 +119,9 @@ public final class Autoencoder {
 
     /// Every trainable parameter, in a fixed order (the optimizer's state follows it).
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// Every buffer (state saved but not trained, such as running statistics), in layer order.
+    public var buffers: [Buffer] { layers.flatMap(\.buffers) }
 
     /// Number of trainable values.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }

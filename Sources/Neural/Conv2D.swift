@@ -428,3 +428,31 @@ func addPartials(
         }
     }
 }
+
+/// `conv 8 kernel 5 stride 2 padding valid relu`: a convolution and its activation after it.
+public struct ConvLine: ConvolutionLine {
+    public static let keyword = "conv"
+
+    public var filters: Int
+    public var kernel: Int
+    public var stride: Int
+    public var padding: Padding
+    public var activation: Activation
+
+    public init(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation) {
+        (self.filters, self.kernel, self.stride, self.padding) = (filters, kernel, stride, padding)
+        self.activation = activation
+    }
+
+    public func makeConvolution() -> Layer {
+        Conv2D(filters: filters, kernel: kernel, stride: stride, padding: padding)
+    }
+}
+
+extension LayerSpec {
+    public static func conv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation)
+        -> LayerSpec
+    {
+        LayerSpec(ConvLine(filters: filters, kernel: kernel, stride: stride, padding: padding, activation: activation))
+    }
+}

@@ -171,3 +171,32 @@ public final class ConvTranspose2D: Layer, InputGradientSkippingLayer {
         return Tensor(shape: input.shape, data: inputGradient)
     }
 }
+
+/// `deconv 8 kernel 3 stride 2 relu`: a transposed convolution and its activation after it.
+public struct DeconvLine: ConvolutionLine {
+    public static let keyword = "deconv"
+
+    public var filters: Int
+    public var kernel: Int
+    public var stride: Int
+    public var padding: Padding
+    public var activation: Activation
+
+    public init(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation) {
+        (self.filters, self.kernel, self.stride, self.padding) = (filters, kernel, stride, padding)
+        self.activation = activation
+    }
+
+    public func makeConvolution() -> Layer {
+        ConvTranspose2D(filters: filters, kernel: kernel, stride: stride, padding: padding)
+    }
+}
+
+extension LayerSpec {
+    public static func deconv(filters: Int, kernel: Int, stride: Int, padding: Padding, activation: Activation)
+        -> LayerSpec
+    {
+        LayerSpec(
+            DeconvLine(filters: filters, kernel: kernel, stride: stride, padding: padding, activation: activation))
+    }
+}

@@ -114,3 +114,48 @@ public final class Dense: Layer, PlannedLayer, InputGradientSkippingLayer {
         }
     }
 }
+
+/// `dense 512 relu dropout 0.2`: a dense layer with its activation, and the dropout after it.
+public struct DenseLine: LayerDeclaration {
+    public static let keyword = "dense"
+    public static let grammar: LayerGrammar? = LayerGrammar(
+        keyword, arguments: [LayerArgument("units", .size("the number of units"))],
+        options: [LayerOption("dropout", .number("dropout", .fraction))], takesActivation: true)
+
+    public var units: Int
+    public var activation: Activation
+    public var dropout: Float?
+
+    public init(units: Int, activation: Activation, dropout: Float?) {
+        self.units = units
+        self.activation = activation
+        self.dropout = dropout
+    }
+
+    public init(line: LayerLine) throws {
+        self.init(
+            units: try line.integer("units"), activation: line.activation ?? .linear,
+            dropout: try line.number("dropout").map(Float.init))
+    }
+
+    public var text: String {
+        "dense \(units)" + LayerText.activationSuffix(activation) + (dropout.map { " dropout \($0)" } ?? "")
+    }
+
+    public func makeLayers() -> [Layer] {
+        let dense = Dense(units: units, activation: activation)
+        if let dropout, dropout > 0 { return [dense, Dropout(rate: dropout)] }
+        return [dense]
+    }
+
+    public func parameterCount(input: [Int]) -> Int? {
+        LayerCount.affine(fanIn: LayerCount.product(input), units: units)
+    }
+    public var outputActivation: Activation { activation }
+}
+
+extension LayerSpec {
+    public static func dense(units: Int, activation: Activation, dropout: Float?) -> LayerSpec {
+        LayerSpec(DenseLine(units: units, activation: activation, dropout: dropout))
+    }
+}

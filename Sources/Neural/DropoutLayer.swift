@@ -68,3 +68,27 @@ public final class Dropout: Layer {
         }
     }
 }
+
+/// `dropout 0.2` on a line of its own.
+public struct DropoutLine: LayerDeclaration {
+    public static let keyword = "dropout"
+    public static let grammar: LayerGrammar? = LayerGrammar(
+        keyword, arguments: [LayerArgument("rate", .number("dropout", .fraction))])
+
+    public var rate: Float
+
+    public init(rate: Float) { self.rate = rate }
+
+    public init(line: LayerLine) throws {
+        guard let rate = try line.number("rate") else { throw LayerLineError(slot: "rate", "dropout needs a rate") }
+        self.init(rate: Float(rate))
+    }
+
+    public var text: String { "dropout \(rate)" }
+    public func makeLayers() -> [Layer] { [Dropout(rate: rate)] }
+    public func parameterCount(input: [Int]) -> Int? { 0 }
+}
+
+extension LayerSpec {
+    public static func dropout(rate: Float) -> LayerSpec { LayerSpec(DropoutLine(rate: rate)) }
+}

@@ -39,3 +39,20 @@ public final class Flatten: Layer {
         return Tensor(shape: [dy.batch] + input, data: dy.data)
     }
 }
+
+/// `flatten`: each sample a flat vector.
+public struct FlattenLine: LayerDeclaration {
+    public static let keyword = "flatten"
+    public static let grammar: LayerGrammar? = LayerGrammar(keyword)
+
+    public init() {}
+    public init(line: LayerLine) throws {}
+
+    public var text: String { "flatten" }
+    public func makeLayers() -> [Layer] { [Flatten()] }
+    public func parameterCount(input: [Int]) -> Int? { 0 }
+}
+
+extension LayerSpec {
+    public static var flatten: LayerSpec { LayerSpec(FlattenLine()) }
+}

@@ -31,6 +31,19 @@ public final class Parameter {
     }
 }
 
+/// A value a layer keeps and saves but does not train, such as batch normalisation's running
+/// statistics: the optimizer never sees it, a snapshot saves it after the parameters, and a
+/// restored model gets it back.
+public final class Buffer {
+    public let name: String
+    public var value: Tensor
+
+    public init(name: String, value: Tensor) {
+        self.name = name
+        self.value = value
+    }
+}
+
 /// What a forward pass needs beyond its input: whether it trains (dropout on, VAE sampling on)
 /// and the seeded generator that dropout and sampling draw from.
 public final class ForwardContext {
@@ -65,6 +78,13 @@ public protocol Layer: AnyObject {
     func backward(_ outputGradient: Tensor) throws -> Tensor
     /// Trainable parameters, in a fixed order (optimizer state is keyed by this order).
     var parameters: [Parameter] { get }
+    /// State saved with the model but not trained (running statistics), in a fixed order; none
+    /// for most layers.
+    var buffers: [Buffer] { get }
+}
+
+extension Layer {
+    public var buffers: [Buffer] { [] }
 }
 
 /// A shape that does not fit, with both sizes named so the learner can see which is which.

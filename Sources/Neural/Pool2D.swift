@@ -133,3 +133,35 @@ public final class Pool2D: ResamplingLayer {
         return Tensor(shape: [n] + image.dimensions, data: dx)
     }
 }
+
+/// `pool max 2`, `pool avg`, `pool`: the kind (max unless written) and the size (2 unless written).
+public struct PoolLine: LayerDeclaration {
+    public static let keyword = "pool"
+    public static let grammar: LayerGrammar? = LayerGrammar(
+        keyword,
+        arguments: [
+            LayerArgument(
+                "kind", .choice("kind of pooling", PoolKind.allCases.map(\.rawValue)), .optional(default: .word("max"))),
+            LayerArgument("size", .size("the pool size", maximum: 256), .optional(default: .integer(2))),
+        ])
+
+    public var kind: PoolKind
+    public var size: Int
+
+    public init(kind: PoolKind, size: Int) {
+        self.kind = kind
+        self.size = size
+    }
+
+    public init(line: LayerLine) throws {
+        self.init(kind: try line.choice("kind", as: PoolKind.self), size: try line.integer("size"))
+    }
+
+    public var text: String { "pool \(kind.rawValue) \(size)" }
+    public func makeLayers() -> [Layer] { [Pool2D(kind: kind, size: size)] }
+    public func parameterCount(input: [Int]) -> Int? { 0 }
+}
+
+extension LayerSpec {
+    public static func pool(kind: PoolKind, size: Int) -> LayerSpec { LayerSpec(PoolLine(kind: kind, size: size)) }
+}

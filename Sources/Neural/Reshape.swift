@@ -48,3 +48,24 @@ public final class Reshape: Layer {
         return Tensor(shape: [dy.batch] + input, data: dy.data)
     }
 }
+
+/// `reshape 7 7 16`: a new per-sample shape, of one to three sizes.
+public struct ReshapeLine: LayerDeclaration {
+    public static let keyword = "reshape"
+    public static let grammar: LayerGrammar? = LayerGrammar(
+        keyword, arguments: [LayerArgument("shape", .size("a size"), .repeated(maximum: 3))],
+        ending: "reshape (at most three sizes: height width channels)")
+
+    public var shape: [Int]
+
+    public init(shape: [Int]) { self.shape = shape }
+    public init(line: LayerLine) throws { self.init(shape: try line.integers("shape")) }
+
+    public var text: String { "reshape " + shape.map(String.init).joined(separator: " ") }
+    public func makeLayers() -> [Layer] { [Reshape(shape)] }
+    public func parameterCount(input: [Int]) -> Int? { 0 }
+}
+
+extension LayerSpec {
+    public static func reshape(shape: [Int]) -> LayerSpec { LayerSpec(ReshapeLine(shape: shape)) }
+}

@@ -74,3 +74,26 @@ public final class Upsample2D: ResamplingLayer {
         return Tensor(shape: [n] + image.dimensions, data: dx)
     }
 }
+
+/// `upsample 2` (2 unless written): nearest-neighbour.
+public struct UpsampleLine: LayerDeclaration {
+    public static let keyword = "upsample"
+    public static let grammar: LayerGrammar? = LayerGrammar(
+        keyword,
+        arguments: [
+            LayerArgument("factor", .size("the upsampling factor", maximum: 256), .optional(default: .integer(2)))
+        ])
+
+    public var factor: Int
+
+    public init(factor: Int) { self.factor = factor }
+    public init(line: LayerLine) throws { self.init(factor: try line.integer("factor")) }
+
+    public var text: String { "upsample \(factor)" }
+    public func makeLayers() -> [Layer] { [Upsample2D(factor: factor)] }
+    public func parameterCount(input: [Int]) -> Int? { 0 }
+}
+
+extension LayerSpec {
+    public static func upsample(factor: Int) -> LayerSpec { LayerSpec(UpsampleLine(factor: factor)) }
+}

@@ -31,7 +31,7 @@ public final class LessonSession: Interpreter {
         interruption.clear()
         cellNumber += 1
         let renderer = DiagnosticRenderer(source: code)
-        let (cell, diagnostics) = Parser(code, statements: .lesson).parse()
+        let (cell, diagnostics) = Parser(code).parse()
         if !diagnostics.isEmpty { return failure(diagnostics, renderer) }
         var result: MimeBundle?
         for (i, node) in cell.statements.enumerated() {

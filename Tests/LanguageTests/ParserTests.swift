@@ -199,7 +199,7 @@ final class ParserTests: XCTestCase {
             line 3: 'dens' is not a layer kind
                     dens 250 relu
                     ^^^^
-            expected a layer kind: dense, latent, conv, deconv, pool, upsample, flatten, reshape, dropout
+            expected a layer kind: dense, latent, conv, deconv, pool, upsample, flatten, reshape, dropout, batchnorm
             did you mean 'dense'?
             """)
     }

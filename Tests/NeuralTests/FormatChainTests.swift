@@ -47,32 +47,33 @@ final class FormatChainTests: XCTestCase {
         return model
     }
 
-    /// The snapshot's own chain: today one format; the version comes from the JSON header, and
+    /// The snapshot's own chain: formats 1 and 2; the version comes from the JSON header, and
     /// any other version is refused before its layout is read.
     func testSnapshotsAreReadByTheVersionInTheirHeader() throws {
         XCTAssertEqual(ModelSnapshot.formats.oldestVersion, 1)
         XCTAssertEqual(ModelSnapshot.formats.newestVersion, ModelSnapshot.formatVersion)
+        XCTAssertEqual(ModelSnapshot.formatVersion, 2)
         let snapshot = try trainedModel().snapshot()
         let bytes = try snapshot.bytes()
-        XCTAssertEqual(try ModelSnapshot.version(of: bytes), 1)
+        XCTAssertEqual(try ModelSnapshot.version(of: bytes), 2)
         XCTAssertEqual(try ModelSnapshot(bytes: bytes), snapshot)
 
         var future = snapshot
-        future.formatVersion = 2
+        future.formatVersion = 3
         XCTAssertThrowsError(try ModelSnapshot(bytes: try future.bytes())) { error in
-            XCTAssertEqual(error as? FormatVersionError, .newer(found: 2, newest: 1))
+            XCTAssertEqual(error as? FormatVersionError, .newer(found: 3, newest: 2))
             XCTAssertEqual(
                 "\(error)",
-                "this model was saved by a newer Latent (format 2); this one reads formats up to 1: update Latent")
+                "this model was saved by a newer Latent (format 3); this one reads formats up to 2: update Latent")
         }
         // A later format may lay out its values differently: only the header's version is read.
         XCTAssertThrowsError(try ModelSnapshot(bytes: Array(try future.bytes().dropLast(5)) + [1, 2])) {
-            XCTAssertEqual($0 as? FormatVersionError, .newer(found: 2, newest: 1))
+            XCTAssertEqual($0 as? FormatVersionError, .newer(found: 3, newest: 2))
         }
         var unknown = snapshot
         unknown.formatVersion = 0
         XCTAssertThrowsError(try ModelSnapshot(bytes: try unknown.bytes())) {
-            XCTAssertEqual($0 as? FormatVersionError, .unknown(found: 0, oldest: 1, newest: 1))
+            XCTAssertEqual($0 as? FormatVersionError, .unknown(found: 0, oldest: 1, newest: 2))
         }
         let noVersion = Array("{}".utf8)
         XCTAssertThrowsError(try ModelSnapshot(bytes: [UInt8(noVersion.count), 0, 0, 0] + noVersion)) {
@@ -80,6 +81,56 @@ final class FormatChainTests: XCTestCase {
         }
         XCTAssertThrowsError(try ModelSnapshot(bytes: [200, 0, 0, 0, 1])) {
             XCTAssertEqual($0 as? ModelError, ModelError("the saved model is truncated (header)"))
+        }
+    }
+
+    /// Format 1 (Latent 0.1.0) as it was written: the JSON header without buffers, the
+    /// parameters' values, then the optimizer's buffers.
+    func formatOneBytes(_ s: ModelSnapshot) throws -> [UInt8] {
+        var header = ModelSnapshotV1(
+            formatVersion: 1, specs: s.specs, inputShape: s.inputShape, initializer: s.initializer, seed: s.seed,
+            parameters: s.parameters.map { .init(name: $0.name, shape: $0.shape, values: []) },
+            optimizer: s.optimizer, history: s.history, epochsTrained: s.epochsTrained, stepsTrained: s.stepsTrained,
+            generatorState: s.generatorState)
+        header.optimizer?.slots = []
+        let json = [UInt8](try JSONEncoder().encode(header))
+        var out = withUnsafeBytes(of: UInt32(json.count).littleEndian) { Array($0) } + json
+        let floats = s.parameters.flatMap(\.values) + (s.optimizer?.slots.flatMap { $0.flatMap { $0 } } ?? [])
+        for v in floats { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+        return out
+    }
+
+    /// A format 1 snapshot is read by format 1's reader and given the empty buffers of its time.
+    func testFormatOneIsMigratedToFormatTwo() throws {
+        let model = try trainedModel()
+        let snapshot = model.snapshot()
+        XCTAssertEqual(snapshot.buffers, [])
+        let old = try formatOneBytes(snapshot)
+        XCTAssertFalse(String(decoding: old, as: UTF8.self).contains("buffers"))
+        XCTAssertEqual(try ModelSnapshot.version(of: old), 1)
+        XCTAssertEqual(try ModelSnapshot(bytes: old), snapshot)
+        let restored = try Autoencoder(snapshot: ModelSnapshot(bytes: old))
+        XCTAssertEqual(restored.parameters.map(\.value), model.parameters.map(\.value))
+        XCTAssertEqual(restored.optimizerState, model.optimizerState)
+        // Format 1's reader still checks its own layout.
+        XCTAssertThrowsError(try ModelSnapshot(bytes: old + [0, 0, 0, 0])) {
+            XCTAssertEqual($0 as? ModelError, ModelError("the saved model has 4 unexpected bytes at its end"))
+        }
+    }
+
+    /// Buffers travel in format 2 after the optimizer's values, and a snapshot whose buffers do not
+    /// fit its definition is refused with what does not fit.
+    func testBuffersAreSavedAndChecked() throws {
+        var snapshot = try trainedModel().snapshot()
+        snapshot.buffers = [.init(name: "running_mean", shape: [2], values: [0.5, -1.5])]
+        let bytes = try snapshot.bytes()
+        XCTAssertEqual(try ModelSnapshot(bytes: bytes), snapshot)
+        XCTAssertThrowsError(try ModelSnapshot(bytes: Array(bytes.dropLast(4)))) {
+            XCTAssertEqual($0 as? ModelError, ModelError("the saved model is truncated (values)"))
+        }
+        XCTAssertThrowsError(try Autoencoder(snapshot: snapshot)) {
+            XCTAssertEqual(
+                $0 as? ModelError, ModelError("the saved model has 1 buffers but its definition needs 0"))
         }
     }
 
@@ -113,8 +164,8 @@ final class FormatChainTests: XCTestCase {
         }
 
         /// The one step from format 0 to format 1.
-        static func migrated(_ v0: SnapshotV0) throws -> ModelSnapshot {
-            ModelSnapshot(
+        static func migrated(_ v0: SnapshotV0) throws -> ModelSnapshotV1 {
+            ModelSnapshotV1(
                 formatVersion: 1, specs: v0.specs, inputShape: v0.inputShape, initializer: "glorot", seed: v0.seed,
                 parameters: v0.parameters, optimizer: v0.optimizer, history: v0.history,
                 epochsTrained: v0.epochsTrained, stepsTrained: v0.stepsTrained,
@@ -140,12 +191,12 @@ final class FormatChainTests: XCTestCase {
         // Today's format still reads as it is through the longer chain; newer ones are refused.
         let current = try snapshot.bytes()
         XCTAssertEqual(try chain.read(current, version: ModelSnapshot.version(of: current)), snapshot)
-        XCTAssertThrowsError(try chain.read(current, version: 2)) {
-            XCTAssertEqual($0 as? FormatVersionError, .newer(found: 2, newest: 1))
+        XCTAssertThrowsError(try chain.read(current, version: 3)) {
+            XCTAssertEqual($0 as? FormatVersionError, .newer(found: 3, newest: 2))
         }
         // The production chain does not know format 0.
         XCTAssertThrowsError(try ModelSnapshot(bytes: old)) {
-            XCTAssertEqual($0 as? FormatVersionError, .unknown(found: 0, oldest: 1, newest: 1))
+            XCTAssertEqual($0 as? FormatVersionError, .unknown(found: 0, oldest: 1, newest: 2))
         }
     }
 }

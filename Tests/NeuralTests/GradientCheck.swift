@@ -11,10 +11,12 @@ struct GradientCheck {
     var relativeTolerance: Float = 2e-2
 
     /// Checks dL/dx and dL/dθ of `layer` at a random input; `training` turns dropout and
-    /// sampling on (their draws are replayed identically for every evaluation).
+    /// sampling on (their draws are replayed identically for every evaluation). `prepare` may
+    /// set the built layer's values (drawing from the generator it is given) before the check.
     func check(
         _ layer: Layer, inputShape: [Int], batch: Int = 3, training: Bool = false, seed: UInt64 = 11,
-        inputRange: ClosedRange<Float> = -1...1, file: StaticString = #filePath, line: UInt = #line
+        inputRange: ClosedRange<Float> = -1...1, prepare: (Layer, SeededGenerator) -> Void = { _, _ in },
+        file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let rng = SeededGenerator(seed: seed)
         try layer.build(inputShape: inputShape, initializer: .glorotUniform, rng: rng)
@@ -22,6 +24,7 @@ struct GradientCheck {
         for p in layer.parameters where p.name.hasSuffix("bias") {
             p.value.data = p.value.data.map { _ in (rng.nextUniform() - 0.5) * 0.2 }
         }
+        prepare(layer, rng)
         let count = batch * inputShape.reduce(1, *)
         let span = inputRange.upperBound - inputRange.lowerBound
         var x = Tensor(

@@ -10,10 +10,12 @@ final class ModelLimitsTests: XCTestCase {
     func testParameterCountOfEveryKindMatchesTheBuiltModel() throws {
         let specs: [LayerSpec] = [
             .conv(filters: 4, kernel: 3, stride: 1, padding: .same, activation: .relu),
+            .batchnorm(),
             .pool(kind: .max, size: 2),
             .conv(filters: 8, kernel: 3, stride: 2, padding: .same, activation: .relu),
             .flatten,
             .dense(units: 32, activation: .relu, dropout: 0.1),
+            .batchnorm(activation: .relu, momentum: 0.2, epsilon: 1e-3),
             .dropout(rate: 0.2),
             .activation(.tanh),
             .latent(units: 6, activation: .linear, kind: .gaussian, sparsity: .none),

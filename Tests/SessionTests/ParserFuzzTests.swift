@@ -60,8 +60,8 @@ final class ParserFuzzTests: XCTestCase {
         while runs < 3000 && Date() < deadline {
             let source = mutate(texts[g.below(texts.count)], &g)
             let started = Date()
-            let (_, diagnostics) = Parser(source, statements: .lesson).parse()
-            _ = Parser.completeness(of: source, statements: .lesson)
+            let (_, diagnostics) = Parser(source).parse()
+            _ = Parser.completeness(of: source)
             XCTAssertLessThan(Date().timeIntervalSince(started), 1.0, "parsing took too long:\n\(source)")
             check(diagnostics, in: source)
             _ = DiagnosticRenderer(source: source).render(diagnostics)

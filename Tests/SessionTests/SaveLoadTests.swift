@@ -140,12 +140,12 @@ final class SaveLoadTests: XCTestCase {
         // The snapshot inside a well-formed file of today's file format, from a later engine.
         let saved = try SavedModel.read(try ModelFile.read(t.directory + "/ae.model").payload, version: 1)
         var snapshot = try XCTUnwrap(saved.snapshot)
-        snapshot.formatVersion = 2
+        snapshot.formatVersion = 3
         let file = ModelFile.encode(try SavedModel(header: saved.header, snapshot: snapshot).bytes())
         let future = try damage(t) { $0 = file }
         XCTAssertTrue(
             future.hasPrefix(
-                bad + "this model was saved by a newer Latent (format 2); this one reads formats up to 1: update Latent"
+                bad + "this model was saved by a newer Latent (format 3); this one reads formats up to 2: update Latent"
             ),
             future)
     }

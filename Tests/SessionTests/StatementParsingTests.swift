@@ -7,7 +7,7 @@ import XCTest
 /// grammar and parse, with the session's real table.
 final class StatementParsingTests: XCTestCase {
     func parse(_ s: String) -> (Cell, [Diagnostic]) {
-        let r = Parser(s, statements: .lesson).parse()
+        let r = Parser(s).parse()
         return (r.cell, r.diagnostics)
     }
 

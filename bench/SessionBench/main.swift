@@ -96,7 +96,7 @@ default:
     var parseTimes = [Double](), executeTimes = [Double]()
     for _ in 0..<iterations {
         var start = now()
-        let parsed = Parser(typicalCell, statements: .lesson).parse()
+        let parsed = Parser(typicalCell).parse()
         parseTimes.append(now() - start)
         precondition(parsed.diagnostics.isEmpty, "the benchmark cell does not parse")
         start = now()

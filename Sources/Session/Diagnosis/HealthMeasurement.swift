@@ -89,17 +89,11 @@ enum HealthMeasurement {
 
     /// The activation of the model's last line (linear for a line without one).
     static func outputActivation(_ specs: [LayerSpec]) -> Activation {
-        switch specs.last {
-        case .dense(_, let a, _), .conv(_, _, _, _, let a), .deconv(_, _, _, _, let a), .latent(_, let a, _, _),
-            .activation(let a):
-            return a
-        default: return .linear
-        }
+        specs.last?.declaration.outputActivation ?? .linear
     }
 
     static func codeActivation(_ specs: [LayerSpec]) -> Activation {
-        for spec in specs { if case .latent(_, let a, _, _) = spec { return a } }
-        return .linear
+        specs.first(where: \.isLatent)?.declaration.outputActivation ?? .linear
     }
 
     /// Per ReLU layer, the units (channels for a convolution) that are zero for every sample.

@@ -39,10 +39,7 @@ extension LessonSession {
         let indented = before.first == " " || before.first == "\t"
 
         if indented && insideModelBlock(scalars: scalars, lineStart: lineStart) {
-            guard let kind = words.first else { return Vocabulary.layerKinds }
-            if words.last == "padding" { return Vocabulary.optionValues["padding"]! }
-            if kind == "pool" { return PoolKind.allCases.map(\.rawValue) }
-            return Vocabulary.activations + (Vocabulary.layerOptions[kind] ?? [])
+            return SpecConversion.layerCompletions(after: words)
         }
         let table = StatementTable.lesson
         guard let first = words.first else { return table.words + names.order }

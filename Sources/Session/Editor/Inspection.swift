@@ -18,7 +18,7 @@ extension LessonSession {
     }
 
     public func isComplete(_ code: String) -> Completeness {
-        switch Parser.completeness(of: code, statements: .lesson) {
+        switch Parser.completeness(of: code) {
         case .complete: return .complete
         case .incomplete(let indent): return .incomplete(indent: indent)
         case .invalid: return .invalid

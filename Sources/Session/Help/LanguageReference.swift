@@ -99,6 +99,7 @@ enum LanguageReference {
         | `flatten` | to one row of values |
         | `reshape H W C` | one to three sizes |
         | `dropout P` | on its own line, P from 0 up to 1 |
+        | `batchnorm` | batch normalisation of the line above's output, per feature after `dense`, per channel after `conv`: a learned scale and shift; the batch's mean and variance while training, running ones (saved with the model) when evaluating; activation (linear) after it, as in `dense 256` then `batchnorm relu`; `momentum M` (0.1, from 0 up to 1) and `eps E` (1e-5) as PyTorch's |
 
         Sizes are whole numbers from 1 (kernels, strides, pools and upsampling up to 256; units and
         filters up to 1,000,000). A model may hold up to 50,000,000 parameters and a layer up to 250,000
@@ -300,7 +301,7 @@ enum LanguageReference {
         line 3: 'dens' is not a layer kind
                 dens 250 relu
                 ^^^^
-        expected a layer kind: dense, latent, conv, deconv, pool, upsample, flatten, reshape, dropout
+        expected a layer kind: dense, latent, conv, deconv, pool, upsample, flatten, reshape, dropout, batchnorm
         did you mean 'dense'?
         ```
 

@@ -35,7 +35,7 @@ extension ModelEntry {
             let (range, notes) = place(index)
             do {
                 let input = walk.shape
-                for layer in try LayerFactory.layers(for: spec) {
+                for layer in try spec.makeLayers() {
                     let output = try walk.pass(layer, spec: index)
                     guard let values = ModelLimits.product(output), values <= ModelLimits.valuesPerSample else {
                         throw Diagnostic(
@@ -45,7 +45,9 @@ extension ModelEntry {
                             notes: notes)
                     }
                 }
+                // Buffers (running statistics) take memory too, though no training.
                 parameters += ModelLimits.parameters(of: spec, input: input) ?? Int.max / 2
+                parameters += spec.bufferCount(input: input) ?? Int.max / 2
                 guard parameters <= ModelLimits.parameters else {
                     throw Diagnostic(
                         "\(name) would need more than \(grouped(ModelLimits.parameters)) parameters by this layer",
@@ -86,32 +88,9 @@ enum ModelLimits {
     static let valuesPerBatch = 100_000_000
 
     /// The product of sizes, or nil when it overflows.
-    static func product(_ sizes: [Int]) -> Int? {
-        var p = 1
-        for s in sizes {
-            let (r, overflow) = p.multipliedReportingOverflow(by: max(s, 0))
-            if overflow { return nil }
-            p = r
-        }
-        return p
-    }
+    static func product(_ sizes: [Int]) -> Int? { LayerCount.product(sizes) }
 
-    /// Weights and biases a layer will hold for a per-sample `input` (nil on overflow).
-    static func parameters(of spec: LayerSpec, input: [Int]) -> Int? {
-        func affine(_ fanIn: Int?, _ units: Int, copies: Int = 1) -> Int? {
-            guard let fanIn else { return nil }
-            let (w, o1) = fanIn.multipliedReportingOverflow(by: units)
-            let (t, o2) = (w + units).multipliedReportingOverflow(by: copies)
-            return o1 || o2 ? nil : t
-        }
-        switch spec {
-        case .dense(let units, _, _): return affine(product(input), units)
-        case .latent(let units, _, let kind, _): return affine(product(input), units, copies: kind == .gaussian ? 2 : 1)
-        case .conv(let filters, let kernel, _, _, _), .deconv(let filters, let kernel, _, _, _):
-            return affine(product([kernel, kernel, input.last ?? 1]), filters)
-        // No weights. Every kind is named, with no default: a new kind fails to compile until
-        // it is counted here.
-        case .pool, .upsample, .flatten, .reshape, .dropout, .activation: return 0
-        }
-    }
+    /// Trainable values a layer will hold for a per-sample `input` (nil on overflow), as its kind
+    /// counts them.
+    static func parameters(of spec: LayerSpec, input: [Int]) -> Int? { spec.parameterCount(input: input) }
 }

@@ -42,16 +42,15 @@ final class ModelEntry {
     }
 
     var isVariational: Bool {
-        specs.contains { if case .latent(_, _, .gaussian, _) = $0 { return true } else { return false } }
+        specs.contains { ($0.declaration as? LatentLine)?.kind == .gaussian }
     }
 
     var latentSize: Int {
-        for spec in specs { if case .latent(let units, _, _, _) = spec { return units } }
-        return 0
+        specs.lazy.compactMap(\.declaration.codeSize).first ?? 0
     }
 
     var kindText: String {
-        let conv = specs.contains { if case .conv = $0 { return true } else { return false } }
+        let conv = specs.contains { $0.declaration is ConvLine }
         return isVariational ? "model (VAE)" : conv ? "model (conv)" : "model"
     }
 

@@ -6,7 +6,7 @@ extension StatementContext {
     /// meets data.
     func defineModel(_ syntax: ModelSyntax) throws -> MimeBundle? {
         let entry = ModelEntry(
-            name: syntax.name.value, specs: syntax.layers.map(SpecConversion.spec),
+            name: syntax.name.value, specs: try syntax.layers.map(SpecConversion.spec),
             layerRanges: syntax.layers.map(\.range),
             headerRange: syntax.headerRange, seed: seed,
             initializer: syntax.initializer, cell: cellNumber)
