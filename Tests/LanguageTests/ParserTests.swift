@@ -204,6 +204,22 @@ final class ParserTests: XCTestCase {
             """)
     }
 
+    /// A long line is shown around the place, cut and marked, with the caret still under it.
+    func testRendererShowsAWindowOfALongLine() {
+        let source = "look " + String(repeating: "a", count: 600) + " extra"
+        let d = parse(source).1[0]
+        let lines = DiagnosticRenderer(source: source).lines(d)
+        XCTAssertEqual(lines[0], "line 1: 'extra' is more than look takes")
+        XCTAssertLessThan(lines[1].count, 130)
+        XCTAssertTrue(lines[1].hasPrefix("    …a"), lines[1])
+        let caret = lines[2].firstIndex(of: "^").map { lines[2].distance(from: lines[2].startIndex, to: $0) }
+        let word = lines[1].range(of: "extra").map { lines[1].distance(from: lines[1].startIndex, to: $0.lowerBound) }
+        XCTAssertEqual(caret, word)
+        XCTAssertEqual(lines[2].filter { $0 == "^" }.count, 5)
+        let long = Diagnostic(String(repeating: "m", count: 5000), range: d.range)
+        XCTAssertEqual(DiagnosticRenderer(source: source).headline(long).count, "line 1: ".count + 301)
+    }
+
     func testSuggestionDistance() {
         XCTAssertEqual(Suggestion.distance("dens", "dense"), 1)
         XCTAssertEqual(Suggestion.distance("lantent", "latent"), 1)

@@ -53,7 +53,8 @@ final class InterruptTests: XCTestCase {
                 "\(code) finished instead of stopping: \(String(describing: outcome))", file: file, line: line)
         }
         XCTAssertEqual(name, "KeyboardInterrupt", message, file: file, line: line)
-        XCTAssertEqual(message, "line 1: interrupted: the statement stopped and changed nothing", file: file, line: line)
+        XCTAssertEqual(
+            message, "line 1: interrupted: the statement stopped and changed nothing", file: file, line: line)
         XCTAssertLessThan(afterFlag, 2.0, "\(code) took \(afterFlag) s to stop", file: file, line: line)
         XCTAssertEqual(t.fingerprint, before, file: file, line: line)
         // The flag is lowered for the next cell, which runs as usual.

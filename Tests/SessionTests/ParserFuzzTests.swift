@@ -21,7 +21,7 @@ final class ParserFuzzTests: XCTestCase {
     func corpus() throws -> [String] {
         let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("scripts").standardized
-        var texts = SketchExamples.all
+        var texts = SketchExamples.all + (try LessonCells.all())
         for file in try FileManager.default.contentsOfDirectory(atPath: scripts.path) where file.hasSuffix(".latent") {
             texts.append(try String(contentsOf: scripts.appendingPathComponent(file), encoding: .utf8))
         }

@@ -21,6 +21,12 @@ final class SessionFuzzTests: XCTestCase {
             let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
             cells += text.components(separatedBy: "#%%").filter { !$0.contains("train") && !$0.contains("fashion") }
         }
+        // And the lessons' cells, without the ones that train or load the whole of MNIST.
+        let lessonCells = try LessonCells.all().filter {
+            !$0.contains("train ") && !$0.contains("= mnist\n") && !$0.hasSuffix("= mnist")
+        }
+        XCTAssertGreaterThan(lessonCells.count, 20)
+        cells += lessonCells
         let t = try TestSession()
         setenv("LATENT_FASHION_DIR", t.directory, 1)
         t.run("small = mnist train 300 test 50\nmodel ae:\n    dense 8 relu\n    latent 2\n    dense 784 sigmoid")

@@ -56,3 +56,24 @@ final class TestSession {
         return parts.joined(separator: "\n")
     }
 }
+
+/// The code cells of every lesson notebook (Lessons/*.ipynb), for the fuzz tests' corpora.
+enum LessonCells {
+    static func all() throws -> [String] {
+        let lessons = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Lessons"
+        )
+        .standardized
+        var cells = [String]()
+        for file in try FileManager.default.contentsOfDirectory(atPath: lessons.path).sorted()
+        where file.hasSuffix(".ipynb") {
+            let data = try Data(contentsOf: lessons.appendingPathComponent(file))
+            let notebook = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            for cell in notebook?["cells"] as? [[String: Any]] ?? [] where cell["cell_type"] as? String == "code" {
+                let source = cell["source"]
+                cells.append((source as? [String])?.joined() ?? (source as? String) ?? "")
+            }
+        }
+        return cells
+    }
+}
