@@ -40,6 +40,9 @@ public enum MNIST {
 
     private static let cache = Cache()
 
+    /// Whether this process holds MNIST already (loading it again costs no memory).
+    public static var isLoaded: Bool { cache.isFilled }
+
     /// Loads the bundled MNIST (60,000 train, 10,000 test), verifying checksums. Loaded once per
     /// process and shared afterwards.
     public static func load() throws -> TrainTestSplit {
@@ -69,6 +72,12 @@ public enum MNIST {
     private final class Cache: @unchecked Sendable {
         private let lock = NSLock()
         private var stored: TrainTestSplit?
+
+        var isFilled: Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return stored != nil
+        }
 
         func value(_ make: () throws -> TrainTestSplit) throws -> TrainTestSplit {
             lock.lock()

@@ -17,6 +17,8 @@ public final class LessonSession: Interpreter {
     var seed: UInt64 = 0
     /// Where numbered display ids come from (progress bars).
     var displayCounter = 0
+    /// How much memory the kernel may use (read once, from the environment or the cgroup).
+    var memory = MemoryBudget.fromEnvironment()
     /// Counts executed cells; a model remembers the cell that defined it.
     var cellNumber = 0
 
@@ -38,7 +40,7 @@ public final class LessonSession: Interpreter {
             let context = StatementContext(
                 names: names, seed: seed, output: output, interruption: interruption, showsTimings: showsTimings,
                 workingDirectory: workingDirectory, cellNumber: cellNumber, displayCounter: displayCounter,
-                range: node.range)
+                range: node.range, memory: memory)
             do {
                 let bundle = try run(node.statement, context)
                 // Only a statement that succeeded changes the session.

@@ -120,3 +120,30 @@ enum BuiltinData {
         }
     }
 }
+
+extension BuiltinData {
+    /// Bytes that loading `which` takes: the images as bytes and as Float32 pixels, and the
+    /// compressed files while they are read (nothing for MNIST once this process holds it).
+    static func loadCost(_ which: BuiltinDataset) -> Int {
+        if which == .mnist && MNIST.isLoaded { return 0 }
+        return 70_000 * 784 * 5 + 40_000_000
+    }
+
+    /// The same for IDX files: a gzip file's uncompressed size is in its last four bytes.
+    static func idxCost(_ paths: [String]) -> Int {
+        paths.reduce(0) { total, path in
+            guard let handle = FileHandle(forReadingAtPath: path) else { return total }
+            defer { try? handle.close() }
+            guard let size = try? handle.seekToEnd(), size > 0 else { return total }
+            try? handle.seek(toOffset: 0)
+            let magic = (try? handle.read(upToCount: 2)).map { [UInt8]($0) } ?? []
+            var raw = Int(size)
+            if magic == [0x1f, 0x8b], size >= 4, (try? handle.seek(toOffset: size - 4)) != nil,
+                let tail = try? handle.read(upToCount: 4), tail.count == 4
+            {
+                raw = tail.reversed().reduce(0) { $0 << 8 | Int($1) }
+            }
+            return total + raw * 5 + Int(size)
+        }
+    }
+}

@@ -4,7 +4,9 @@ import Neural
 extension ModelEntry {
     /// The network for images of `shape`: the one already built (if it fits), or a new one.
     /// Shapes are checked layer by layer first so that a mismatch points at its line.
-    func network(for shape: [Int], dataName: String, at range: SourceRange, cell current: Int) throws -> Autoencoder {
+    func network(
+        for shape: [Int], dataName: String, at range: SourceRange, cell current: Int, memory: MemoryBudget
+    ) throws -> Autoencoder {
         if let network {
             guard network.inputShape.reduce(1, *) == shape.reduce(1, *) else {
                 throw Diagnostic(
@@ -14,12 +16,14 @@ extension ModelEntry {
             }
             return network
         }
-        return try build(for: shape, cell: current, statement: range)
+        return try build(for: shape, cell: current, statement: range, memory: memory)
     }
 
     /// Builds for `shape`. A layer that does not fit is pointed at when it was written in the
     /// current cell; otherwise the statement is, with the layer quoted.
-    func build(for shape: [Int], cell current: Int, statement: SourceRange) throws -> Autoencoder {
+    func build(for shape: [Int], cell current: Int, statement: SourceRange, memory: MemoryBudget) throws
+        -> Autoencoder
+    {
         func place(_ index: Int?) -> (SourceRange, [String]) {
             guard current != cell || layerRanges.isEmpty else {
                 return (index.map { $0 < layerRanges.count ? layerRanges[$0] : headerRange } ?? headerRange, [])
@@ -71,6 +75,10 @@ extension ModelEntry {
                 mismatch, range: range, kind: .shape,
                 expected: "a last layer with \(inputCount) values, e.g. dense \(inputCount) sigmoid", notes: notes)
         }
+        // Each value is held with its gradient and up to two optimizer buffers (Adam's).
+        try memory.check(
+            parameters * 16, for: "\(name) (\(grouped(parameters)) values, with their gradients and optimizer state)",
+            at: place(nil).0, instead: "smaller layers, or fewer of them")
         do {
             return try Autoencoder(specs: specs, inputShape: shape, initializer: initializer, seed: seed)
         } catch {

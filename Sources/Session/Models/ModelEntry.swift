@@ -57,8 +57,17 @@ final class ModelEntry {
     /// Parameters of the built network, or of one built for 28x28x1; nil when it cannot be built.
     var parameterCount: Int? {
         if let network { return network.parameterCount }
-        // Through `build`, so that the size limits apply before any memory is taken.
-        return (try? build(for: ModelEntry.assumedInput, cell: -1, statement: headerRange))?.parameterCount
+        // Counted by the engine's walk, as `build` weighs a model, without allocating one.
+        var walk = LayerWalk(inputShape: ModelEntry.assumedInput)
+        var total = 0
+        for (index, spec) in specs.enumerated() {
+            let input = walk.shape
+            guard let layers = try? spec.makeLayers() else { return nil }
+            for layer in layers where (try? walk.pass(layer, spec: index)) == nil { return nil }
+            guard let count = spec.parameterCount(input: input) else { return nil }
+            total += count
+        }
+        return walk.outputMismatch == nil ? total : nil
     }
 
     /// The shape summaries assume before a model has met data: MNIST's.

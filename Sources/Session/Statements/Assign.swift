@@ -7,6 +7,9 @@ extension StatementContext {
         let value: DataValue
         switch expression {
         case .builtin(let which, let train, let test, let range):
+            try memory.check(
+                BuiltinData.loadCost(which), for: "loading \(which.rawValue)", at: range,
+                instead: "more memory for this kernel, or fewer models held (delete the ones you no longer need)")
             var split = try abandonable { try BuiltinData.load(which, range: range) }
             for (count, isTrain) in [(train, true), (test, false)] {
                 guard let count else { continue }
@@ -27,6 +30,10 @@ extension StatementContext {
             func located(_ p: Located<String>) -> Located<String> { Located(resolvedPath(p.value), p.range) }
             let (images, labels) = (located(trainImages), located(trainLabels))
             let (testImages, testLabels) = (testImages.map(located), testLabels.map(located))
+            try memory.check(
+                BuiltinData.idxCost([images, labels, testImages, testLabels].compactMap { $0?.value }),
+                for: "loading these files", at: expression.range,
+                instead: "smaller files, or more memory for this kernel")
             value = try abandonable {
                 try BuiltinData.loadIDX(
                     trainImages: images, trainLabels: labels, testImages: testImages, testLabels: testLabels)

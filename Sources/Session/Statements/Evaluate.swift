@@ -46,7 +46,8 @@ extension StatementContext {
         }
         let i = images.images
         let network = try entry.network(
-            for: i.sampleShape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber)
+            for: i.sampleShape, dataName: images.name, at: reference?.range ?? model.range, cell: cellNumber,
+            memory: memory)
         let result: Evaluation
         do {
             result = try network.evaluate(on: try i.tensor, stop: shouldStop)

@@ -18,6 +18,8 @@ final class StatementContext {
     let workingDirectory: String
     /// The cell being run; a model remembers the cell that defined it.
     let cellNumber: Int
+    /// How much memory the kernel may use; statements weigh their work against it first.
+    let memory: MemoryBudget
     /// Where the statement being run was written.
     var range: SourceRange
     /// Where numbered display ids come from (progress bars).
@@ -25,8 +27,9 @@ final class StatementContext {
 
     init(
         names: Namespace, seed: UInt64, output: OutputSink, interruption: InterruptFlag, showsTimings: Bool,
-        workingDirectory: String, cellNumber: Int, displayCounter: Int, range: SourceRange
+        workingDirectory: String, cellNumber: Int, displayCounter: Int, range: SourceRange, memory: MemoryBudget
     ) {
+        self.memory = memory
         self.names = names
         self.seed = seed
         self.output = output

@@ -24,7 +24,8 @@ extension StatementContext {
     fileprivate func summary(_ name: Identifier) throws -> MimeBundle {
         let entry = try lookUpModel(name)
         let network =
-            try entry.network ?? entry.build(for: ModelEntry.assumedInput, cell: cellNumber, statement: name.range)
+            try entry.network
+            ?? entry.build(for: ModelEntry.assumedInput, cell: cellNumber, statement: name.range, memory: memory)
         let s = network.summary()
         let rows = s.rows.map { row -> [String] in
             [row.description, Tensor.describe(row.outputShape), grouped(row.parameters), row.part.rawValue]

@@ -137,7 +137,8 @@ extension StatementContext {
         }
         let shape = trainImages.sampleShape
         let network = try entry.network(
-            for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber)
+            for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber,
+            memory: memory)
         let train: Tensor, test: Tensor?
         do {
             train = try trainImages.tensor
@@ -155,6 +156,14 @@ extension StatementContext {
                 expected:
                     "a smaller batch (at most \(max(1, ModelLimits.valuesPerBatch / max(widest, 1))) for this model)")
         }
+        // A batch's outputs are kept for the backward pass, beside their gradients and a scratch
+        // copy; the optimizer's buffers are made at the first step.
+        let batch = min(settings.batch, trainImages.count)
+        let perSample = network.layerOutputShapes.compactMap(ModelLimits.product).reduce(0, +)
+        let optimizerState = network.optimizerState == nil ? network.parameterCount * 8 : 0
+        try memory.check(
+            perSample * batch * 4 * 3 + optimizerState, for: "a batch of \(batch) through \(entry.name)",
+            at: syntax.batch?.range ?? syntax.model.range, instead: "a smaller batch, e.g. batch \(max(1, batch / 4))")
         var options = settings.trainingOptions
         options.batchSize = settings.batch
         if let optimizer = network.optimizerState?.kind, optimizer.name != settings.optimizer {

@@ -186,6 +186,15 @@ extension StatementContext {
             what = "the pixels"
         }
         let n = images.count
+        let needed: Int
+        switch method {
+        case .pca: needed = n * features * 4 + features * features * 12  // a centred copy, the covariance
+        case .kernelpca: needed = n * n * 12  // the kernel matrix, and the copy the eigensolver reads
+        case .tsne: needed = n * 512 * 4 + n * 100 * 24  // a block of distances, the neighbours' affinities
+        }
+        try memory.check(
+            needed, for: "\(method.rawValue) of \(grouped(n)) images", at: data.range,
+            instead: "fewer images, e.g. \(sourceName(data))[0:\(max(3, n / 4))]")
         let (xy, title, extra): ([Float], String, String) = try drawing(range) {
             switch method {
             case .pca:

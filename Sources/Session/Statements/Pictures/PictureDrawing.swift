@@ -40,7 +40,7 @@ extension StatementContext {
     {
         let shape =
             images.map { [$0.height, $0.width, $0.channels] } ?? entry.network?.inputShape ?? ModelEntry.assumedInput
-        return try entry.network(for: shape, dataName: name, at: range, cell: cellNumber)
+        return try entry.network(for: shape, dataName: name, at: range, cell: cellNumber, memory: memory)
     }
 
     /// Runs engine or drawing code, turning its errors into diagnostics at `range`.
