@@ -130,20 +130,23 @@ extension BuiltinData {
     }
 
     /// The same for IDX files: a gzip file's uncompressed size is in its last four bytes.
+    /// Anything but a regular file costs nothing here: reading it fails with its own message.
     static func idxCost(_ paths: [String]) -> Int {
         paths.reduce(0) { total, path in
-            guard let handle = FileHandle(forReadingAtPath: path) else { return total }
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                attributes[.type] as? FileAttributeType == .typeRegular,
+                let size = (attributes[.size] as? NSNumber)?.intValue, size > 0,
+                let handle = FileHandle(forReadingAtPath: path)
+            else { return total }
             defer { try? handle.close() }
-            guard let size = try? handle.seekToEnd(), size > 0 else { return total }
-            try? handle.seek(toOffset: 0)
+            var raw = size
             let magic = (try? handle.read(upToCount: 2)).map { [UInt8]($0) } ?? []
-            var raw = Int(size)
-            if magic == [0x1f, 0x8b], size >= 4, (try? handle.seek(toOffset: size - 4)) != nil,
+            if magic == [0x1f, 0x8b], size >= 4, (try? handle.seek(toOffset: UInt64(size - 4))) != nil,
                 let tail = try? handle.read(upToCount: 4), tail.count == 4
             {
                 raw = tail.reversed().reduce(0) { $0 << 8 | Int($1) }
             }
-            return total + raw * 5 + Int(size)
+            return total + raw * 5 + size
         }
     }
 }

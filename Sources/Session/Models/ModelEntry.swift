@@ -63,9 +63,15 @@ final class ModelEntry {
         for (index, spec) in specs.enumerated() {
             let input = walk.shape
             guard let layers = try? spec.makeLayers() else { return nil }
-            for layer in layers where (try? walk.pass(layer, spec: index)) == nil { return nil }
+            for layer in layers {
+                // A model beyond the kernel's limits is one that cannot be built: no count.
+                guard let output = try? walk.pass(layer, spec: index),
+                    let values = ModelLimits.product(output), values <= ModelLimits.valuesPerSample
+                else { return nil }
+            }
             guard let count = spec.parameterCount(input: input) else { return nil }
             total += count
+            if total > ModelLimits.parameters { return nil }
         }
         return walk.outputMismatch == nil ? total : nil
     }
