@@ -41,7 +41,10 @@ extension ModelSnapshot {
         var header = self
         for i in header.parameters.indices { header.parameters[i].values = [] }
         if header.optimizer != nil { header.optimizer!.slots = [] }
-        let json = try JSONEncoder().encode(header)
+        // Keys in order: the same snapshot gives the same bytes, whichever process writes it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try encoder.encode(header)
         var out: [UInt8] = []
         let floatCount =
             parameters.reduce(0) { $0 + $1.values.count }

@@ -33,7 +33,10 @@ struct SavedModel: Codable {
     var snapshot: ModelSnapshot?
 
     func bytes() throws -> [UInt8] {
-        let json = [UInt8](try JSONEncoder().encode(header))
+        // Keys in order: the same model gives the same bytes, whichever process writes it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = [UInt8](try encoder.encode(header))
         var out = [UInt8]()
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { out.append(contentsOf: $0) }
         out += json
