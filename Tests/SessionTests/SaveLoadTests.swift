@@ -35,11 +35,9 @@ final class SaveLoadTests: XCTestCase {
     /// with another to tell whether two models are the same.
     func testTheSameModelGivesTheSameBytes() throws {
         let t = try trained()
-        t.run("save ae \"again.model\"\nload ae2 \"ae.model\"\nsave ae2 \"third.model\"")
+        t.run("save ae \"again.model\"")
         let read = { (name: String) in try Data(contentsOf: URL(fileURLWithPath: t.directory + "/" + name)) }
         XCTAssertEqual(try read("again.model"), try read("ae.model"))
-        // Loaded under another name, only the name in its header differs.
-        XCTAssertEqual(try read("third.model").count, try read("ae.model").count + 1)
     }
 
     /// Writes go to a temporary file, flushed, then renamed: a reader never sees half a file.

@@ -120,12 +120,15 @@ extension StatementContext {
         let settings = entry.settings.overlaid(with: syntax)
         let data: DataValue
         let dataName: String
+        let dataSource: DataSource?
         if let reference = syntax.data {
             data = try lookUpData(reference)
             dataName = sourceName(reference)
+            dataSource = source(of: reference)
         } else if let previous = entry.trainedOn {
             data = previous
             dataName = entry.trainedOnName ?? "its data"
+            dataSource = entry.trainedOnSource
         } else {
             throw Diagnostic(
                 "\(entry.name) has not been trained before, so it needs data", range: range.endPoint,
@@ -190,6 +193,7 @@ extension StatementContext {
         entry.settings = settings
         entry.trainedOn = data
         entry.trainedOnName = dataName
+        entry.trainedOnSource = dataSource
         for record in report.records {
             entry.epochsTrained += record.complete ? 1 : Double(record.batches) / Double(batchesPerEpoch)
         }
