@@ -19,9 +19,16 @@ public final class LessonSession: Interpreter {
     var displayCounter = 0
     /// Counts executed cells; a model remembers the cell that defined it.
     var cellNumber = 0
+    /// Keeps the session on the disk as it goes (the kernel's sessions; nil for `latent run`).
+    let autosave: Autosaver?
 
-    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    /// `autosave`: where this session keeps itself for `restore` (the kernel gives one);
+    /// without it, nothing is written and there is nothing to restore.
+    public init(
+        workingDirectory: String = FileManager.default.currentDirectoryPath, autosave: AutosaveLocation? = nil
+    ) {
         self.workingDirectory = workingDirectory
+        self.autosave = autosave.map(Autosaver.init(location:))
         // Every BLAS call in the session (training and pictures alike) then runs the same way,
         // so a t-SNE gives the same map whether or not a model has trained before it.
         ComputeTeam.startEngine()
@@ -38,13 +45,15 @@ public final class LessonSession: Interpreter {
             let context = StatementContext(
                 names: names, seed: seed, output: output, interruption: interruption, showsTimings: showsTimings,
                 workingDirectory: workingDirectory, cellNumber: cellNumber, displayCounter: displayCounter,
-                range: node.range)
+                range: node.range, autosave: autosave)
+            defer { sayAutosaveNotices(output) }
             do {
                 let bundle = try run(node.statement, context)
                 // Only a statement that succeeded changes the session.
                 names = context.names
                 seed = context.seed
                 displayCounter = context.displayCounter
+                autosave?.sync(names, seed: seed)
                 let isLast = i == cell.statements.count - 1
                 if isLast, case .expression = node.statement {
                     result = bundle
@@ -59,6 +68,18 @@ public final class LessonSession: Interpreter {
             }
         }
         return .ok(result: result)
+    }
+
+    /// Waits (at most `timeout` seconds) for autosave's last writes: the kernel calls it before
+    /// it exits.
+    public func finishAutosave(timeout: Double = 5) {
+        autosave?.flush(timeout: timeout)
+    }
+
+    /// What autosave has to say (a model over the limit, a folder it cannot write), on stderr.
+    func sayAutosaveNotices(_ output: OutputSink) {
+        guard let autosave else { return }
+        for notice in autosave.takeNotices() { output.stream(notice + "\n", on: .stderr) }
     }
 
     /// Renders diagnostics as the kernel shows an error: the first headline as the message,

@@ -172,13 +172,22 @@ extension StatementContext {
         record.start(network: network, data: data)
         var trace = entry.training
         trace.begin()
+        // After every complete epoch, autosave may write the model as this `train` will leave it.
+        let (epochsBefore, networkEpochsBefore) = (entry.epochsTrained, network.epochsTrained)
+        let epochEnded = { (_: EpochRecord) -> Void in
+            self.autosave?.epochEnded(
+                entry, network: network, epochs: epochsBefore + Double(network.epochsTrained - networkEpochsBefore),
+                settings: settings, trainedOn: (dataName, dataSource))
+        }
         do {
-            report = try network.train(on: train, test: test, options: options) { p in
-                progress.tick(p)
-                trace.record(runningLoss: p.runningLoss, batch: p.batch)
-                if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
-                return !self.interruption.isRaised
-            }
+            report = try network.train(
+                on: train, test: test, options: options,
+                progress: { p in
+                    progress.tick(p)
+                    trace.record(runningLoss: p.runningLoss, batch: p.batch)
+                    if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
+                    return !self.interruption.isRaised
+                }, epochEnded: epochEnded)
         } catch {
             progress.finish("not started", fraction: 0)
             throw Diagnostic(
