@@ -21,6 +21,8 @@ public final class LessonSession: Interpreter {
     var cellNumber = 0
     /// Keeps the session on the disk as it goes (the kernel's sessions; nil for `latent run`).
     let autosave: Autosaver?
+    /// The first cell says when an earlier session can be restored; then this is false.
+    var restoreHintPending = true
 
     /// `autosave`: where this session keeps itself for `restore` (the kernel gives one);
     /// without it, nothing is written and there is nothing to restore.
@@ -39,6 +41,7 @@ public final class LessonSession: Interpreter {
         cellNumber += 1
         let renderer = DiagnosticRenderer(source: code)
         let (cell, diagnostics) = Parser(code, statements: .lesson).parse()
+        sayRestoreHint(cell, output: output)
         if !diagnostics.isEmpty { return failure(diagnostics, renderer) }
         var result: MimeBundle?
         for (i, node) in cell.statements.enumerated() {
@@ -80,6 +83,23 @@ public final class LessonSession: Interpreter {
     func sayAutosaveNotices(_ output: OutputSink) {
         guard let autosave else { return }
         for notice in autosave.takeNotices() { output.stream(notice + "\n", on: .stderr) }
+    }
+
+    /// The first cell of a kernel says, in one line, when an earlier session of this notebook
+    /// can be restored. A cell that restores or sets autosave up says nothing; the next one will.
+    func sayRestoreHint(_ cell: Cell, output: OutputSink) {
+        guard restoreHintPending, let autosave else { return }
+        let statements = cell.statements.compactMap { node -> String? in
+            if case .command(let command) = node.statement { return command.keyword }
+            return nil
+        }
+        if statements.contains(Restore.keyword) {
+            restoreHintPending = false
+            return
+        }
+        if statements.contains(Autosave.keyword) { return }
+        restoreHintPending = false
+        if let hint = Restore.hint(autosave) { output.stream(hint + "\n", on: .stdout) }
     }
 
     /// Renders diagnostics as the kernel shows an error: the first headline as the message,

@@ -16,8 +16,8 @@ enum LanguageReference {
 
         <!-- statement list: generated from the statement table -->
         Statements: data (`NAME = ...`), bare names, `model`, `summary`, `train`, `why`, `evaluate`,
-        `seed`, `who`, `print`, `check`, `save`, `load`, `autosave`, `delete`, `help`, `show`,
-        `reconstruct`, `generate`, `interpolate`, `histogram`, `embed`, `weights`, `traverse`,
+        `seed`, `who`, `print`, `check`, `save`, `load`, `restore`, `autosave`, `delete`, `help`,
+        `show`, `reconstruct`, `generate`, `interpolate`, `histogram`, `embed`, `weights`, `traverse`,
         `progress`, `plot`.
         <!-- end statements -->
         Type `help STATEMENT` (e.g. `help train`) for one of them, `help layers` for the layer kinds.
@@ -278,6 +278,24 @@ enum LanguageReference {
         `load NAME "file"`: a saved model under NAME. A missing, truncated, corrupt or foreign file is
         named as such, a file from a newer Latent says to update, and the session stays as it was. The
         data a model trained on is not saved: the first `train` after a `load` needs `on DATA`.
+
+        ### restore
+        `restore [NAME|list]`: brings back the models and datasets of this notebook's last session, as autosave kept them:
+        after a kernel died (out of memory, a crash) or was restarted. It says what it restored,
+        from when, and at which epoch. A kernel killed during an epoch loses that epoch and no more
+        when epochs take longer than 2 seconds (shorter ones are written at most every 2 seconds). A
+        model comes back with its weights, optimizer state, loss history, settings and data, so
+        `train ae epochs 5` goes on exactly as it would have. Datasets are made again from their
+        source (MNIST, IDX files, a part of another dataset). `restore NAME` brings back one name,
+        from the last session that had it. `restore list` shows the sessions kept for this notebook.
+        A damaged autosave file is skipped, saying why. The first cell run in a new kernel says, in
+        one line, when there is something to restore.
+
+        ```
+        restore
+        restore ae
+        restore list
+        ```
 
         ### autosave
         `autosave [on|off] [limit SIZE] [folder "path"]`: the kernel keeps the session on the disk as it goes, so that a kernel that dies (out of
