@@ -53,7 +53,12 @@ extension ModelSnapshot {
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { out += $0 }
         out += json
         func append(_ values: [Float]) {
-            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+            #if _endian(little)
+                // The floats' bytes as they lie in memory: one copy (autosave writes every epoch).
+                values.withUnsafeBytes { out.append(contentsOf: $0) }
+            #else
+                for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+            #endif
         }
         parameters.forEach { append($0.values) }
         optimizer?.slots.forEach { $0.forEach(append) }

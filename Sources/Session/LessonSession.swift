@@ -79,6 +79,9 @@ public final class LessonSession: Interpreter {
         autosave?.flush(timeout: timeout)
     }
 
+    /// What autosave has cost so far (`make bench`).
+    public var autosaveStatistics: AutosaveStatistics { autosave?.statistics ?? AutosaveStatistics() }
+
     /// What autosave has to say (a model over the limit, a folder it cannot write), on stderr.
     func sayAutosaveNotices(_ output: OutputSink) {
         guard let autosave else { return }

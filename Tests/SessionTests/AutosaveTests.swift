@@ -120,6 +120,29 @@ final class AutosaveTests: XCTestCase {
         XCTAssertFalse(t.files().contains { $0.hasSuffix(".tmp") })
     }
 
+    /// A `train` whose last epoch was written is not written again when it ends; one that stops
+    /// after its last written epoch is, and so is one whose epochs came too soon after a write.
+    func testTheEndOfATrainIsWrittenOnlyWhenItIsNew() throws {
+        let folder = try AutosaveFolder()
+        let t = try folder.kernel()
+        t.run("small = mnist train 300 test 50\nmodel ae:\n    dense 8 relu\n    latent 2\n    dense 784 sigmoid")
+        var handed = t.autosave.handedModels
+        t.run("train ae on small epochs 3 batch 100")
+        XCTAssertEqual(t.autosave.handedModels - handed, 3, "one per epoch, none more at the end")
+        handed = t.autosave.handedModels
+        t.run("train ae steps 4")
+        XCTAssertEqual(t.autosave.handedModels - handed, 2, "epoch 4 (3 steps), then the part of epoch 5")
+        // At most one write every 2 s during a train: a fast one is written at its end only.
+        t.autosave.interval = 2
+        handed = t.autosave.handedModels
+        t.run("train ae epochs 5")
+        XCTAssertEqual(
+            t.autosave.handedModels - handed, 1, "its end: its epochs came less than 2 s after the last write")
+        t.run("train ae epochs 5")
+        XCTAssertEqual(t.autosave.handedModels - handed, 2, "the next one's end too")
+        XCTAssertEqual(try t.autosaved("ae").snapshot?.stepsTrained, t.session.names.model("ae")?.network?.stepsTrained)
+    }
+
     func testOldSessionsArePrunedByAgeAndBySize() throws {
         let folder = try AutosaveFolder()
         let fm = FileManager.default

@@ -41,6 +41,8 @@ final class Autosaver: @unchecked Sendable {
     private var lastTrainingWrite: [String: Double] = [:]
     /// Per model name, when (seconds since 1970) it was last handed over.
     private var savedTimes: [String: Double] = [:]
+    /// Model writes handed to the writer (a newer one may replace a waiting one there).
+    private(set) var handedModels = 0
 
     // Shared with the writer thread, under `lock`.
     private let queue = DispatchQueue(label: "latent-autosave")
@@ -50,6 +52,11 @@ final class Autosaver: @unchecked Sendable {
     private var pendingRemovals: [String] = []
     private var draining = false
     private var writeCost: [String: Double] = [:]
+    private var modelWrites = 0
+    private var writeSeconds = 0.0
+    private var writerCPUSeconds = 0.0
+    /// Seconds the session's thread spent in autosave (snapshots, deciding, the list of names).
+    private var sessionSeconds = 0.0
     private var notices: [String] = []
     private var noticed: Set<String> = []
     private var prunedBases: Set<String> = []
@@ -75,16 +82,13 @@ final class Autosaver: @unchecked Sendable {
         var settings: TrainSettings
         var trainedOnName: String?
         var source: DataSource?
-        /// Written in the middle of a `train`: the end of it is written again.
-        var duringTraining: Bool
 
         static func == (a: Fingerprint, b: Fingerprint) -> Bool {
             a.entry != nil && a.entry === b.entry && a.built == b.built && a.steps == b.steps && a.epochs == b.epochs
                 && a.settings == b.settings && a.trainedOnName == b.trainedOnName && a.source == b.source
-                && a.duringTraining == b.duringTraining
         }
 
-        init(_ entry: ModelEntry, duringTraining: Bool = false) {
+        init(_ entry: ModelEntry) {
             self.entry = entry
             built = entry.network != nil
             steps = entry.network?.stepsTrained ?? 0
@@ -92,7 +96,6 @@ final class Autosaver: @unchecked Sendable {
             settings = entry.settings
             trainedOnName = entry.trainedOnName
             source = entry.trainedOnSource
-            self.duringTraining = duringTraining
         }
     }
 
@@ -132,6 +135,8 @@ final class Autosaver: @unchecked Sendable {
     /// After every statement that succeeded: writes what changed.
     func sync(_ names: Namespace, seed: UInt64) {
         guard isOn else { return }
+        let start = Self.monotonicSeconds()
+        defer { sessionSeconds += Self.monotonicSeconds() - start }
         var entries = [SessionManifest.Name]()
         var removed = Set(written.keys)
         var handed = false
@@ -171,6 +176,7 @@ final class Autosaver: @unchecked Sendable {
     ) {
         guard isOn else { return }
         let now = Self.monotonicSeconds()
+        defer { sessionSeconds += Self.monotonicSeconds() - now }
         let cost = lock.withLock { writeCost[entry.name] ?? 0 }
         if let last = lastTrainingWrite[entry.name],
             now - last < max(interval, costShare * cost)
@@ -180,8 +186,14 @@ final class Autosaver: @unchecked Sendable {
         lastTrainingWrite[entry.name] = now
         let saved = entry.saved(network: network, settings: settings, epochsTrained: epochs, trainedOn: trainedOn)
         hand(saved, name: entry.name)
-        var fingerprint = Fingerprint(entry, duringTraining: true)
+        // What the entry will be if `train` ends here: then its end needs no write of its own.
+        var fingerprint = Fingerprint(entry)
+        fingerprint.built = true
         fingerprint.steps = network.stepsTrained
+        fingerprint.epochs = epochs
+        fingerprint.settings = settings
+        fingerprint.trainedOnName = trainedOn.name
+        fingerprint.source = trainedOn.source
         written[entry.name] = fingerprint
         var model = manifestEntry(name: entry.name, model: entry, epochs: epochs)
         model.trainedOnName = trainedOn.name
@@ -202,6 +214,16 @@ final class Autosaver: @unchecked Sendable {
             done.signal()
         }
         return done.wait(timeout: .now() + timeout) == .success
+    }
+
+    /// What autosave has cost so far: for the benchmark.
+    var statistics: AutosaveStatistics {
+        let session = sessionSeconds
+        return lock.withLock {
+            AutosaveStatistics(
+                writes: modelWrites, writeSeconds: writeSeconds, writerCPUSeconds: writerCPUSeconds,
+                sessionSeconds: session)
+        }
     }
 
     /// What the writer has to say (a model over the limit, a folder that cannot be written),
@@ -240,6 +262,7 @@ final class Autosaver: @unchecked Sendable {
     }
 
     private func hand(_ model: SavedModel, name: String) {
+        handedModels += 1
         savedTimes[name] = Date().timeIntervalSince1970
         let write = ModelWrite(
             folder: location.runFolder, file: AutosaveLocation.fileName(model: name), name: name, model: model,
@@ -285,6 +308,11 @@ final class Autosaver: @unchecked Sendable {
                 return taken
             }
             if models.isEmpty && manifest == nil && removals.isEmpty && !prune { return }
+            let cpuStart = Self.threadCPUSeconds()
+            defer {
+                let cpu = Self.threadCPUSeconds() - cpuStart
+                lock.withLock { writerCPUSeconds += cpu }
+            }
             if let folder = models.first?.folder ?? manifest?.folder {
                 do {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -334,7 +362,11 @@ final class Autosaver: @unchecked Sendable {
             return
         }
         let cost = Self.monotonicSeconds() - start
-        lock.withLock { writeCost[write.name] = cost }
+        lock.withLock {
+            writeCost[write.name] = cost
+            modelWrites += 1
+            writeSeconds += cost
+        }
     }
 
     private func notice(_ key: String, _ text: String) {
@@ -348,9 +380,32 @@ final class Autosaver: @unchecked Sendable {
         return mb >= 10 ? "\(Int(mb.rounded())) MB" : String(format: "%.1f MB", mb)
     }
 
+    /// CPU time of the calling thread.
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
     static func monotonicSeconds() -> Double {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+}
+
+/// What autosave has cost: model files written, the writer's time on them (wall clock, mostly
+/// waiting for the disk, and CPU), and the session thread's time in autosave.
+public struct AutosaveStatistics: Sendable {
+    public var writes = 0
+    public var writeSeconds = 0.0
+    public var writerCPUSeconds = 0.0
+    public var sessionSeconds = 0.0
+
+    public init(writes: Int = 0, writeSeconds: Double = 0, writerCPUSeconds: Double = 0, sessionSeconds: Double = 0) {
+        self.writes = writes
+        self.writeSeconds = writeSeconds
+        self.writerCPUSeconds = writerCPUSeconds
+        self.sessionSeconds = sessionSeconds
     }
 }
