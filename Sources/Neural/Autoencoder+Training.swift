@@ -12,11 +12,15 @@ extension Autoencoder {
     /// Trains on `train` (batch, inputShape...) with shuffled mini-batches, recording each
     /// epoch's train loss (and test loss on `test`) in `history`. `progress` is called after
     /// every batch; returning false stops training there (the model keeps what it learned).
-    /// A NaN or infinite loss stops training and puts back the weights of the step before.
+    /// `epochEnded` is called after every complete epoch, once the model is all it will be at
+    /// the start of the next one (history, counters, generator, test loss): a snapshot taken
+    /// there goes on exactly as this call would. A NaN or infinite loss stops training and puts
+    /// back the weights of the step before.
     @discardableResult
     public func train(
         on train: Tensor, test: Tensor? = nil, options: TrainingOptions,
-        progress: (TrainingProgress) -> Bool = { _ in true }
+        progress: (TrainingProgress) -> Bool = { _ in true },
+        epochEnded: (EpochRecord) -> Void = { _ in }
     ) throws -> TrainingReport {
         let train = try conformingInput(train)
         let test = try test.map(conformingInput)
@@ -88,9 +92,10 @@ extension Autoencoder {
                         if havePrevious { restore(parameters, from: previous) }
                     }
                     stop = .diverged(epoch: epoch, batch: batch, step: stepsTrained + 1)
-                    records.append(
-                        record(epoch, lossSum, samplesSeen, batch - 1, epochStart, clock, complete: false, options.loss)
-                    )
+                    let part = record(
+                        epoch, lossSum, samplesSeen, batch - 1, epochStart, clock, complete: false, options.loss)
+                    records.append(part)
+                    history.append(part)
                     break training
                 }
                 optimizerState!.update(parameters, learningRate: options.learningRate, previous: &previous)
@@ -119,9 +124,10 @@ extension Autoencoder {
                 entry.seconds = seconds(from: epochStart, clock)
             }
             records.append(entry)
+            history.append(entry)
+            if complete { epochEnded(entry) }
             if stop != .finished { break }
         }
-        history += records
         return TrainingReport(
             records: records, stop: stop, steps: stepsDone,
             message: stopMessage(stop, stepsDone: stepsDone, restored: havePrevious))

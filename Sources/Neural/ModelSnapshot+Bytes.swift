@@ -44,7 +44,10 @@ extension ModelSnapshot {
         for i in header.parameters.indices { header.parameters[i].values = [] }
         for i in header.buffers.indices { header.buffers[i].values = [] }
         if header.optimizer != nil { header.optimizer!.slots = [] }
-        let json = try JSONEncoder().encode(header)
+        // Keys in order: the same snapshot gives the same bytes, whichever process writes it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = try encoder.encode(header)
         var out: [UInt8] = []
         let floatCount =
             parameters.reduce(0) { $0 + $1.values.count }
@@ -54,7 +57,12 @@ extension ModelSnapshot {
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { out += $0 }
         out += json
         func append(_ values: [Float]) {
-            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+            #if _endian(little)
+                // The floats' bytes as they lie in memory: one copy (autosave writes every epoch).
+                values.withUnsafeBytes { out.append(contentsOf: $0) }
+            #else
+                for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 } }
+            #endif
         }
         parameters.forEach { append($0.values) }
         optimizer?.slots.forEach { $0.forEach(append) }

@@ -21,9 +21,18 @@ public final class LessonSession: Interpreter {
     var memory = MemoryBudget.fromEnvironment()
     /// Counts executed cells; a model remembers the cell that defined it.
     var cellNumber = 0
+    /// Keeps the session on the disk as it goes (the kernel's sessions; nil for `latent run`).
+    let autosave: Autosaver?
+    /// The first cell says when an earlier session can be restored; then this is false.
+    var restoreHintPending = true
 
-    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    /// `autosave`: where this session keeps itself for `restore` (the kernel gives one);
+    /// without it, nothing is written and there is nothing to restore.
+    public init(
+        workingDirectory: String = FileManager.default.currentDirectoryPath, autosave: AutosaveLocation? = nil
+    ) {
         self.workingDirectory = workingDirectory
+        self.autosave = autosave.map(Autosaver.init(location:))
         // Every BLAS call in the session (training and pictures alike) then runs the same way,
         // so a t-SNE gives the same map whether or not a model has trained before it.
         ComputeTeam.startEngine()
@@ -34,19 +43,22 @@ public final class LessonSession: Interpreter {
         cellNumber += 1
         let renderer = DiagnosticRenderer(source: code)
         let (cell, diagnostics) = Parser(code).parse()
+        sayRestoreHint(cell, output: output)
         if !diagnostics.isEmpty { return failure(diagnostics, renderer) }
         var result: MimeBundle?
         for (i, node) in cell.statements.enumerated() {
             let context = StatementContext(
                 names: names, seed: seed, output: output, interruption: interruption, showsTimings: showsTimings,
                 workingDirectory: workingDirectory, cellNumber: cellNumber, displayCounter: displayCounter,
-                range: node.range, memory: memory)
+                range: node.range, memory: memory, autosave: autosave)
+            defer { sayAutosaveNotices(output) }
             do {
                 let bundle = try run(node.statement, context)
                 // Only a statement that succeeded changes the session.
                 names = context.names
                 seed = context.seed
                 displayCounter = context.displayCounter
+                autosave?.sync(names, seed: seed)
                 let isLast = i == cell.statements.count - 1
                 if isLast, case .expression = node.statement {
                     result = bundle
@@ -61,6 +73,38 @@ public final class LessonSession: Interpreter {
             }
         }
         return .ok(result: result)
+    }
+
+    /// Waits (at most `timeout` seconds) for autosave's last writes: the kernel calls it before
+    /// it exits.
+    public func finishAutosave(timeout: Double = 5) {
+        autosave?.flush(timeout: timeout)
+    }
+
+    /// What autosave has cost so far (`make bench`).
+    public var autosaveStatistics: AutosaveStatistics { autosave?.statistics ?? AutosaveStatistics() }
+
+    /// What autosave has to say (a model over the limit, a folder it cannot write), on stderr.
+    func sayAutosaveNotices(_ output: OutputSink) {
+        guard let autosave else { return }
+        for notice in autosave.takeNotices() { output.stream(notice + "\n", on: .stderr) }
+    }
+
+    /// The first cell of a kernel says, in one line, when an earlier session of this notebook
+    /// can be restored. A cell that restores or sets autosave up says nothing; the next one will.
+    func sayRestoreHint(_ cell: Cell, output: OutputSink) {
+        guard restoreHintPending, let autosave else { return }
+        let statements = cell.statements.compactMap { node -> String? in
+            if case .command(let command) = node.statement { return command.keyword }
+            return nil
+        }
+        if statements.contains(Restore.keyword) {
+            restoreHintPending = false
+            return
+        }
+        if statements.contains(Autosave.keyword) { return }
+        restoreHintPending = false
+        if let hint = Restore.hint(autosave) { output.stream(hint + "\n", on: .stdout) }
     }
 
     /// Renders diagnostics as the kernel shows an error: the first headline as the message,

@@ -8,6 +8,8 @@ struct Namespace {
     }
 
     private var bindings: [String: Binding] = [:]
+    /// Where each dataset came from (autosave keeps data by its source, not its pixels).
+    private var sources: [String: DataSource] = [:]
     /// Names in the order they were (last) defined, for `who` and suggestions.
     private(set) var order: [String] = []
 
@@ -25,22 +27,27 @@ struct Namespace {
         return nil
     }
 
+    /// How the dataset `name` was made, for autosave and `restore`.
+    func source(of name: String) -> DataSource? { sources[name] }
+
     var modelNames: [String] { order.filter { model($0) != nil } }
     var dataNames: [String] { order.filter { data($0) != nil } }
 
     /// Binds `name` (last in `order`), replacing whatever it named. Returns what the learner is
     /// told about the replacement, e.g. " (replaces the earlier ae, trained 3 epochs)", or "".
     @discardableResult
-    mutating func bind(_ name: String, to binding: Binding) -> String {
+    mutating func bind(_ name: String, to binding: Binding, source: DataSource? = nil) -> String {
         let note = bindings[name].map { Self.replacementNote(name, old: $0, new: binding) } ?? ""
         delete(name)
         bindings[name] = binding
+        if case .data = binding { sources[name] = source }
         order.append(name)
         return note
     }
 
     mutating func delete(_ name: String) {
         bindings[name] = nil
+        sources[name] = nil
         order.removeAll { $0 == name }
     }
 

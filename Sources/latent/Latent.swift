@@ -40,11 +40,14 @@ struct KernelCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let executable = KernelspecInstaller.currentExecutable()
+        let session = makeKernelInterpreter(connectionFile: path)
         let server = KernelServer(
-            connection: connection, interpreter: try makeKernelInterpreter(),
+            connection: connection, interpreter: session,
             history: HistoryStore(file: HistoryStore.defaultFile()),
             identity: KernelIdentity.standard(executable: executable))
         _ = try server.run()
+        // What autosave was still writing reaches the disk before the process ends.
+        session.finishAutosave()
     }
 }
 

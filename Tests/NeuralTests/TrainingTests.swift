@@ -113,6 +113,33 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try ModelSnapshot(bytes: Array(bytes.dropLast(3))))
     }
 
+    /// A snapshot taken where `epochEnded` is called (autosave's place) goes on exactly as the
+    /// call it was taken from: same weights, same losses, test losses included.
+    func testASnapshotAtTheEndOfAnEpochGoesOnAsTheRunItCameFrom() throws {
+        let (data, test) = (stripes(256, seed: 1), stripes(64, seed: 2))
+        let options = TrainingOptions(length: .epochs(4), batchSize: 32, optimizer: .adam())
+        let model = try Autoencoder(specs: small, inputShape: [64], seed: 3)
+        var snapshots: [ModelSnapshot] = []
+        var seenHistory: [Int] = []
+        try model.train(
+            on: data, test: test, options: options,
+            epochEnded: { record in
+                XCTAssertNotNil(record.testLoss)
+                seenHistory.append(model.history.count)
+                snapshots.append(model.snapshot())
+            })
+        XCTAssertEqual(seenHistory, [1, 2, 3, 4])
+        XCTAssertEqual(snapshots.map(\.epochsTrained), [1, 2, 3, 4])
+        let resumed = try Autoencoder(snapshot: snapshots[1])
+        var rest = options
+        rest.length = .epochs(2)
+        try resumed.train(on: data, test: test, options: rest)
+        XCTAssertEqual(resumed.parameters.map(\.value), model.parameters.map(\.value))
+        XCTAssertEqual(resumed.history.map(\.trainLoss), model.history.map(\.trainLoss))
+        XCTAssertEqual(resumed.history.map(\.testLoss), model.history.map(\.testLoss))
+        XCTAssertEqual(resumed.optimizerState, model.optimizerState)
+    }
+
     func testEvaluateReportsAllMeasures() throws {
         let model = try Autoencoder(specs: small, inputShape: [64], seed: 3)
         let e = try model.evaluate(on: stripes(100, seed: 4))

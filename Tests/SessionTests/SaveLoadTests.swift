@@ -31,6 +31,55 @@ final class SaveLoadTests: XCTestCase {
         XCTAssertEqual(files, ["ae.model"])
     }
 
+    /// The same model gives the same bytes, saved twice (keys in order): a file can be compared
+    /// with another to tell whether two models are the same.
+    func testTheSameModelGivesTheSameBytes() throws {
+        let t = try trained()
+        t.run("save ae \"again.model\"")
+        let read = { (name: String) in try Data(contentsOf: URL(fileURLWithPath: t.directory + "/" + name)) }
+        XCTAssertEqual(try read("again.model"), try read("ae.model"))
+    }
+
+    /// Writes go to a temporary file, flushed, then renamed: a reader never sees half a file.
+    func testAReaderNeverSeesHalfAFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("latent-atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.path + "/m.model"
+        let payloads = (0..<2).map { k in
+            ModelFile.encode((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* (k + 3)) })
+        }
+        try ModelFile.writeAtomically(payloads[0], to: path)
+        final class Reads: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            var failures = [String]()
+            let stop = DispatchSemaphore(value: 0)
+            let finished = DispatchSemaphore(value: 0)
+        }
+        let reads = Reads()
+        let reader = Thread {
+            while reads.stop.wait(timeout: .now()) == .timedOut {
+                do {
+                    _ = try ModelFile.read(path)
+                    reads.lock.withLock { reads.count += 1 }
+                } catch {
+                    reads.lock.withLock { reads.failures.append("\(error)") }
+                }
+            }
+            reads.finished.signal()
+        }
+        reader.start()
+        for i in 0..<30 { try ModelFile.writeAtomically(payloads[i % 2], to: path) }
+        reads.stop.signal()
+        reads.finished.wait()
+        XCTAssertEqual(reads.failures, [])
+        XCTAssertGreaterThan(reads.count, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["m.model"])
+        // A folder that does not exist is said, and nothing is left behind.
+        XCTAssertThrowsError(try ModelFile.writeAtomically([1], to: dir.path + "/missing/m.model"))
+    }
+
     /// Training settings are saved in the form the language's own enums gave them before the
     /// words moved to Terms, `mae` included: such settings still load, and load as the engine's.
     func testSettingsSavedBeforeTheSharedWordsStillLoad() throws {

@@ -9,15 +9,20 @@ final class TestSession {
     let sink = RecordingSink()
     let directory: String
 
-    init() throws {
-        directory =
-            FileManager.default.temporaryDirectory.appendingPathComponent("latent-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        session = LessonSession(workingDirectory: directory)
+    /// `autosave`: where the session keeps itself (nil: it keeps nothing, as `latent run`).
+    init(directory: String? = nil, autosave: AutosaveLocation? = nil) throws {
+        self.directory =
+            directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("latent-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        session = LessonSession(workingDirectory: self.directory, autosave: autosave)
         session.showsTimings = false
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    /// Removes its folder unless another session shares it (`keepsDirectory`).
+    var keepsDirectory = false
+
+    deinit { if !keepsDirectory { try? FileManager.default.removeItem(atPath: directory) } }
 
     @discardableResult
     func run(_ code: String, file: StaticString = #filePath, line: UInt = #line) -> String {

@@ -34,13 +34,14 @@ def install_kernelspec(data_dir: Path) -> Path:
 
 
 def isolate_jupyter(jupyter_dir: Path, history_file: Path) -> dict[str, str]:
-    """Environment changes that make jupyter_client find only this kernelspec and keep the
-    kernel's history in a temporary file."""
+    """Environment changes that make jupyter_client find only this kernelspec, and keep the
+    kernel's history and its autosaved sessions (under XDG_DATA_HOME) in temporary places."""
     return {
         "JUPYTER_PATH": str(jupyter_dir),
         "JUPYTER_DATA_DIR": str(jupyter_dir),
         "LATENT_HISTORY_FILE": str(history_file),
         "JUPYTER_PLATFORM_DIRS": "1",
+        "XDG_DATA_HOME": str(history_file.parent / "data"),
     }
 
 

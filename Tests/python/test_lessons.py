@@ -89,17 +89,14 @@ def kernel_name(tmp_path_factory):
         return
     prefix = tmp_path_factory.mktemp("kernel-prefix")
     subprocess.run([str(binary), "install", "--prefix", str(prefix)], check=True)
-    saved = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(prefix / "share/jupyter"), saved]))
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(prefix / "share/jupyter"),
+                                                                   os.environ.get("JUPYTER_PATH")])))
+        # The kernels' autosaved sessions go to a temporary folder, not the user's.
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
         spec = KernelSpecManager().get_kernel_spec("latent")
         assert Path(spec.argv[0]).resolve() == binary.resolve(), spec.argv
         yield "latent"
-    finally:
-        if saved is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = saved
 
 
 EXECUTED = {}

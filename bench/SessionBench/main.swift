@@ -3,6 +3,13 @@
 //   SessionBench mnist               one cold load of the bundled MNIST from its gzip files (seconds)
 //   SessionBench why [runs]          lesson 2's dense model: one training epoch on MNIST against one
 //                                    `why` (the look `train` takes after every run), best of `runs`
+//   SessionBench autosave [runs] [train] [epochs]
+//                                    lesson 2's dense model trained `epochs` epochs on `train` MNIST
+//                                    images with autosave on and with it off, alternating, best of
+//                                    `runs` each: the time until `train` returns, each trial starting
+//                                    once the writes of the one before are on the disk; and
+//                                    autosave's own work (session thread and the writer's CPU) as a
+//                                    share of the training time
 import Datasets
 import Foundation
 import Language
@@ -80,6 +87,69 @@ case "why":
         whyTimes.append(now() - start)
     }
     print("{\"train_epoch_seconds\": \(trainTimes.min()!), \"why_seconds\": \(whyTimes.min()!)}")
+case "autosave":
+    // Autosave's cost: the same training with it on and off, alternating so that both see the
+    // same load on the machine; the best of each.
+    let runs = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+    let trainCount = arguments.count > 3 ? Int(arguments[3]) ?? 60000 : 60000
+    let epochs = arguments.count > 4 ? Int(arguments[4]) ?? 2 : 2
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("latent-bench-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let session = LessonSession(
+        autosave: AutosaveLocation(base: folder, notebook: "bench.ipynb", kernel: nil))
+    let sink = NullSink()
+    let setup = """
+        data = mnist train \(trainCount) test 1000
+        seed 2
+        model ae:
+            dense 250 relu
+            latent 16
+            dense 320 relu
+            dense 784 sigmoid
+        train ae on data epochs 1
+        """
+    guard case .ok = session.execute(setup, output: sink) else { fatalError("could not set up") }
+    session.finishAutosave(timeout: 60)
+    var on = [Double](), off = [Double]()
+    var spent = AutosaveStatistics()
+    for run in 0..<runs {
+        for autosave in run % 2 == 0 ? [true, false] : [false, true] {
+            guard case .ok = session.execute(autosave ? "autosave on" : "autosave off", output: sink) else {
+                fatalError("autosave")
+            }
+            session.finishAutosave(timeout: 60)
+            let before = session.autosaveStatistics
+            let start = now()
+            guard case .ok = session.execute("train ae epochs \(epochs)", output: sink) else { fatalError("train") }
+            let seconds = now() - start
+            // The last write finishes in the background as the next cell runs; the next trial
+            // starts only once it is on the disk (and its cost is counted below).
+            session.finishAutosave(timeout: 60)
+            let after = session.autosaveStatistics
+            if autosave {
+                on.append(seconds)
+                spent.writes += after.writes - before.writes
+                spent.writeSeconds += after.writeSeconds - before.writeSeconds
+                spent.writerCPUSeconds += after.writerCPUSeconds - before.writerCPUSeconds
+                spent.sessionSeconds += after.sessionSeconds - before.sessionSeconds
+            } else {
+                off.append(seconds)
+            }
+        }
+    }
+    let (bestOn, bestOff) = (on.min()!, off.min()!)
+    // Autosave's own work, against the training it goes with: the session thread's time in it
+    // and the writer's CPU time, per run, over the best time without autosave.
+    let work = (spent.sessionSeconds + spent.writerCPUSeconds) / Double(runs)
+    let fields: [(String, Double)] = [
+        ("train_images", Double(trainCount)), ("epochs", Double(epochs)), ("runs", Double(runs)),
+        ("autosave_off_seconds", bestOff), ("autosave_on_seconds", bestOn), ("ratio", bestOn / bestOff),
+        ("writes_per_run", Double(spent.writes) / Double(runs)),
+        ("seconds_per_write", spent.writes > 0 ? spent.writeSeconds / Double(spent.writes) : 0),
+        ("session_seconds_per_run", spent.sessionSeconds / Double(runs)),
+        ("writer_cpu_seconds_per_run", spent.writerCPUSeconds / Double(runs)), ("work_share", work / bestOff),
+    ]
+    print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
 case "mnist":
     let start = now()
     let split = try MNIST.load()

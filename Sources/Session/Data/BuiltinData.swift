@@ -37,6 +37,28 @@ enum BuiltinData {
         }
     }
 
+    /// `mnist train N test M`: the dataset cut to the counts given, each checked against what it has.
+    static func split(_ which: BuiltinDataset, train: Located<Int>?, test: Located<Int>?, range: SourceRange) throws
+        -> TrainTestSplit
+    {
+        var split = try load(which, range: range)
+        for (count, isTrain) in [(train, true), (test, false)] {
+            guard let count else { continue }
+            let available = isTrain ? split.train.count : split.test.count
+            guard count.value <= available else {
+                throw Diagnostic(
+                    "\(which.rawValue) has \(grouped(available)) \(isTrain ? "train" : "test") images, not \(grouped(count.value))",
+                    range: count.range, kind: .value, expected: "a number from 1 to \(available)")
+            }
+            if isTrain {
+                split.train = split.train.slice(0..<count.value)
+            } else {
+                split.test = split.test.slice(0..<count.value)
+            }
+        }
+        return split
+    }
+
     /// $LATENT_FASHION_DIR, else the folder where `dpkg -L dataset-fashion-mnist` put the files.
     static func fashionDirectory() -> String? {
         let fm = FileManager.default

@@ -16,8 +16,9 @@ enum LanguageReference {
 
         <!-- statement list: generated from the statement table -->
         Statements: data (`NAME = ...`), bare names, `model`, `summary`, `train`, `why`, `evaluate`,
-        `seed`, `who`, `print`, `check`, `save`, `load`, `delete`, `help`, `show`, `reconstruct`,
-        `generate`, `interpolate`, `histogram`, `embed`, `weights`, `traverse`, `progress`, `plot`.
+        `seed`, `who`, `print`, `check`, `save`, `load`, `restore`, `autosave`, `delete`, `help`,
+        `show`, `reconstruct`, `generate`, `interpolate`, `histogram`, `embed`, `weights`, `traverse`,
+        `progress`, `plot`.
         <!-- end statements -->
         Type `help STATEMENT` (e.g. `help train`) for one of them, `help layers` for the layer kinds.
 
@@ -278,6 +279,51 @@ enum LanguageReference {
         `load NAME "file"`: a saved model under NAME. A missing, truncated, corrupt or foreign file is
         named as such, a file from a newer Latent says to update, and the session stays as it was. The
         data a model trained on is not saved: the first `train` after a `load` needs `on DATA`.
+
+        ### restore
+        `restore [NAME|list]`: brings back the models and datasets of this notebook's last session, as autosave kept them:
+        after a kernel died (out of memory, a crash) or was restarted. It says what it restored,
+        from when, and at which epoch. A kernel killed during an epoch loses that epoch and no more
+        when epochs take longer than 2 seconds (shorter ones are written at most every 2 seconds). A
+        model comes back with its weights, optimizer state, loss history, settings and data, so
+        `train ae epochs 5` goes on exactly as it would have. Datasets are made again from their
+        source (MNIST, IDX files, a part of another dataset). `restore NAME` brings back one name,
+        from the last session that had it. `restore list` shows the sessions kept for this notebook.
+        A damaged autosave file is skipped, saying why. The first cell run in a new kernel says, in
+        one line, when there is something to restore.
+
+        ```
+        restore
+        restore ae
+        restore list
+        ```
+
+        ### autosave
+        `autosave [on|off] [limit SIZE] [folder "path"]`: the kernel keeps the session on the disk as it goes, so that a kernel that dies (out of
+        memory, a crash, "Restart kernel") loses at most the epoch it was in: `restore` in the next
+        kernel brings the rest back. Each model is written after every epoch (at most one write every
+        2 seconds, less often when writing is slow, so that it costs at most 2% of training), when
+        a `train` ends or is interrupted, and whenever a statement changes it (a definition, `load`,
+        `restore`): weights, optimizer state, loss history, training settings, and the data it trained
+        on by its source (`mnist train 6000`, the IDX files' paths, `data.train[0:1000]`), never its
+        pixels. Datasets are kept by their source too. Writes are atomic: a temporary file, flushed to
+        the disk, then renamed. Sessions are kept per notebook (JupyterLab and VS Code tell the kernel
+        which one) or else per kernel; sessions unused for 30 days are removed, and the oldest go first
+        when all of them would take more than the limit. `autosave` alone says what is kept, where, and
+        how much room it takes. The settings last until the kernel stops: a notebook that wants
+        another folder says so in its first cell, before `restore`.
+
+        | option | meaning | default |
+        | --- | --- | --- |
+        | `limit SIZE` | how much all autosaved sessions may take together (`200 MB`, `2 GB`); the oldest are removed first, and a model that does not fit is not autosaved | 500 MB |
+        | `folder "path"` | where sessions are kept (made if it does not exist); `restore` looks there too | $XDG_DATA_HOME/latent/sessions, else ~/.local/share/latent/sessions |
+
+        ```
+        autosave
+        autosave off
+        autosave on limit 200 MB
+        autosave folder "~/latent-sessions"
+        ```
 
         ### delete
         `delete NAME...`: forgets datasets and models.

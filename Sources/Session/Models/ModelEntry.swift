@@ -20,6 +20,8 @@ final class ModelEntry {
     /// The data of the last `train`, and the name it was written as.
     var trainedOn: DataValue?
     var trainedOnName: String?
+    /// How that data was made (for autosave and `restore`).
+    var trainedOnSource: DataSource?
     /// Epochs trained, a part-epoch counting as the fraction of its batches.
     var epochsTrained: Double = 0
     /// For `progress`: fixed digits (the first test images of the first training data) and

@@ -84,8 +84,9 @@ enum ModelFile {
         return (Int(v), payload)
     }
 
-    /// Writes to a temporary file beside the target, then renames it over the target, so a
-    /// crash never leaves half a model under the real name.
+    /// Writes to a temporary file beside the target, flushes it to the disk (fsync), renames it
+    /// over the target and flushes the folder, so that neither a crash nor a power cut ever
+    /// leaves half a file under the real name: a reader finds the old file or the new one.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
@@ -93,16 +94,43 @@ enum ModelFile {
         guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
             throw Problem.unwritable(path, "the folder \(dir.path) does not exist")
         }
+        // Unique per writer, so that two threads writing the same file never share a temporary.
         let temp = dir.appendingPathComponent(
-            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(bytes).write(to: temp)
-        } catch {
-            throw Problem.unwritable(path, "the folder is not writable")
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        ).path
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Problem.unwritable(path, "the folder is not writable") }
+        var failure: String?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = "writing failed (\(String(cString: strerror(errno))))"
+                    return
+                }
+                offset += n
+            }
         }
-        guard rename(temp.path, path) == 0 else {
-            try? FileManager.default.removeItem(at: temp)
-            throw Problem.unwritable(path, "renaming the temporary file failed (errno \(errno))")
+        if failure == nil, fsync(fd) != 0 {
+            failure = "flushing to the disk failed (\(String(cString: strerror(errno))))"
+        }
+        close(fd)
+        if let failure {
+            unlink(temp)
+            throw Problem.unwritable(path, failure)
+        }
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw Problem.unwritable(path, "renaming the temporary file failed (\(reason))")
+        }
+        // The rename is part of the folder: flushing it makes the new name durable too.
+        let dirFD = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
         }
     }
 

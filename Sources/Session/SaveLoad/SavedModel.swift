@@ -27,13 +27,19 @@ struct SavedModel: Codable {
         var trainedOnName: String?
         var savedBy: String
         var hasNetwork: Bool
+        /// The source of the data it trained on (absent in files from before autosave):
+        /// `restore` makes the data again from it.
+        var trainedOn: DataSource?
     }
 
     var header: Header
     var snapshot: ModelSnapshot?
 
     func bytes() throws -> [UInt8] {
-        let json = [UInt8](try JSONEncoder().encode(header))
+        // Keys in order: the same model gives the same bytes, whichever process writes it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = [UInt8](try encoder.encode(header))
         var out = [UInt8]()
         withUnsafeBytes(of: UInt32(json.count).littleEndian) { out.append(contentsOf: $0) }
         out += json
@@ -63,5 +69,22 @@ struct SavedModel: Codable {
     init(header: Header, snapshot: ModelSnapshot?) {
         self.header = header
         self.snapshot = snapshot
+    }
+}
+
+extension ModelEntry {
+    /// What `save` and autosave write of this model. Autosave, during a `train`, gives the
+    /// values that `train` will store when it ends: the epochs so far, the settings and data
+    /// it trains with.
+    func saved(
+        network: Autoencoder?, settings: TrainSettings? = nil, epochsTrained: Double? = nil,
+        trainedOn: (name: String?, source: DataSource?)? = nil
+    ) -> SavedModel {
+        let header = SavedModel.Header(
+            name: name, specs: specs, seed: seed, initializer: initializer.rawValue,
+            settings: settings ?? self.settings, epochsTrained: epochsTrained ?? self.epochsTrained,
+            trainedOnName: trainedOn.map { $0.name } ?? trainedOnName, savedBy: "Latent \(LatentVersion.string)",
+            hasNetwork: network != nil, trainedOn: trainedOn.map { $0.source } ?? trainedOnSource)
+        return SavedModel(header: header, snapshot: network?.snapshot())
     }
 }

@@ -5,27 +5,14 @@ extension StatementContext {
     /// `name = mnist | fashion | idx ... | other[...]`
     func assign(_ name: Identifier, _ expression: DataExpression) throws -> MimeBundle? {
         let value: DataValue
+        let source: DataSource?
         switch expression {
         case .builtin(let which, let train, let test, let range):
             try memory.check(
                 BuiltinData.loadCost(which), for: "loading \(which.rawValue)", at: range,
                 instead: "more memory for this kernel, or fewer models held (delete the ones you no longer need)")
-            var split = try abandonable { try BuiltinData.load(which, range: range) }
-            for (count, isTrain) in [(train, true), (test, false)] {
-                guard let count else { continue }
-                let available = isTrain ? split.train.count : split.test.count
-                guard count.value <= available else {
-                    throw Diagnostic(
-                        "\(which.rawValue) has \(grouped(available)) \(isTrain ? "train" : "test") images, not \(grouped(count.value))",
-                        range: count.range, kind: .value, expected: "a number from 1 to \(available)")
-                }
-                if isTrain {
-                    split.train = split.train.slice(0..<count.value)
-                } else {
-                    split.test = split.test.slice(0..<count.value)
-                }
-            }
-            value = .split(split)
+            value = .split(try abandonable { try BuiltinData.split(which, train: train, test: test, range: range) })
+            source = .builtin(dataset: which.rawValue, train: train?.value, test: test?.value)
         case .idx(let trainImages, let trainLabels, let testImages, let testLabels, _):
             func located(_ p: Located<String>) -> Located<String> { Located(resolvedPath(p.value), p.range) }
             let (images, labels) = (located(trainImages), located(trainLabels))
@@ -38,10 +25,14 @@ extension StatementContext {
                 try BuiltinData.loadIDX(
                     trainImages: images, trainLabels: labels, testImages: testImages, testLabels: testLabels)
             }
+            source = .idx(
+                images: images.value, labels: labels.value, testImages: testImages?.value,
+                testLabels: testLabels?.value)
         case .reference(let reference):
             value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
+            source = self.source(of: reference)
         }
-        let replaced = names.bind(name.value, to: .data(value))
+        let replaced = names.bind(name.value, to: .data(value), source: source)
         say("\(name.value): \(value.sizeText) of \(value.shapeText)" + replaced)
         return nil
     }

@@ -28,7 +28,22 @@ struct Load: SessionStatement {
 extension StatementContext {
     /// `load NAME "file"`: everything is checked before the session changes.
     fileprivate func load(_ name: Identifier, from path: Located<String>) throws -> MimeBundle? {
-        let full = resolvedPath(path.value)
+        let (entry, h) = try readModel(
+            resolvedPath(path.value), as: name, shownAs: path.value, at: path.range,
+            expected: "a file written by save, e.g. save ae \"ae.model\"")
+        var message = "loaded \(name.value) from \(path.value): \(h.specs.count) layers"
+        message += h.epochsTrained > 0 ? ", trained \(learnerNumber(h.epochsTrained)) epochs" : ", untrained"
+        if let loss = entry.lastLoss { message += ", last loss \(learnerNumber(loss))" }
+        message += names.bind(name.value, to: .model(entry))
+        say(message)
+        return nil
+    }
+
+    /// A model file read and checked into a model named `name` (not yet bound), with its header.
+    /// `shownAs` is the file as messages name it; `expected` what a damaged file's message asks for.
+    func readModel(_ full: String, as name: Identifier, shownAs: String, at range: SourceRange, expected: String)
+        throws -> (ModelEntry, SavedModel.Header)
+    {
         let saved: SavedModel
         var network: Autoencoder?
         do {
@@ -36,23 +51,19 @@ extension StatementContext {
             saved = try SavedModel.read(file.payload, version: file.version)
             if let snapshot = saved.snapshot { network = try Autoencoder(snapshot: snapshot) }
         } catch let problem as ModelFile.Problem {
-            throw Diagnostic(
-                "\(problem)", range: path.range, kind: .file,
-                expected: "a file written by save, e.g. save ae \"ae.model\"")
+            throw Diagnostic("\(problem)", range: range, kind: .file, expected: expected)
         } catch let version as FormatVersionError {
             throw Diagnostic(
-                "\"\(full)\" cannot be loaded: \(version)", range: path.range, kind: .file,
+                "\"\(full)\" cannot be loaded: \(version)", range: range, kind: .file,
                 expected: "a file written by this or an older Latent")
         } catch {
-            throw Diagnostic(
-                "\"\(path.value)\" is damaged: \(error)", range: path.range, kind: .file,
-                expected: "a file written by save, e.g. save ae \"ae.model\"")
+            throw Diagnostic("\"\(shownAs)\" is damaged: \(error)", range: range, kind: .file, expected: expected)
         }
         let h = saved.header
         guard let initializer = Initializer(rawValue: h.initializer ?? Initializer.glorotUniform.rawValue) else {
             throw Diagnostic(
-                "\"\(path.value)\" names an initialisation this Latent does not know: \(h.initializer ?? "")",
-                range: path.range, kind: .file, expected: "a file written by this or an older Latent")
+                "\"\(shownAs)\" names an initialisation this Latent does not know: \(h.initializer ?? "")",
+                range: range, kind: .file, expected: "a file written by this or an older Latent")
         }
         let entry = ModelEntry(
             name: name.value, specs: h.specs, layerRanges: [], headerRange: name.range, seed: h.seed,
@@ -61,11 +72,6 @@ extension StatementContext {
         entry.settings = h.settings
         entry.epochsTrained = h.epochsTrained
         entry.trainedOnName = h.trainedOnName
-        var message = "loaded \(name.value) from \(path.value): \(h.specs.count) layers"
-        message += h.epochsTrained > 0 ? ", trained \(learnerNumber(h.epochsTrained)) epochs" : ", untrained"
-        if let loss = entry.lastLoss { message += ", last loss \(learnerNumber(loss))" }
-        message += names.bind(name.value, to: .model(entry))
-        say(message)
-        return nil
+        return (entry, h)
     }
 }

@@ -88,7 +88,8 @@ extension StatementContext {
         }
     }
 
-    private func apply(_ accessor: Accessor, to value: ResolvedValue, described: String) throws -> ResolvedValue {
+    /// One member or subscript applied to a value; `described` names the value in messages.
+    func apply(_ accessor: Accessor, to value: ResolvedValue, described: String) throws -> ResolvedValue {
         switch (value, accessor) {
         case (.model(let m), .member(let member)):
             guard let which = ModelMember(rawValue: member.value) else {

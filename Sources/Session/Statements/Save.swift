@@ -29,14 +29,9 @@ extension StatementContext {
     /// `save MODEL "file"`: atomic, versioned, checksummed.
     fileprivate func save(_ model: Identifier, to path: Located<String>) throws -> MimeBundle? {
         let entry = try lookUpModel(model)
-        let header = SavedModel.Header(
-            name: entry.name, specs: entry.specs, seed: entry.seed, initializer: entry.initializer.rawValue,
-            settings: entry.settings,
-            epochsTrained: entry.epochsTrained, trainedOnName: entry.trainedOnName,
-            savedBy: "Latent \(LatentVersion.string)", hasNetwork: entry.network != nil)
         let full = resolvedPath(path.value)
         do {
-            let payload = try SavedModel(header: header, snapshot: entry.network?.snapshot()).bytes()
+            let payload = try entry.saved(network: entry.network).bytes()
             let bytes = ModelFile.encode(payload)
             try ModelFile.writeAtomically(bytes, to: full)
             say("saved \(entry.name) to \(path.value)")

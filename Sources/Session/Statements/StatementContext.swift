@@ -24,12 +24,17 @@ final class StatementContext {
     var range: SourceRange
     /// Where numbered display ids come from (progress bars).
     private(set) var displayCounter: Int
+    /// The session's autosave (nil when the session keeps nothing on the disk, as `latent run`).
+    let autosave: Autosaver?
 
     init(
         names: Namespace, seed: UInt64, output: OutputSink, interruption: InterruptFlag, showsTimings: Bool,
-        workingDirectory: String, cellNumber: Int, displayCounter: Int, range: SourceRange, memory: MemoryBudget
+        workingDirectory: String, cellNumber: Int, displayCounter: Int, range: SourceRange,
+        memory: MemoryBudget = .fromEnvironment(),
+        autosave: Autosaver? = nil
     ) {
         self.memory = memory
+        self.autosave = autosave
         self.names = names
         self.seed = seed
         self.output = output

@@ -14,7 +14,7 @@ extension StatementTable {
     /// reference and docs/language.md take it from this table.
     public static let lesson = StatementTable([
         Summary.self, Train.self, Why.self, Evaluate.self, Seed.self, Who.self, Print.self, Check.self, Save.self,
-        Load.self,
+        Load.self, Restore.self, Autosave.self,
         Delete.self, Help.self,
         Show.self, Reconstruct.self, Generate.self, Interpolate.self, Histogram.self, Embed.self, Weights.self,
         Traverse.self, Progress.self, Plot.self,

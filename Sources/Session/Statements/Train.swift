@@ -120,12 +120,15 @@ extension StatementContext {
         let settings = entry.settings.overlaid(with: syntax)
         let data: DataValue
         let dataName: String
+        let dataSource: DataSource?
         if let reference = syntax.data {
             data = try lookUpData(reference)
             dataName = sourceName(reference)
+            dataSource = source(of: reference)
         } else if let previous = entry.trainedOn {
             data = previous
             dataName = entry.trainedOnName ?? "its data"
+            dataSource = entry.trainedOnSource
         } else {
             throw Diagnostic(
                 "\(entry.name) has not been trained before, so it needs data", range: range.endPoint,
@@ -178,13 +181,22 @@ extension StatementContext {
         record.start(network: network, data: data)
         var trace = entry.training
         trace.begin()
+        // After every complete epoch, autosave may write the model as this `train` will leave it.
+        let (epochsBefore, networkEpochsBefore) = (entry.epochsTrained, network.epochsTrained)
+        let epochEnded = { (_: EpochRecord) -> Void in
+            self.autosave?.epochEnded(
+                entry, network: network, epochs: epochsBefore + Double(network.epochsTrained - networkEpochsBefore),
+                settings: settings, trainedOn: (dataName, dataSource))
+        }
         do {
-            report = try network.train(on: train, test: test, options: options) { p in
-                progress.tick(p)
-                trace.record(runningLoss: p.runningLoss, batch: p.batch)
-                if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
-                return !self.interruption.isRaised
-            }
+            report = try network.train(
+                on: train, test: test, options: options,
+                progress: { p in
+                    progress.tick(p)
+                    trace.record(runningLoss: p.runningLoss, batch: p.batch)
+                    if p.batch == p.batchesPerEpoch { record.capture(network: network, epoch: p.epoch) }
+                    return !self.interruption.isRaised
+                }, epochEnded: epochEnded)
         } catch {
             progress.finish("not started", fraction: 0)
             throw Diagnostic(
@@ -199,6 +211,7 @@ extension StatementContext {
         entry.settings = settings
         entry.trainedOn = data
         entry.trainedOnName = dataName
+        entry.trainedOnSource = dataSource
         for record in report.records {
             entry.epochsTrained += record.complete ? 1 : Double(record.batches) / Double(batchesPerEpoch)
         }
