@@ -10,6 +10,8 @@
 # Both builds run HEAD's scripts and lessons, with the same MNIST files (this checkout's
 # Data/mnist, or LATENT_MNIST_DIR), the same thread count (LATENT_THREADS, default 2) and the
 # same working folders. Executed notebooks and each side's outputs: build/compare/BASE-HEAD/.
+# EVERY=1 describes every differing output, not only the first; to read a finished run again:
+#   .venv/bin/python scripts/compare/outputs.py --saved --out build/compare/BASE-HEAD [--every] [NAME...]
 # Needs the Python environment of scripts/setup.sh (.venv; PYTHON to use another).
 # Worktrees go to a temporary folder and are removed at the end; with LATENT_TREES=DIR they
 # go there and stay, so the next comparison (or scripts/bench-compare.sh) reuses the builds.
@@ -53,4 +55,4 @@ export LATENT_MNIST_DIR="${LATENT_MNIST_DIR:-$ROOT/Data/mnist}"
 out="$ROOT/build/compare/${base_sha:0:7}-${head_sha:0:7}"
 rm -rf "$out"
 "$PYTHON" "$ROOT/scripts/compare/outputs.py" --base "$base_bin" --head "$head_bin" \
-    --inputs "$trees/$head_sha" --base-inputs "$trees/$base_sha" --out "$out" "$@"
+    --inputs "$trees/$head_sha" --base-inputs "$trees/$base_sha" --out "$out" ${EVERY:+--every} "$@"

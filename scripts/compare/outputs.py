@@ -297,64 +297,74 @@ def every_difference(a_cells, b_cells, limit=12) -> str:
     return "; ".join(found[:limit]) + (f"; and {len(found) - limit} more" if len(found) > limit else "")
 
 
-def describe(a_cells, b_cells, pictures: Path, stem: str) -> list[str]:
-    """The first differing output, said briefly; pictures that differ are written beside."""
+def describe_output(i: int, j: int, p: dict, q: dict, pictures: Path, stem: str) -> list[str]:
+    """How output j of cell i differs (both sides have it)."""
+    label = f"  output {j + 1} ({q['output_type']})"
+    if p["output_type"] != q["output_type"]:
+        return [f"{label}: base has {p['output_type']}, head has {q['output_type']}"]
+    if q["output_type"] in ("stream", "failure"):
+        return [f"{label}:"] + ["    " + l for l in short_diff(p.get("text", ""), q.get("text", ""))]
+    if q["output_type"] == "error":
+        return [f"{label}:"] + ["    " + l for l in short_diff(
+            "\n".join([p["ename"], p["evalue"]] + p["traceback"]),
+            "\n".join([q["ename"], q["evalue"]] + q["traceback"]))]
+    pd, qd = p.get("data", {}), q.get("data", {})
+    if set(pd) != set(qd):
+        return [f"{label}: MIME types {sorted(pd)} on base, {sorted(qd)} on head"]
+    lines = [label + ":"]
+    for mime in sorted(qd, key=lambda m: (m != "text/plain", m)):
+        if pd[mime] == qd[mime]:
+            continue
+        if mime == "image/png":
+            pictures.mkdir(parents=True, exist_ok=True)
+            for side, v in (("base", pd[mime]), ("head", qd[mime])):
+                (pictures / f"{stem}-cell{i + 1}-out{j + 1}.{side}.png").write_bytes(base64.b64decode(v))
+            lines.append(f"    image/png differs: base {png_size(pd[mime])}, head {png_size(qd[mime])}"
+                         f" (both in {pictures}/{stem}-cell{i + 1}-out{j + 1}.*.png)")
+        elif isinstance(qd[mime], str):
+            lines.append(f"    {mime} differs:")
+            lines += ["      " + l for l in short_diff(pd[mime], qd[mime], limit=8 if mime == "text/plain" else 4)]
+        else:
+            lines.append(f"    {mime} differs")
+    if p.get("metadata") != q.get("metadata"):
+        lines.append(f"    metadata: base {p.get('metadata')}, head {q.get('metadata')}")
+    if p.get("execution_count") != q.get("execution_count"):
+        lines.append(f"    execution_count: base {p.get('execution_count')}, head {q.get('execution_count')}")
+    return lines
+
+
+def describe(a_cells, b_cells, pictures: Path, stem: str, every: bool = False) -> list[str]:
+    """The first differing output (with `every`, each differing output), said briefly;
+    pictures that differ are written to `pictures`."""
     n_diff = sum(1 for x, y in zip(a_cells, b_cells) if x != y) + abs(len(a_cells) - len(b_cells))
+    out = [f"{n_diff} cell(s) differ: {every_difference(a_cells, b_cells)}"]
     for i in range(max(len(a_cells), len(b_cells))):
         if i >= len(a_cells) or i >= len(b_cells):
-            return [f"cell {i + 1}: only on {'head' if i >= len(a_cells) else 'base'}"]
+            out.append(f"cell {i + 1}: only on {'head' if i >= len(a_cells) else 'base'}")
+            break
         x, y = a_cells[i], b_cells[i]
         if x == y:
             continue
-        where = f"cell {i + 1} (`{first_line(y['source'])}`)"
-        head = [f"{n_diff} cell(s) differ: {every_difference(a_cells, b_cells)}", f"first: {where}"]
+        out.append(f"{'cell' if every else 'first: cell'} {i + 1} (`{first_line(y['source'])}`)")
         if x["source"] != y["source"]:
-            return head + ["  the cell's source differs"] + ["  " + l for l in short_diff(x["source"], y["source"])]
-        xo, yo = x["outputs"], y["outputs"]
-        for j in range(max(len(xo), len(yo))):
-            if j >= len(xo) or j >= len(yo):
-                extra = (yo if j >= len(xo) else xo)[j]
-                side = "head" if j >= len(xo) else "base"
-                text = extra.get("text") or extra.get("data", {}).get("text/plain") or extra.get("evalue", "")
-                return head + [f"  output {j + 1} only on {side} ({extra['output_type']}):"] + [
-                    "    " + l[:160] for l in str(text).split("\n")[:8]]
-            p, q = xo[j], yo[j]
-            if p == q:
-                continue
-            label = f"  output {j + 1} ({q['output_type']})"
-            if p["output_type"] != q["output_type"]:
-                return head + [f"{label}: base has {p['output_type']}, head has {q['output_type']}"]
-            if q["output_type"] == "stream" or q["output_type"] == "failure":
-                return head + [f"{label}:"] + ["    " + l for l in short_diff(p.get("text", ""), q.get("text", ""))]
-            if q["output_type"] == "error":
-                return head + [f"{label}:"] + ["    " + l for l in short_diff(
-                    "\n".join([p["ename"], p["evalue"]] + p["traceback"]),
-                    "\n".join([q["ename"], q["evalue"]] + q["traceback"]))]
-            pd, qd = p.get("data", {}), q.get("data", {})
-            if set(pd) != set(qd):
-                return head + [f"{label}: MIME types {sorted(pd)} on base, {sorted(qd)} on head"]
-            lines = [label + ":"]
-            for mime in sorted(qd, key=lambda m: (m != "text/plain", m)):
-                if pd[mime] == qd[mime]:
-                    continue
-                if mime == "image/png":
-                    pictures.mkdir(parents=True, exist_ok=True)
-                    for side, v in (("base", pd[mime]), ("head", qd[mime])):
-                        (pictures / f"{stem}-cell{i + 1}-out{j + 1}.{side}.png").write_bytes(base64.b64decode(v))
-                    lines.append(f"    image/png differs: base {png_size(pd[mime])}, head {png_size(qd[mime])}"
-                                 f" (both in {pictures}/{stem}-cell{i + 1}-out{j + 1}.*.png)")
-                elif isinstance(qd[mime], str):
-                    lines.append(f"    {mime} differs:")
-                    lines += ["      " + l for l in short_diff(pd[mime], qd[mime], limit=8 if mime == "text/plain" else 4)]
-                else:
-                    lines.append(f"    {mime} differs")
-            if p.get("metadata") != q.get("metadata"):
-                lines.append(f"    metadata: base {p.get('metadata')}, head {q.get('metadata')}")
-            if p.get("execution_count") != q.get("execution_count"):
-                lines.append(f"    execution_count: base {p.get('execution_count')}, head {q.get('execution_count')}")
-            return head + lines
-        return head
-    return []
+            out += ["  the cell's source differs"] + ["  " + l for l in short_diff(x["source"], y["source"])]
+        else:
+            xo, yo = x["outputs"], y["outputs"]
+            for j in range(max(len(xo), len(yo))):
+                if j >= len(xo) or j >= len(yo):
+                    extra = (yo if j >= len(xo) else xo)[j]
+                    side = "head" if j >= len(xo) else "base"
+                    text = extra.get("text") or extra.get("data", {}).get("text/plain") or extra.get("evalue", "")
+                    out += [f"  output {j + 1} only on {side} ({extra['output_type']}):"] + [
+                        "    " + l[:160] for l in str(text).split("\n")[:8]]
+                    break
+                if xo[j] != yo[j]:
+                    out += describe_output(i, j, xo[j], yo[j], pictures, stem)
+                    if not every:
+                        break
+        if not every:
+            break
+    return out
 
 
 def census(cells) -> str:
@@ -372,16 +382,39 @@ def census(cells) -> str:
     return ", ".join(parts)
 
 
+def compare_saved(out: Path, every: bool, only: list[str]) -> int:
+    differ, names = 0, sorted(p.stem for p in (out / "base").glob("*.json"))
+    names = [n for n in names if not only or any(s in n for s in only)]
+    for name in names:
+        a = json.loads((out / "base" / f"{name}.json").read_text())
+        b = json.loads((out / "head" / f"{name}.json").read_text())
+        if a == b:
+            print(f"{name}: identical ({census(b)})")
+        else:
+            differ += 1
+            print(f"{name}: DIFFERS")
+            for line in describe(a, b, out / "pictures", name, every):
+                print("    " + line)
+    return 1 if differ else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--base", required=True, type=Path, help="the BASE latent binary")
-    ap.add_argument("--head", required=True, type=Path, help="the HEAD latent binary")
-    ap.add_argument("--inputs", required=True, type=Path, help="checkout whose scripts and lessons run (HEAD's)")
+    ap.add_argument("--base", type=Path, help="the BASE latent binary")
+    ap.add_argument("--head", type=Path, help="the HEAD latent binary")
+    ap.add_argument("--inputs", type=Path, help="checkout whose scripts and lessons run (HEAD's)")
     ap.add_argument("--base-inputs", type=Path, help="BASE's checkout, to say where an input itself changed")
     ap.add_argument("--out", required=True, type=Path, help="executed notebooks and canonical outputs go here")
     ap.add_argument("--work", type=Path, help="working folders (default OUT/work)")
+    ap.add_argument("--every", action="store_true", help="describe every differing output, not only the first")
+    ap.add_argument("--saved", action="store_true",
+                    help="run nothing: compare again the outputs an earlier run saved in OUT (base/, head/)")
     ap.add_argument("only", nargs="*", help="run only items whose file name contains one of these")
     args = ap.parse_args()
+    if args.saved:
+        return compare_saved(args.out, args.every, args.only)
+    if not (args.base and args.head and args.inputs):
+        ap.error("--base, --head and --inputs are needed (or --saved)")
 
     items = [i for i in items_in(args.inputs) if not args.only or any(s in i.name for s in args.only)]
     if not items:
@@ -410,7 +443,7 @@ def main() -> int:
         else:
             differ += 1
             print(f"{label}: DIFFERS{note}", flush=True)
-            for line in describe(a, b, args.out / "pictures", f"{item.kind}-{item.path.stem}"):
+            for line in describe(a, b, args.out / "pictures", f"{item.kind}-{item.path.stem}", args.every):
                 print("    " + line, flush=True)
         print(f"[compare] {item.kind} {item.name}: done (base {sa:.0f} s, head {sb:.0f} s)", file=sys.stderr, flush=True)
     print(f"{len(items) - differ} of {len(items)} identical; executed notebooks and canonical outputs "
