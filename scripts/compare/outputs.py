@@ -11,6 +11,14 @@ every run. The golden tests switch it off (`showsTimings = false`); the kernel c
 seconds cell is replaced by `<seconds>` (its padding with it) in the table's text/plain and
 text/html, and only there. Everything else is compared as it is.
 
+Why the kernel and not `latent run`: `latent run` takes a whole file as one cell, so the first
+failing statement stops it (every golden script fails statements on purpose, and the parser
+reports every syntax mistake before anything runs), and it prints text and writes PNG/SVG files
+but keeps no HTML. A golden script sent cell by cell to the kernel runs as GoldenScriptTests
+runs it (one session, a cell's error does not stop the next), and the lessons run as a learner
+runs them; each output carries all its MIME types, a progress display is compared in its
+final state (as the notebook keeps it), and display ids and execution counts are compared too.
+
 Prints one line per script or lesson (identical, or the first differing output with a short
 diff); exits 1 when anything differs, 2 when it could not run.
 """
@@ -223,11 +231,12 @@ class Side:
                 else:
                     os.environ[k] = v
         seconds = time.monotonic() - start
-        nbformat.write(nb, self.out / (item.path.stem + ".ipynb"))
+        stem = f"{item.kind}-{item.path.stem}"
+        nbformat.write(nb, self.out / (stem + ".ipynb"))
         cells, masked = canonical(nb)
         if failure:
             cells.append({"source": "<the run itself>", "outputs": [{"output_type": "failure", "text": failure}]})
-        (self.out / (item.path.stem + ".json")).write_text(json.dumps(cells, indent=1, sort_keys=True))
+        (self.out / (stem + ".json")).write_text(json.dumps(cells, indent=1, sort_keys=True))
         return cells, masked, seconds
 
 
