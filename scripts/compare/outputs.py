@@ -17,7 +17,7 @@ reports every syntax mistake before anything runs), and it prints text and write
 but keeps no HTML. A golden script sent cell by cell to the kernel runs as GoldenScriptTests
 runs it (one session, a cell's error does not stop the next), and the lessons run as a learner
 runs them; each output carries all its MIME types, a progress display is compared in its
-final state (as the notebook keeps it), and display ids and execution counts are compared too.
+final state (as the notebook keeps it), and execution counts are compared too.
 
 Prints one line per script or lesson (identical, or the first differing output with a short
 diff); exits 1 when anything differs, 2 when it could not run.
