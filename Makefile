@@ -1,5 +1,5 @@
 # Latent's everyday commands. Each one sets up what it needs (scripts/setup.sh is idempotent).
-.PHONY: all setup build lab test bench lessons format clean
+.PHONY: all setup build lab test bench bench-compare compare-outputs lessons format clean
 
 all: build
 
@@ -20,6 +20,21 @@ test:
 # Benchmarks against PyTorch, scikit-learn and ipykernel, side by side, as ratios.
 bench:
 	scripts/bench.sh
+
+# Before and after a change, in one run: the engine benchmarks with Latent built at BASE and at
+# HEAD (default HEAD) beside PyTorch, alternating, best of each, with both ratios and HEAD/BASE.
+HEAD ?= HEAD
+bench-compare:
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=REV [HEAD=REV]" >&2; exit 2; }
+	scripts/setup.sh --bench
+	scripts/bench-compare.sh $(BASE) $(HEAD)
+
+# Does a change keep behaviour? Every golden script and lesson through the kernels built at BASE
+# and HEAD, every output compared byte for byte (pictures included).
+compare-outputs:
+	@test -n "$(BASE)" || { echo "usage: make compare-outputs BASE=REV [HEAD=REV]" >&2; exit 2; }
+	scripts/setup.sh
+	scripts/compare-outputs.sh $(BASE) $(HEAD)
 
 # Executed copies of the lessons, with outputs and as HTML, in build/lessons/.
 lessons:

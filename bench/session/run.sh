@@ -4,14 +4,22 @@
 # gzip + numpy, both measured in this run. Prints each figure, its reference and the ratio.
 # Then the session's own costs against the training they go with: the look after every train
 # (why), and autosave (`--autosave-only` runs just that part).
+# Before and after a change (scripts/bench-compare.sh sets these): SESSIONBENCH_BASE=/path/SessionBench
+# (another build, BASE) runs beside HEAD (SESSIONBENCH, default this checkout's build) and the
+# reference, REPEAT rounds (default 3) in turn, best of each, with the ratios to the reference
+# and HEAD/BASE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON="${PYTHON:-.venv/bin/python}"
 [ -x "$PYTHON" ] || PYTHON=.venv/bin/python
 [ -x "$PYTHON" ] || PYTHON=python3
 
-swift build -c release --product SessionBench >/dev/null
-BIN="$(swift build -c release --show-bin-path)/SessionBench"
+if [ -n "${SESSIONBENCH:-}" ]; then
+    BIN=$SESSIONBENCH
+else
+    swift build -c release --product SessionBench >/dev/null
+    BIN="$(swift build -c release --show-bin-path)/SessionBench"
+fi
 MNIST_DIR="$(pwd)/Data/mnist"
 
 field() { "$PYTHON" -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
@@ -42,6 +50,62 @@ fi
 
 ratio() { "$PYTHON" -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+
+if [ -n "${SESSIONBENCH_BASE:-}" ]; then
+    BASE=$SESSIONBENCH_BASE
+    MNIST_DIR="$(pwd)/Data/mnist"
+    lowest() { printf '%s\n' "$@" | sort -g | head -1; }
+    echo "== session, BASE against HEAD, best of ${REPEAT:-3} rounds each (the order turns every round)"
+    echo "HEAD: $BIN"
+    echo "BASE: $BASE"
+    printf '%-34s %10s %10s %10s | %9s %9s %9s\n' figure BASE HEAD reference BASE/ref HEAD/ref HEAD/BASE
+    # one figure: name, unit, then three commands' outputs are read through `field KEY`
+    compare() { # label key-in-latent key-in-reference latent-args... -- reference-args...
+        local label=$1 lkey=$2 rkey=$3; shift 3
+        local largs=() rargs=()
+        while [ "$1" != -- ]; do largs+=("$1"); shift; done; shift
+        rargs=("$@")
+        local b_all=() h_all=() r_all=() order r side
+        for r in $(seq "${REPEAT:-3}"); do
+            order=(base head ref)
+            case $((r % 3)) in 2) order=(head ref base) ;; 0) order=(ref base head) ;; esac
+            for side in "${order[@]}"; do
+                case $side in
+                    base) b_all+=("$(field "$(LATENT_MNIST_DIR="$MNIST_DIR" "$BASE" "${largs[@]}")" "$lkey")") ;;
+                    head) h_all+=("$(field "$(LATENT_MNIST_DIR="$MNIST_DIR" "$BIN" "${largs[@]}")" "$lkey")") ;;
+                    ref) r_all+=("$(field "$("$PYTHON" bench/session/reference.py "${rargs[@]}")" "$rkey")") ;;
+                esac
+            done
+        done
+        "$PYTHON" -c "import sys
+l, b, h, r = sys.argv[1], *map(float, sys.argv[2:])
+print(f'{l:<34} {b:10.4g} {h:10.4g} {r:10.4g} | {b / r:9.2f} {h / r:9.2f} {h / b:9.3f}')" \
+            "$label" "$(lowest "${b_all[@]}")" "$(lowest "${h_all[@]}")" "$(lowest "${r_all[@]}")"
+    }
+    compare "parse (us; ref ast.parse)" parse_us python_ast_parse_us cell 2000 -- cell 2000
+    compare "parse + dispatch (us; ref compile)" parse_and_dispatch_us python_compile_us cell 2000 -- cell 2000
+    compare "MNIST load (s; ref gzip + numpy)" mnist_load_seconds numpy_mnist_load_seconds mnist -- mnist "$MNIST_DIR"
+    # why against one epoch: both from the same SessionBench run, so the reference is each side's own epoch.
+    b_w=() h_w=() b_e=() h_e=()
+    for r in $(seq "${REPEAT:-3}"); do
+        order=(base head)
+        if [ $((r % 2)) -eq 0 ]; then order=(head base); fi
+        for side in "${order[@]}"; do
+            if [ "$side" = base ]; then
+                w="$("$BASE" why 1)"; b_w+=("$(field "$w" why_seconds)"); b_e+=("$(field "$w" train_epoch_seconds)")
+            else
+                w="$("$BIN" why 1)"; h_w+=("$(field "$w" why_seconds)"); h_e+=("$(field "$w" train_epoch_seconds)")
+            fi
+        done
+    done
+    awk -v bw="$(lowest "${b_w[@]}")" -v hw="$(lowest "${h_w[@]}")" -v be="$(lowest "${b_e[@]}")" \
+        -v he="$(lowest "${h_e[@]}")" 'BEGIN {
+        printf "%-34s %10.4g %10.4g %10s | %9s %9s %9.3f\n", "one epoch of train (s)", be, he, "-", "", "", he / be
+        printf "%-34s %10.4g %10.4g %10s | %9s %9s %9.3f\n", "why, the look after train (s)", bw, hw, "-", "", "", hw / bw
+        printf "why / one epoch (its own reference): BASE %.3f, HEAD %.3f (goal: at most 0.02)\n", bw / be, hw / he }'
+    echo "HEAD/BASE under 1: HEAD is faster."
+    exit 0
+fi
 
 echo "== session: parse + dispatch of a typical 20-line cell (median of 2000) =="
 latent="$("$BIN" cell 2000)"
