@@ -57,6 +57,7 @@ final class SessionFuzzTests: XCTestCase {
             }
             runs += 1
         }
+        print("session fuzz: \(runs) mutated cells from \(cells.count) (golden scripts and lessons) ran")
         XCTAssertGreaterThan(runs, 100)
     }
 }
