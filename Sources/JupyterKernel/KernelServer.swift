@@ -6,7 +6,8 @@ import Session
 ///
 /// - heartbeat: REP, echoes every ping, never blocked by anything else;
 /// - control: ROUTER, kernel_info / interrupt / shutdown while a cell runs;
-/// - shell: ROUTER, runs the interpreter; also owns the (unused) stdin ROUTER;
+/// - shell: ROUTER, runs the interpreter;
+/// - stdin: ROUTER, read at once and dropped with a log line (the kernel never asks for input);
 /// - iopub: XPUB, fed by shell and control through inproc PUSH/PULL; welcomes new subscribers;
 /// - signals: SIGINT raises the interpreter's interruption flag through a self-pipe (the process
 ///   is never killed by it).
@@ -35,11 +36,11 @@ public final class KernelServer: @unchecked Sendable {
     public func run() throws(ZeroMQError) -> Bool {
         SignalWatcher.start(raising: interruption)
         ParentWatcher.start()
-        let heartbeat = try makeSocket(.rep, port: connection.heartbeatPort)
-        let control = try makeSocket(.router, port: connection.controlPort)
-        let shell = try makeSocket(.router, port: connection.shellPort)
-        let stdin = try makeSocket(.router, port: connection.stdinPort)
-        let iopub = try makeSocket(.xpub, port: connection.iopubPort)
+        let heartbeat = try makeSocket(.rep, port: connection.heartbeatPort, bounds: .heartbeat)
+        let control = try makeSocket(.router, port: connection.controlPort, bounds: .control)
+        let shell = try makeSocket(.router, port: connection.shellPort, bounds: .shell)
+        let stdin = try makeSocket(.router, port: connection.stdinPort, bounds: .stdin)
+        let iopub = try makeSocket(.xpub, port: connection.iopubPort, bounds: .iopub)
         try iopub.set(ZMQ_XPUB_VERBOSE, 1)
         let pull = try ZeroMQSocket(context, .pull)
         try pull.bind(IOPubFeed.endpoint)
@@ -49,10 +50,8 @@ public final class KernelServer: @unchecked Sendable {
         startThread("latent-iopub") { self.forwardIOPub(pull: pull, iopub: iopub) }
         startWorker("latent-heartbeat") { self.echoHeartbeats(heartbeat) }
         startWorker("latent-control") { self.serve(control, channel: .control, feed: controlFeed) }
-        startWorker("latent-shell") {
-            self.serve(shell, channel: .shell, feed: shellFeed)
-            stdin.close()
-        }
+        startWorker("latent-shell") { self.serve(shell, channel: .shell, feed: shellFeed) }
+        startWorker("latent-stdin") { self.drainStdin(stdin) }
 
         stopped.wait()
         // The iopub thread forwards what was queued before the stop (the shutdown reply, idle).
@@ -70,9 +69,14 @@ public final class KernelServer: @unchecked Sendable {
         return false
     }
 
-    private func makeSocket(_ kind: ZeroMQSocket.Kind, port: Int) throws(ZeroMQError) -> ZeroMQSocket {
+    private func makeSocket(_ kind: ZeroMQSocket.Kind, port: Int, bounds: SocketBounds) throws(ZeroMQError)
+        -> ZeroMQSocket
+    {
         let socket = try ZeroMQSocket(context, kind)
         try socket.set(ZMQ_LINGER, 1000)
+        try socket.set64(ZMQ_MAXMSGSIZE, bounds.maxFrameBytes)
+        try socket.set(ZMQ_RCVHWM, bounds.receiveHWM)
+        try socket.set(ZMQ_SNDHWM, bounds.sendHWM)
         if let secret = connection.curveSecretKey { try socket.makeCurveServer(secretKey: secret) }
         if connection.transport == "tcp" && connection.ip.contains(":") { try socket.set(ZMQ_IPV6, 1) }
         // A client that reconnects with the same identity (jupyter_client uses its session id)
@@ -111,8 +115,15 @@ public final class KernelServer: @unchecked Sendable {
         defer { socket.close() }
         while true {
             do {
-                guard let ping = try socket.receive() else { continue }
-                try socket.send(ping)
+                switch try socket.receive(limits: SocketBounds.heartbeat.message) {
+                case .message(let ping)?:
+                    try socket.send(ping)
+                case .tooLarge(let frames, let bytes)?:
+                    refused(frames: frames, bytes: bytes, limits: SocketBounds.heartbeat.message, on: "heartbeat")
+                    try socket.send([[]])  // REP must answer before it can receive again
+                case nil:
+                    continue
+                }
             } catch {
                 if !error.isTerminated { KernelLog.write("heartbeat: \(error)") }
                 return
@@ -123,35 +134,79 @@ public final class KernelServer: @unchecked Sendable {
     private func serve(_ socket: ZeroMQSocket, channel: Channel, feed: IOPubFeed) {
         defer { socket.close() }
         let outlet = SocketOutlet(replySocket: socket, iopub: feed, codec: codec)
+        let limits = WireLimits.request
         while true {
-            let frames: [[UInt8]]
+            let received: ZeroMQSocket.Received
             do {
-                guard let received = try socket.receive() else { continue }
-                frames = received
+                guard let next = try socket.receive(limits: limits) else { continue }
+                received = next
             } catch {
                 if !error.isTerminated { KernelLog.write("\(channel.rawValue): \(error)") }
                 return
             }
-            if case .shutdown = handle(frames, channel: channel, outlet: outlet, feed: feed) {
+            if case .shutdown = handle(received, channel: channel, outlet: outlet, feed: feed) {
                 return
             }
             if channel == .shell && core.isAborting {
                 // Abort the execute requests already queued behind the failed cell, then resume.
                 // They are taken off the socket before any abort reply goes out, so a request
                 // sent in answer to an abort reply is not itself aborted.
-                var queued: [[[UInt8]]] = []
-                while let next = try? socket.receive(dontWait: true) { queued.append(next) }
-                for frames in queued {
-                    if case .shutdown = handle(frames, channel: channel, outlet: outlet, feed: feed) { return }
+                var queued: [ZeroMQSocket.Received] = []
+                while let next = try? socket.receive(dontWait: true, limits: limits) { queued.append(next) }
+                for received in queued {
+                    if case .shutdown = handle(received, channel: channel, outlet: outlet, feed: feed) { return }
                 }
                 core.finishAborting()
             }
         }
     }
 
-    private func handle(_ frames: [[UInt8]], channel: Channel, outlet: SocketOutlet, feed: IOPubFeed)
-        -> KernelCore.Disposition
-    {
+    /// Reads the stdin socket as fast as messages come, so that nothing piles up in it. The
+    /// kernel never sends input_request (the language reads no input), so every message here is
+    /// unasked for: it is logged and dropped, as ipykernel drops stale stdin messages before it
+    /// asks for input.
+    private func drainStdin(_ socket: ZeroMQSocket) {
+        defer { socket.close() }
+        let limits = SocketBounds.stdin.message
+        while true {
+            do {
+                switch try socket.receive(limits: limits) {
+                case .message(let frames)?:
+                    switch codec.decode(frames, limits: limits) {
+                    case .failure(let problem):
+                        KernelLog.write("dropped message on stdin: \(problem)")
+                    case .success(let message):
+                        KernelLog.write(
+                            "dropped \(KernelLog.quoted(message.msgType)) on stdin: the kernel asked for no input")
+                    }
+                case .tooLarge(let frames, let bytes)?:
+                    refused(frames: frames, bytes: bytes, limits: limits, on: "stdin")
+                case nil:
+                    continue
+                }
+            } catch {
+                if !error.isTerminated { KernelLog.write("stdin: \(error)") }
+                return
+            }
+        }
+    }
+
+    private func refused(frames: Int, bytes: Int, limits: WireLimits, on socket: String) {
+        let problem: WireError =
+            frames > limits.maxFrames
+            ? .tooManyFrames(frames, limit: limits.maxFrames) : .tooLarge(bytes: bytes, limit: limits.maxBytes)
+        KernelLog.write("dropped message on \(socket): \(problem)")
+    }
+
+    private func handle(
+        _ received: ZeroMQSocket.Received, channel: Channel, outlet: SocketOutlet, feed: IOPubFeed
+    ) -> KernelCore.Disposition {
+        guard case .message(let frames) = received else {
+            if case .tooLarge(let frames, let bytes) = received {
+                refused(frames: frames, bytes: bytes, limits: .request, on: channel.rawValue)
+            }
+            return .carryOn
+        }
         switch codec.decode(frames) {
         case .failure(let problem):
             KernelLog.write("dropped message on \(channel.rawValue): \(problem)")
@@ -181,8 +236,10 @@ public final class KernelServer: @unchecked Sendable {
         while true {
             do {
                 let ready = try ZeroMQSocket.pollReadable([pull, iopub], timeout: -1)
-                if ready[1], let subscription = try iopub.receive(dontWait: true), let frame = subscription.first,
-                    frame.first == 1
+                if ready[1],
+                    case .message(let subscription)? = try iopub.receive(
+                        dontWait: true, limits: SocketBounds.iopub.message),
+                    let frame = subscription.first, frame.first == 1
                 {
                     // JEP 65: a subscriber learns it is connected, so it need not probe for it.
                     let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
@@ -206,4 +263,34 @@ public final class KernelServer: @unchecked Sendable {
         message.identities = [Array("kernel.\(message.msgType)".utf8)]
         return message
     }
+}
+
+/// What each socket takes in. libzmq disconnects a peer that sends a frame over `maxFrameBytes`
+/// (ZMQ_MAXMSGSIZE); `message` bounds one whole multipart message, which libzmq does not; the
+/// high-water marks (ZMQ_RCVHWM, ZMQ_SNDHWM) bound the messages queued each way, counted in
+/// messages. Past a full receive queue libzmq stops reading that peer's connection, so nothing
+/// is lost, the sender waits; past a full send queue a ROUTER, REP or XPUB socket drops what it
+/// would send to that peer. docs/kernel.md gives the reasons for each number.
+struct SocketBounds {
+    let maxFrameBytes: Int64
+    let receiveHWM: Int32
+    let sendHWM: Int32
+    let message: WireLimits
+
+    /// A notebook's "Run all" queues one execute request per cell here while the first runs, and
+    /// an error aborts the queued ones, so the queue holds a long notebook: libzmq's default 1000.
+    static let shell = SocketBounds(
+        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 1000, sendHWM: 1000, message: .request)
+    /// Read at once by their own threads: a short queue is plenty.
+    static let control = SocketBounds(
+        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 100, sendHWM: 100, message: .request)
+    static let stdin = SocketBounds(
+        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 100, sendHWM: 100, message: .request)
+    static let heartbeat = SocketBounds(
+        maxFrameBytes: Int64(WireLimits.heartbeat.maxBytes), receiveHWM: 100, sendHWM: 100, message: .heartbeat)
+    /// Subscriptions come in; the output goes out. A subscriber that stops reading loses what
+    /// is past 1000 messages (PUB semantics) instead of the kernel keeping it.
+    static let iopub = SocketBounds(
+        maxFrameBytes: Int64(WireLimits.subscription.maxBytes), receiveHWM: 1000, sendHWM: 1000,
+        message: .subscription)
 }

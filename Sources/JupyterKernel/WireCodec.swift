@@ -9,6 +9,8 @@ public enum WireError: Error, Equatable, CustomStringConvertible {
     case invalidJSON(part: String)
     case notAnObject(part: String)
     case missingMessageType
+    case tooManyFrames(Int, limit: Int)
+    case tooLarge(bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -19,8 +21,36 @@ public enum WireError: Error, Equatable, CustomStringConvertible {
         case .invalidJSON(let part): return "\(part) is not valid JSON"
         case .notAnObject(let part): return "\(part) is not a JSON object"
         case .missingMessageType: return "header has no msg_type"
+        case .tooManyFrames(let count, let limit): return "\(count) frames (at most \(limit))"
+        case .tooLarge(let bytes, let limit): return "\(bytes) bytes (at most \(limit))"
         }
     }
+}
+
+/// How big one incoming multipart message may be. libzmq bounds each frame (ZMQ_MAXMSGSIZE,
+/// set on every socket, disconnects a peer that sends a bigger one) but not how many frames one
+/// message has, nor their sum; these limits bound both, for what the kernel copies and parses.
+public struct WireLimits: Sendable, Equatable {
+    public var maxFrames: Int
+    public var maxBytes: Int
+
+    public init(maxFrames: Int, maxBytes: Int) {
+        self.maxFrames = maxFrames
+        self.maxBytes = maxBytes
+    }
+
+    /// A request on shell, control or stdin: 64 MiB in all, the frame limit too. A Latent cell
+    /// is a few hundred bytes, but a pasted or generated cell, and the comm messages with binary
+    /// buffers that widgets send (file uploads), run to megabytes; jupyter_server's websocket
+    /// passes at most 10 MiB by default, so 64 MiB refuses nothing a frontend sends and keeps one
+    /// message far below the memory a kernel has. 256 frames: routing identities, the delimiter,
+    /// the signature, four JSON parts and up to about 240 buffers.
+    public static let request = WireLimits(maxFrames: 256, maxBytes: 64 << 20)
+    /// A heartbeat ping (jupyter_client sends `ping`), echoed as it came.
+    public static let heartbeat = WireLimits(maxFrames: 16, maxBytes: 64 << 10)
+    /// A subscription on iopub: one short topic frame.
+    public static let subscription = WireLimits(maxFrames: 1, maxBytes: 4 << 10)
+    public static let unlimited = WireLimits(maxFrames: .max, maxBytes: .max)
 }
 
 /// Turns messages into wire frames and back:
@@ -48,7 +78,12 @@ public final class WireCodec: @unchecked Sendable {
     }
 
     /// Checks the signature before parsing any JSON, so unsigned input is never interpreted.
-    public func decode(_ frames: [[UInt8]]) -> Result<Message, WireError> {
+    public func decode(_ frames: [[UInt8]], limits: WireLimits = .request) -> Result<Message, WireError> {
+        guard frames.count <= limits.maxFrames else {
+            return .failure(.tooManyFrames(frames.count, limit: limits.maxFrames))
+        }
+        let size = frames.reduce(0) { $0 + $1.count }
+        guard size <= limits.maxBytes else { return .failure(.tooLarge(bytes: size, limit: limits.maxBytes)) }
         guard let split = frames.firstIndex(of: Self.delimiter) else { return .failure(.missingDelimiter) }
         let rest = frames[(split + 1)...]
         guard rest.count >= 5 else { return .failure(.tooFewFrames(rest.count)) }

@@ -71,6 +71,12 @@ public final class ZeroMQSocket: @unchecked Sendable {
         try check("zmq_setsockopt", zmq_setsockopt(handle, option, &value, MemoryLayout<Int32>.size))
     }
 
+    /// For the options libzmq takes as int64_t (ZMQ_MAXMSGSIZE).
+    public func set64(_ option: Int32, _ value: Int64) throws(ZeroMQError) {
+        var value = value
+        try check("zmq_setsockopt", zmq_setsockopt(handle, option, &value, MemoryLayout<Int64>.size))
+    }
+
     public func set(_ option: Int32, _ value: String) throws(ZeroMQError) {
         let bytes = Array(value.utf8)
         try check("zmq_setsockopt", bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) })
@@ -107,26 +113,55 @@ public final class ZeroMQSocket: @unchecked Sendable {
 
     /// Receives one multipart message; nil when `dontWait` and nothing is queued.
     public func receive(dontWait: Bool = false) throws(ZeroMQError) -> [[UInt8]]? {
+        switch try receive(dontWait: dontWait, limits: .unlimited) {
+        case .message(let frames): return frames
+        case .tooLarge, nil: return nil
+        }
+    }
+
+    /// One multipart message as it came in, or only its size when it is over `limits`.
+    public enum Received: Equatable {
+        case message([[UInt8]])
+        /// Over the limits: its frames were taken off the socket, counted and dropped uncopied.
+        case tooLarge(frames: Int, bytes: Int)
+    }
+
+    /// Receives one multipart message; nil when `dontWait` and nothing is queued. A message with
+    /// more frames or bytes than `limits` allow is read to its end (libzmq hands over a
+    /// multipart message whole, so it must be taken off the socket) but nothing past the limit is
+    /// copied.
+    public func receive(dontWait: Bool = false, limits: WireLimits) throws(ZeroMQError) -> Received? {
         var frames: [[UInt8]] = []
+        var count = 0
+        var bytes = 0
         while true {
             var message = zmq_msg_t()
             zmq_msg_init(&message)
             defer { zmq_msg_close(&message) }
-            let flags: Int32 = dontWait && frames.isEmpty ? ZMQ_DONTWAIT : 0
+            let flags: Int32 = dontWait && count == 0 ? ZMQ_DONTWAIT : 0
             if zmq_msg_recv(&message, handle, flags) < 0 {
                 let code = zmq_errno()
                 if code == EINTR { continue }
-                if code == EAGAIN && frames.isEmpty { return nil }
+                if code == EAGAIN && count == 0 { return nil }
                 throw ZeroMQError(call: "zmq_msg_recv", code: code)
             }
             let size = zmq_msg_size(&message)
-            if size == 0 {
-                frames.append([])
-            } else {
-                let start = zmq_msg_data(&message)!.assumingMemoryBound(to: UInt8.self)
-                frames.append(Array(UnsafeBufferPointer(start: start, count: size)))
+            count += 1
+            bytes += size
+            if count <= limits.maxFrames && bytes <= limits.maxBytes {
+                if size == 0 {
+                    frames.append([])
+                } else {
+                    let start = zmq_msg_data(&message)!.assumingMemoryBound(to: UInt8.self)
+                    frames.append(Array(UnsafeBufferPointer(start: start, count: size)))
+                }
+            } else if !frames.isEmpty {
+                frames = []
             }
-            if zmq_msg_more(&message) == 0 { return frames }
+            if zmq_msg_more(&message) == 0 {
+                if count > limits.maxFrames || bytes > limits.maxBytes { return .tooLarge(frames: count, bytes: bytes) }
+                return .message(frames)
+            }
         }
     }
 
