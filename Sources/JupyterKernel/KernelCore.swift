@@ -6,7 +6,9 @@ import Session
 ///
 /// The shell thread calls `handle(_:on: .shell, ...)`, the control thread `handle(_:on: .control, ...)`;
 /// control handles only what must be answered while a cell runs (kernel_info, interrupt,
-/// shutdown, comm_info), so the interpreter is only ever used from the shell thread.
+/// shutdown, comm_info), so the interpreter is only ever used from the shell thread. A request
+/// of a type its channel does not handle, or whose header or content has the wrong shape
+/// (`RequestShape`), is logged and dropped.
 public final class KernelCore: @unchecked Sendable {
     public enum Disposition: Equatable, Sendable {
         case carryOn
@@ -33,10 +35,10 @@ public final class KernelCore: @unchecked Sendable {
     static let controlTypes: Set<String> = [
         "kernel_info_request", "interrupt_request", "shutdown_request", "comm_info_request",
     ]
-    static let shellTypes: Set<String> = [
+    static let shellTypes: Set<String> = Set([
         "kernel_info_request", "execute_request", "complete_request", "inspect_request", "is_complete_request",
         "history_request", "comm_info_request", "shutdown_request", "interrupt_request",
-    ]
+    ]).union(commTypes)
 
     public func startingStatus() -> Message {
         factory.message(type: "status", content: ["execution_state": "starting"], parent: nil, identities: [])
@@ -46,8 +48,11 @@ public final class KernelCore: @unchecked Sendable {
         let type = request.msgType
         let known = channel == .control ? Self.controlTypes : Self.shellTypes
         guard known.contains(type) else {
-            KernelLog.write(
-                "dropped \(type.isEmpty ? "untyped" : type) message on \(channel.rawValue): not handled there")
+            KernelLog.write("dropped \(KernelLog.quoted(type)) on \(channel.rawValue): not handled there")
+            return .carryOn
+        }
+        if let problem = RequestShape.problem(with: request) {
+            KernelLog.write("dropped \(type) on \(channel.rawValue): \(problem)")
             return .carryOn
         }
         outlet.publish(status("busy", parent: request))
@@ -65,8 +70,8 @@ public final class KernelCore: @unchecked Sendable {
             isComplete(request, outlet: outlet)
         case "history_request":
             outlet.reply(reply(to: request, content: historyContent(for: request.content)))
-        case "comm_info_request":
-            outlet.reply(reply(to: request, content: ["status": "ok", "comms": [:]]))
+        case "comm_info_request", "comm_open", "comm_msg", "comm_close":
+            handleComm(request, outlet: outlet)
         case "interrupt_request":
             interpreter.interruption.raise()
             outlet.reply(reply(to: request, content: ["status": "ok"]))

@@ -213,6 +213,63 @@ final class KernelCoreTests: XCTestCase {
         XCTAssertTrue(interpreter.executed.isEmpty)
     }
 
+    func testRequestsWithWrongTypesInTheHeaderOrContentAreDropped() {
+        let wrong: [(String, [String: JSONValue])] = [
+            ("execute_request", ["code": 42]),
+            ("execute_request", ["code": "print x", "silent": "no"]),
+            ("execute_request", ["code": "print x", "user_expressions": [1, 2]]),
+            ("execute_request", [:]),
+            ("complete_request", ["code": "tr", "cursor_pos": "2"]),
+            ("complete_request", ["code": "tr", "cursor_pos": 1.5]),
+            ("inspect_request", ["code": "train", "detail_level": [:]]),
+            ("is_complete_request", ["code": .null]),
+            ("history_request", ["hist_access_type": "tail", "n": "10"]),
+            ("comm_info_request", ["target_name": 3]),
+            ("shutdown_request", ["restart": "yes"]),
+            ("comm_open", ["comm_id": "c", "target_name": false]),
+            ("comm_msg", ["comm_id": 1, "data": [:]]),
+        ]
+        for (type, content) in wrong {
+            XCTAssertEqual(send(type, .object(content)), .carryOn, type)
+        }
+        var request = requests.make("kernel_info_request")
+        request.header = ["msg_type": "kernel_info_request", "msg_id": 7, "session": "s"]
+        _ = core.handle(request, on: .shell, outlet: outlet)
+        request.header = ["msg_type": "kernel_info_request", "msg_id": "m", "date": ["2026"]]
+        _ = core.handle(request, on: .control, outlet: outlet)
+        XCTAssertTrue(outlet.sent.isEmpty, "\(outlet.sent.map(\.message.msgType))")
+        XCTAssertTrue(interpreter.executed.isEmpty)
+        XCTAssertFalse(interpreter.interruption.isRaised)
+        // null stands for absent, and an integer may come as 1.0.
+        send("complete_request", ["code": "tr", "cursor_pos": .null])
+        send("inspect_request", ["code": "train", "cursor_pos": 2.0, "detail_level": 0])
+        XCTAssertEqual(outlet.replies.map(\.msgType), ["complete_reply", "inspect_reply"])
+        XCTAssertEqual(
+            RequestShape.problem(with: requests.make("execute_request", ["code": 42])),
+            "content.code is a number, not a string")
+    }
+
+    func testCommsThatDoNotExistAreClosedOrIgnored() {
+        send("comm_info_request", ["target_name": "jupyter.widget"])
+        XCTAssertEqual(outlet.replies[0].msgType, "comm_info_reply")
+        XCTAssertEqual(outlet.replies[0].content, ["status": "ok", "comms": [:]])
+        outlet.clear()
+        send("comm_open", ["comm_id": "c1", "target_name": "jupyter.widget", "data": ["x": 1]])
+        XCTAssertTrue(outlet.replies.isEmpty)
+        XCTAssertEqual(outlet.iopubTypes, ["status:busy", "comm_close", "status:idle"])
+        XCTAssertEqual(outlet.iopub[1].content, ["comm_id": "c1", "data": [:]])
+        XCTAssertEqual(outlet.iopub[1].parentHeader["msg_type"], "comm_open")
+        for type in ["comm_msg", "comm_close"] {
+            outlet.clear()
+            send(type, ["comm_id": "c1", "data": [:]])
+            XCTAssertTrue(outlet.replies.isEmpty, type)
+            XCTAssertEqual(outlet.iopubTypes, ["status:busy", "status:idle"], type)
+        }
+        outlet.clear()
+        send("comm_msg", ["comm_id": "c1"], on: .control)
+        XCTAssertTrue(outlet.sent.isEmpty, "comms are shell messages")
+    }
+
     func testStartingStatusHasNoParent() {
         let starting = core.startingStatus()
         XCTAssertEqual(starting.content, ["execution_state": "starting"])

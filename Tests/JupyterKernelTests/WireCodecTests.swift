@@ -81,6 +81,58 @@ final class WireCodecTests: XCTestCase {
                 .failure, .missingMessageType)
     }
 
+    func signedFrames(_ parts: [String], extra: [[UInt8]] = []) -> [[UInt8]] {
+        frames(signature: codec.signer.signature(of: parts.map { Array($0.utf8) }), parts: parts) + extra
+    }
+
+    func testRejectsTooManyFramesAndTooManyBytesBeforeCheckingTheSignature() {
+        let parts = [#"{"msg_type":"kernel_info_request"}"#, "{}", "{}", "{}"]
+        let buffers = Array(repeating: [UInt8](), count: 300)
+        XCTAssertEqual(codec.decode(signedFrames(parts, extra: buffers)).failure, .tooManyFrames(307, limit: 256))
+        // Frames that are not even a message are counted first: nothing is parsed or hashed.
+        XCTAssertEqual(
+            codec.decode(Array(repeating: [0xff], count: 1000)).failure, .tooManyFrames(1000, limit: 256))
+        let small = WireLimits(maxFrames: 20, maxBytes: 100)
+        let big = signedFrames(parts, extra: [Array(repeating: 7, count: 64)])
+        let size = big.reduce(0) { $0 + $1.count }  // every frame counts: identities and signature too
+        XCTAssertEqual(codec.decode(big, limits: small).failure, .tooLarge(bytes: size, limit: 100))
+        XCTAssertEqual(try codec.decode(big).get().buffers.first?.count, 64)
+        XCTAssertEqual(WireError.tooManyFrames(307, limit: 256).description, "307 frames (at most 256)")
+    }
+
+    func testSignedButMalformedJSONIsRejectedNeverTrapped() {
+        // Each is correctly signed, so only the JSON stands between it and the kernel.
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let cases: [(String, WireError)] = [
+            (#"{"msg_type":"x","a":"\#u{0}"}"#, .invalidJSON(part: "header")),
+            (deep, .invalidJSON(part: "header")),
+            (#"{"msg_type":"x","n":NaN}"#, .invalidJSON(part: "header")),
+            ("", .invalidJSON(part: "header")),
+            ("null", .notAnObject(part: "header")),
+            (#""msg_type""#, .notAnObject(part: "header")),
+            (#"{"msg_type":7}"#, .missingMessageType),
+            (#"{"msg_type":null}"#, .missingMessageType),
+        ]
+        for (header, expected) in cases {
+            XCTAssertEqual(codec.decode(signedFrames([header, "{}", "{}", "{}"])).failure, expected, header)
+        }
+        var invalidUTF8 = signedFrames([#"{"msg_type":"kernel_info_request"}"#, "{}", "{}", "{}"])
+        invalidUTF8[6] = Array(#"{""#.utf8) + [0xff, 0xfe] + Array(#"":1}"#.utf8)
+        invalidUTF8[2] = Array(codec.signer.signature(of: Array(invalidUTF8[3...6])).utf8)
+        XCTAssertEqual(codec.decode(invalidUTF8).failure, .invalidJSON(part: "content"))
+        // Numbers past Int are kept as doubles; a huge exponent is not a crash either.
+        let huge = try? codec.decode(
+            signedFrames([#"{"msg_type":"x","n":123456789012345678901234567890,"m":1e400}"#, "{}", "{}", "{}"])
+        ).get()
+        XCTAssertNil(huge?.header["n"]?.intValue)
+    }
+
+    func testLogQuotesValuesOnOneShortLine() {
+        XCTAssertEqual(KernelLog.quoted("execute_request"), #""execute_request""#)
+        XCTAssertEqual(KernelLog.quoted("a\nb\"c"), #""a\u{a}b\"c""#)
+        XCTAssertEqual(KernelLog.quoted(String(repeating: "x", count: 1000), limit: 5), #""xxxxx…""#)
+    }
+
     func testEmptyKeyMeansNoSigning() throws {
         let open = WireCodec(signer: MessageSigner(key: ""))
         let wire = frames(signature: "", parts: [#"{"msg_type":"kernel_info_request"}"#, "{}", "{}", "{}"])
