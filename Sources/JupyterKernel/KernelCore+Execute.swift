@@ -58,7 +58,10 @@ extension KernelCore {
             replyContent["status"] = "error"
             replyContent["execution_count"] = .int(count)
             outlet.reply(reply(to: request, content: .object(replyContent), metadata: ["status": "error"]))
-            if stopOnError && !silent { isAborting = true }
+            if stopOnError && !silent {
+                isAborting = true
+                outlet.setAsideQueued()
+            }
         }
     }
 }

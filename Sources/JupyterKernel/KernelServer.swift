@@ -148,12 +148,10 @@ public final class KernelServer: @unchecked Sendable {
                 return
             }
             if channel == .shell && core.isAborting {
-                // Abort the execute requests already queued behind the failed cell, then resume.
-                // They are taken off the socket before any abort reply goes out, so a request
-                // sent in answer to an abort reply is not itself aborted.
-                var queued: [ZeroMQSocket.Received] = []
-                while let next = try? socket.receive(dontWait: true, limits: limits) { queued.append(next) }
-                for received in queued {
+                // Abort the execute requests that were queued behind the failed cell: the core
+                // had them set aside before it published the cell's idle, so a request sent in
+                // answer to that idle, or to an abort reply, is not itself aborted.
+                for received in outlet.takeSetAside() {
                     if case .shutdown = handle(received, channel: channel, outlet: outlet, feed: feed) { return }
                 }
                 core.finishAborting()

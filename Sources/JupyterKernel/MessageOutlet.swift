@@ -6,6 +6,14 @@ public protocol MessageOutlet: AnyObject {
     func reply(_ message: Message)
     /// A broadcast on iopub.
     func publish(_ message: Message)
+    /// A cell failed with stop_on_error and has replied: take the requests already queued on
+    /// this channel off it now, before the cell's idle status goes out, so that they are the
+    /// ones aborted and not a request a client sends once it sees that idle.
+    func setAsideQueued()
+}
+
+extension MessageOutlet {
+    public func setAsideQueued() {}
 }
 
 /// The channel a request arrived on. Control answers while shell is busy running a cell.

@@ -25,6 +25,19 @@ final class SocketOutlet: MessageOutlet, @unchecked Sendable {
     func publish(_ message: Message) {
         iopub.publish(message)
     }
+
+    /// What `setAsideQueued` took off the socket, for the serve loop to abort.
+    private(set) var setAside: [ZeroMQSocket.Received] = []
+
+    /// Runs on the thread that owns the socket (the one handling the request), like `reply`.
+    func setAsideQueued() {
+        while let next = try? replySocket.receive(dontWait: true, limits: .request) { setAside.append(next) }
+    }
+
+    func takeSetAside() -> [ZeroMQSocket.Received] {
+        defer { setAside = [] }
+        return setAside
+    }
 }
 
 /// One producer's end of the inproc pipe into the iopub thread. Messages are signed here, on the

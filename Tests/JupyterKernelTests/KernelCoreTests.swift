@@ -119,6 +119,10 @@ final class KernelCoreTests: XCTestCase {
     func testStopOnErrorAbortsQueuedCellsUntilTheQueueIsDrained() {
         _ = execute("fail")
         XCTAssertTrue(core.isAborting)
+        // The queue is set aside after the error reply and before idle, so a request sent once
+        // a client sees that idle is not aborted.
+        XCTAssertEqual(outlet.setAsideAfter, [outlet.sent.count - 1])
+        XCTAssertEqual(outlet.sent[outlet.sent.count - 2].message.msgType, "execute_reply")
         let aborted = execute("print never")
         XCTAssertEqual(aborted.content["status"], "aborted")
         XCTAssertEqual(outlet.iopubTypes, ["status:busy", "status:idle"])

@@ -60,8 +60,12 @@ final class RecordingOutlet: MessageOutlet {
     enum Route: Equatable { case reply, iopub }
     private(set) var sent: [(route: Route, message: Message)] = []
 
+    /// How many messages had been sent each time the core asked for the queue to be set aside.
+    private(set) var setAsideAfter: [Int] = []
+
     func reply(_ message: Message) { sent.append((.reply, message)) }
     func publish(_ message: Message) { sent.append((.iopub, message)) }
+    func setAsideQueued() { setAsideAfter.append(sent.count) }
 
     var replies: [Message] { sent.filter { $0.route == .reply }.map(\.message) }
     var iopub: [Message] { sent.filter { $0.route == .iopub }.map(\.message) }
@@ -71,7 +75,10 @@ final class RecordingOutlet: MessageOutlet {
             m.msgType == "status" ? "status:\(m.content["execution_state"]?.stringValue ?? "")" : m.msgType
         }
     }
-    func clear() { sent = [] }
+    func clear() {
+        sent = []
+        setAsideAfter = []
+    }
 }
 
 /// Builds requests as a client would.
