@@ -6,7 +6,9 @@ import Session
 ///
 /// - heartbeat: REP, echoes every ping, never blocked by anything else;
 /// - control: ROUTER, kernel_info / interrupt / shutdown while a cell runs;
-/// - shell: ROUTER, runs the interpreter;
+/// - shell: ROUTER, read at once by its I/O thread, which checks and decodes each request and
+///   queues it (`RequestQueue`) for the shell thread, which runs the interpreter; replies go
+///   back through an inproc PUSH/PULL pair;
 /// - stdin: ROUTER, read at once and dropped with a log line (the kernel never asks for input);
 /// - iopub: XPUB, fed by shell and control through inproc PUSH/PULL; welcomes new subscribers;
 /// - signals: SIGINT raises the interpreter's interruption flag through a self-pipe (the process
@@ -46,11 +48,18 @@ public final class KernelServer: @unchecked Sendable {
         try pull.bind(IOPubFeed.endpoint)
         let controlFeed = try IOPubFeed(context: context, codec: codec)
         let shellFeed = try IOPubFeed(context: context, codec: codec)
+        let shellReplies = try ZeroMQSocket(context, .pull)
+        try shellReplies.bind(Self.shellRepliesEndpoint)
+        let shellReplyFeed = try ZeroMQSocket(context, .push)
+        try shellReplyFeed.set(ZMQ_LINGER, 1000)
+        try shellReplyFeed.connect(Self.shellRepliesEndpoint)
+        let requests = RequestQueue(maxCount: Self.shellQueueCount, maxBytes: Self.shellQueueBytes)
 
         startThread("latent-iopub") { self.forwardIOPub(pull: pull, iopub: iopub) }
         startWorker("latent-heartbeat") { self.echoHeartbeats(heartbeat) }
         startWorker("latent-control") { self.serve(control, channel: .control, feed: controlFeed) }
-        startWorker("latent-shell") { self.serve(shell, channel: .shell, feed: shellFeed) }
+        startWorker("latent-shell-io") { self.readShell(shell, replies: shellReplies, into: requests) }
+        startWorker("latent-shell") { self.runShell(requests, replies: shellReplyFeed, feed: shellFeed) }
         startWorker("latent-stdin") { self.drainStdin(stdin) }
 
         stopped.wait()
@@ -134,25 +143,78 @@ public final class KernelServer: @unchecked Sendable {
     private func serve(_ socket: ZeroMQSocket, channel: Channel, feed: IOPubFeed) {
         defer { socket.close() }
         let outlet = SocketOutlet(replySocket: socket, iopub: feed, codec: codec)
-        let limits = WireLimits.request
         while true {
             let received: ZeroMQSocket.Received
             do {
-                guard let next = try socket.receive(limits: limits) else { continue }
+                guard let next = try socket.receive(limits: .request) else { continue }
                 received = next
             } catch {
                 if !error.isTerminated { KernelLog.write("\(channel.rawValue): \(error)") }
                 return
             }
-            if case .shutdown = handle(received, channel: channel, outlet: outlet, feed: feed) {
+            guard let request = decode(received, on: channel.rawValue) else { continue }
+            if case .shutdown = dispatch(request, channel: channel, outlet: outlet, feed: feed) { return }
+        }
+    }
+
+    static let shellRepliesEndpoint = "inproc://latent-shell-replies"
+    /// The shell requests waiting while a cell runs: as many as libzmq's default queue would
+    /// hold (a long notebook's "Run all", which an error then aborts), and 256 MiB of them.
+    static let shellQueueCount = 1000
+    static let shellQueueBytes = 256 << 20
+
+    /// The shell I/O thread: reads the shell socket whenever something arrives, cell running or
+    /// not, so that what fails its checks is dropped at once instead of waiting in ZeroMQ's
+    /// queue; queues the rest for the shell thread and sends the shell thread's replies.
+    private func readShell(_ shell: ZeroMQSocket, replies: ZeroMQSocket, into queue: RequestQueue) {
+        defer {
+            queue.close()
+            replies.close()
+            shell.close()
+        }
+        while true {
+            do {
+                // A full queue is not added to: libzmq's queue fills behind it and the senders wait.
+                let full = queue.isFull
+                let ready = try ZeroMQSocket.pollReadable(full ? [replies] : [replies, shell], timeout: full ? 50 : -1)
+                if ready[0], let frames = try replies.receive(dontWait: true) {
+                    do {
+                        try shell.send(frames)
+                    } catch  where !error.isTerminated {
+                        KernelLog.write("shell: could not send a reply: \(error)")
+                    }
+                }
+                if !full && ready[1], let received = try shell.receive(dontWait: true, limits: .request),
+                    let request = decode(received, on: "shell")
+                {
+                    queue.push(request, size: receivedSize(received))
+                }
+            } catch {
+                if !error.isTerminated { KernelLog.write("shell: \(error)") }
                 return
             }
-            if channel == .shell && core.isAborting {
+        }
+    }
+
+    private func receivedSize(_ received: ZeroMQSocket.Received) -> Int {
+        switch received {
+        case .message(let frames): return frames.reduce(0) { $0 + $1.count }
+        case .tooLarge(_, let bytes): return bytes
+        }
+    }
+
+    /// The shell thread: takes the queued requests in order and handles them; cells run here.
+    private func runShell(_ queue: RequestQueue, replies: ZeroMQSocket, feed: IOPubFeed) {
+        defer { replies.close() }
+        let outlet = SocketOutlet(replySocket: replies, iopub: feed, codec: codec, queue: queue)
+        while let request = queue.pop() {
+            if case .shutdown = dispatch(request, channel: .shell, outlet: outlet, feed: feed) { return }
+            if core.isAborting {
                 // Abort the execute requests that were queued behind the failed cell: the core
                 // had them set aside before it published the cell's idle, so a request sent in
                 // answer to that idle, or to an abort reply, is not itself aborted.
-                for received in outlet.takeSetAside() {
-                    if case .shutdown = handle(received, channel: channel, outlet: outlet, feed: feed) { return }
+                for request in outlet.takeSetAside() {
+                    if case .shutdown = dispatch(request, channel: .shell, outlet: outlet, feed: feed) { return }
                 }
                 core.finishAborting()
             }
@@ -196,27 +258,32 @@ public final class KernelServer: @unchecked Sendable {
         KernelLog.write("dropped message on \(socket): \(problem)")
     }
 
-    private func handle(
-        _ received: ZeroMQSocket.Received, channel: Channel, outlet: SocketOutlet, feed: IOPubFeed
-    ) -> KernelCore.Disposition {
-        guard case .message(let frames) = received else {
-            if case .tooLarge(let frames, let bytes) = received {
-                refused(frames: frames, bytes: bytes, limits: .request, on: channel.rawValue)
+    /// The request in `received`, or nil after logging why it was refused.
+    private func decode(_ received: ZeroMQSocket.Received, on socket: String) -> Message? {
+        switch received {
+        case .tooLarge(let frames, let bytes):
+            refused(frames: frames, bytes: bytes, limits: .request, on: socket)
+            return nil
+        case .message(let frames):
+            switch codec.decode(frames) {
+            case .failure(let problem):
+                KernelLog.write("dropped message on \(socket): \(problem)")
+                return nil
+            case .success(let request):
+                return request
             }
-            return .carryOn
         }
-        switch codec.decode(frames) {
-        case .failure(let problem):
-            KernelLog.write("dropped message on \(channel.rawValue): \(problem)")
-            return .carryOn
-        case .success(let request):
-            let disposition = core.handle(request, on: channel, outlet: outlet)
-            if case .shutdown = disposition {
-                // The stop frame follows this thread's idle status down the same pipe.
-                stop(disposition, feed: feed)
-            }
-            return disposition
+    }
+
+    private func dispatch(_ request: Message, channel: Channel, outlet: SocketOutlet, feed: IOPubFeed)
+        -> KernelCore.Disposition
+    {
+        let disposition = core.handle(request, on: channel, outlet: outlet)
+        if case .shutdown = disposition {
+            // The stop frame follows this thread's idle status down the same pipe.
+            stop(disposition, feed: feed)
         }
+        return disposition
     }
 
     private func forwardIOPub(pull: ZeroMQSocket, iopub: ZeroMQSocket) {
@@ -275,11 +342,11 @@ struct SocketBounds {
     let sendHWM: Int32
     let message: WireLimits
 
-    /// A notebook's "Run all" queues one execute request per cell here while the first runs, and
-    /// an error aborts the queued ones, so the queue holds a long notebook: libzmq's default 1000.
+    /// Every socket below is read at once by a thread of its own, so a short queue is plenty;
+    /// the shell requests waiting for a cell to end (a long notebook's "Run all") wait in the
+    /// shell I/O thread's `RequestQueue` instead, checked and decoded.
     static let shell = SocketBounds(
-        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 1000, sendHWM: 1000, message: .request)
-    /// Read at once by their own threads: a short queue is plenty.
+        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 100, sendHWM: 1000, message: .request)
     static let control = SocketBounds(
         maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 100, sendHWM: 100, message: .request)
     static let stdin = SocketBounds(

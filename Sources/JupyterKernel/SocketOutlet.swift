@@ -1,24 +1,28 @@
 import CZeroMQ
 import Foundation
 
-/// The outlet of one socket-owning thread: replies go out on that thread's own ROUTER socket,
+/// The outlet of one thread that handles requests: replies go out on `replySocket` (control's
+/// ROUTER itself; for shell, an inproc PUSH to the shell I/O thread, which owns the ROUTER),
 /// broadcasts through its own inproc PUSH socket to the iopub thread, which owns the PUB socket.
 final class SocketOutlet: MessageOutlet, @unchecked Sendable {
     private let replySocket: ZeroMQSocket
     private let iopub: IOPubFeed
     private let codec: WireCodec
+    private let queue: RequestQueue?
 
-    init(replySocket: ZeroMQSocket, iopub: IOPubFeed, codec: WireCodec) {
+    /// `queue`: where the requests waiting for this thread are, if it has one (shell).
+    init(replySocket: ZeroMQSocket, iopub: IOPubFeed, codec: WireCodec, queue: RequestQueue? = nil) {
         self.replySocket = replySocket
         self.iopub = iopub
         self.codec = codec
+        self.queue = queue
     }
 
     func reply(_ message: Message) {
         do {
             try replySocket.send(codec.encode(message))
         } catch {
-            KernelLog.write("could not send \(message.msgType): \(error)")
+            if !error.isTerminated { KernelLog.write("could not send \(message.msgType): \(error)") }
         }
     }
 
@@ -26,15 +30,14 @@ final class SocketOutlet: MessageOutlet, @unchecked Sendable {
         iopub.publish(message)
     }
 
-    /// What `setAsideQueued` took off the socket, for the serve loop to abort.
-    private(set) var setAside: [ZeroMQSocket.Received] = []
+    /// What `setAsideQueued` took from the queue, for the shell thread to abort.
+    private(set) var setAside: [Message] = []
 
-    /// Runs on the thread that owns the socket (the one handling the request), like `reply`.
     func setAsideQueued() {
-        while let next = try? replySocket.receive(dontWait: true, limits: .request) { setAside.append(next) }
+        if let queue { setAside += queue.takeAll() }
     }
 
-    func takeSetAside() -> [ZeroMQSocket.Received] {
+    func takeSetAside() -> [Message] {
         defer { setAside = [] }
         return setAside
     }
