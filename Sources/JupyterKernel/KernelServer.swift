@@ -342,17 +342,18 @@ struct SocketBounds {
     let sendHWM: Int32
     let message: WireLimits
 
-    /// Every socket below is read at once by a thread of its own, so a short queue is plenty;
-    /// the shell requests waiting for a cell to end (a long notebook's "Run all") wait in the
-    /// shell I/O thread's `RequestQueue` instead, checked and decoded.
+    /// Every socket below is read at once by a thread of its own, so a short receive queue is
+    /// plenty, and it bounds what a flood can pile up faster than the thread checks it (libzmq
+    /// counts messages, not bytes); the shell requests waiting for a cell to end (a long
+    /// notebook's "Run all") wait in the shell I/O thread's `RequestQueue` instead, checked.
     static let shell = SocketBounds(
-        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 100, sendHWM: 1000, message: .request)
+        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 10, sendHWM: 1000, message: .request)
     static let control = SocketBounds(
-        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 100, sendHWM: 100, message: .request)
+        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 10, sendHWM: 100, message: .request)
     static let stdin = SocketBounds(
-        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 100, sendHWM: 100, message: .request)
+        maxFrameBytes: Int64(WireLimits.request.maxBytes), receiveHWM: 10, sendHWM: 100, message: .request)
     static let heartbeat = SocketBounds(
-        maxFrameBytes: Int64(WireLimits.heartbeat.maxBytes), receiveHWM: 100, sendHWM: 100, message: .heartbeat)
+        maxFrameBytes: Int64(WireLimits.heartbeat.maxBytes), receiveHWM: 10, sendHWM: 100, message: .heartbeat)
     /// Subscriptions come in; the output goes out. A subscriber that stops reading loses what
     /// is past 1000 messages (PUB semantics) instead of the kernel keeping it.
     static let iopub = SocketBounds(

@@ -20,14 +20,14 @@ public struct MessageSigner: Sendable {
         return hex(Array(hmac.finalize()))
     }
 
-    /// Checks in constant time (swift-crypto's comparison) that `signature` signs `parts`.
+    /// Checks in constant time (swift-crypto's comparison of a MAC with bytes) that `signature`
+    /// signs `parts`, hashing the parts where they are rather than joining a copy of them.
     public func isValid(signature: [UInt8], of parts: [[UInt8]]) -> Bool {
         guard let key else { return true }
         guard let code = bytes(fromHex: signature), code.count == SHA256.byteCount else { return false }
-        var joined: [UInt8] = []
-        joined.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in parts { joined.append(contentsOf: part) }
-        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: joined, using: key)
+        var hmac = HMAC<SHA256>(key: key)
+        for part in parts { hmac.update(data: part) }
+        return hmac.finalize() == code
     }
 }
 
