@@ -84,11 +84,28 @@ def signed(session: Session, msg_type: str, content: dict, header: dict | None =
     return [b"<IDS|MSG>", session.sign(parts)] + parts
 
 
+def flood(km, port: int, frames: list[bytes], count: int, stall: float = 5.0) -> int:
+    """Sends `frames` `count` times to `port` as fast as ZeroMQ takes them. Returns how many
+    left this socket: a kernel that stops reading makes the sender wait, and after `stall`
+    seconds of waiting the flood stops there."""
+    sender = socket_to(km, port, sndhwm=10)
+    sent = 0
+    try:
+        for _ in range(count):
+            if not sender.poll(int(stall * 1000), zmq.POLLOUT):
+                break
+            sender.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+            sent += 1
+        # Let the last ones leave the socket before it closes.
+        sender.linger = int(stall * 1000)
+    finally:
+        sender.close()
+    return sent
+
+
 def stdin_flood(km, count: int = 1500, megabytes: float = 1.0, stall: float = 5.0) -> int:
-    """`count` signed input_reply messages of `megabytes` each, sent to the stdin socket as fast
-    as ZeroMQ takes them (the measurement in issue 15). Returns how many left this socket: a
-    kernel that stops reading makes the sender wait, and after `stall` seconds of waiting the
-    flood stops there."""
+    """`count` signed input_reply messages of `megabytes` each on the stdin socket (the
+    measurement in issue 15); returns how many the kernel took."""
     session = Session(key=km.session.key)
     value = "x" * int(megabytes * (1 << 20))
     sender = socket_to(km, km.stdin_port, sndhwm=10)
@@ -99,7 +116,6 @@ def stdin_flood(km, count: int = 1500, megabytes: float = 1.0, stall: float = 5.
                 break
             sender.send_multipart(signed(session, "input_reply", {"value": value, "n": i}), flags=zmq.NOBLOCK)
             sent += 1
-        # Let the last ones leave the socket before it closes.
         sender.linger = int(stall * 1000)
     finally:
         sender.close()
