@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import XCTest
 
@@ -181,5 +182,27 @@ final class RestoreTests: XCTestCase {
         XCTAssertTrue(again.contains("is skipped: its session.json is damaged and cannot be read)"), again)
         XCTAssertTrue(again.contains("  small: mnist train 400 test 100"), again)
         XCTAssertTrue(c.run("restore list").contains("damaged: its session.json is damaged"))
+    }
+
+    /// Data is weighed against the memory the kernel has left before it is made again, as an
+    /// assignment's is: what does not fit is skipped with the estimate, the rest comes back.
+    func testDataThatWouldNotFitInMemoryIsSkippedSayingSo() throws {
+        let folder = try AutosaveFolder()
+        let dir = try Datasets.MNIST.directory()
+        let a = try folder.kernel()
+        a.run(
+            """
+            small = mnist train 100 test 10
+            big = idx "\(dir)/train-images-idx3-ubyte.gz" "\(dir)/train-labels-idx1-ubyte.gz"
+            """)
+        a.flush()
+        let b = try folder.kernel()
+        b.session.memory = MemoryBudget(
+            limit: MemoryBudget.residentBytes() + MemoryBudget.margin + 150_000_000, source: "a test")
+        let out = b.run("restore")
+        XCTAssertTrue(out.contains("  small: mnist train 100 test 10, 100 train / 10 test images\n"), out)
+        XCTAssertTrue(out.contains("  big: not restored: idx "), out)
+        XCTAssertTrue(out.contains("loading these files would need about"), out)
+        XCTAssertEqual(b.session.names.order, ["small"])
     }
 }

@@ -81,7 +81,8 @@ extension StatementContext {
     }
 
     /// Makes a dataset again from its source (for `restore`). Throws the diagnostic that making
-    /// it the first time would have thrown: a missing file, a count MNIST does not have.
+    /// it the first time would have thrown: a missing file, a count MNIST does not have, more
+    /// memory than the kernel has left.
     func makeAgain(_ source: DataSource, cache: inout [DataSource: DataValue]) throws -> DataValue {
         if let made = cache[source] { return made }
         let value: DataValue
@@ -90,11 +91,19 @@ extension StatementContext {
             guard let builtin = BuiltinDataset(rawValue: which) else {
                 throw Diagnostic("'\(which)' is not a dataset this Latent has", range: range, kind: .data)
             }
+            // Weighed against the memory left as `name = mnist` is: restoring is no reason to be
+            // killed by the out-of-memory killer.
+            try memory.check(
+                BuiltinData.loadCost(builtin), for: "loading \(which)", at: range,
+                instead: "more memory for this kernel, or fewer models held")
             value = .split(
                 try BuiltinData.split(
                     builtin, train: train.map { Located($0, range) }, test: test.map { Located($0, range) },
                     range: range))
         case .idx(let images, let labels, let testImages, let testLabels):
+            try memory.check(
+                BuiltinData.idxCost([images, labels, testImages, testLabels].compactMap { $0 }),
+                for: "loading these files", at: range, instead: "smaller files, or more memory for this kernel")
             value = try BuiltinData.loadIDX(
                 trainImages: Located(images, range), trainLabels: Located(labels, range),
                 testImages: testImages.map { Located($0, range) }, testLabels: testLabels.map { Located($0, range) })
