@@ -133,7 +133,9 @@ def test_heartbeat_answers_quickly_while_training(kernel):
             assert ping.recv() == b"ping %d" % i
             worst = max(worst, time.monotonic() - started)
             time.sleep(0.02)
-        assert worst < 0.1, f"slowest heartbeat {worst * 1000:.1f} ms"
+        # A heartbeat blocked by the training would take seconds; jupyter_client calls a kernel
+        # dead after 3 s. On a shared, loaded machine a free one has been seen at 100 ms.
+        assert worst < 0.5, f"slowest heartbeat {worst * 1000:.1f} ms"
     finally:
         ping.close()
         km.interrupt_kernel()
