@@ -31,10 +31,25 @@ extension ModelEntry {
             guard let index, index < specs.count else { return (statement, []) }
             return (statement, ["in the definition of \(name), layer \(index + 1): \(specs[index].text)"])
         }
-        // The engine's walk, without building anything: each layer is weighed before a model
-        // of that size would be allocated.
+        let parameters = try weigh(for: shape, place: place).total
+        // Each value is held with its gradient and up to two optimizer buffers (Adam's).
+        try memory.check(
+            parameters * 16, for: "\(name) (\(grouped(parameters)) values, with their gradients and optimizer state)",
+            at: place(nil).0, instead: "smaller layers, or fewer of them")
+        do {
+            return try Autoencoder(specs: specs, inputShape: shape, initializer: initializer, seed: seed)
+        } catch {
+            throw Diagnostic("\(name) cannot be built: \(error)", range: place(nil).0, kind: .shape)
+        }
+    }
+
+    /// The engine's walk, without building anything: each layer is weighed before a model of
+    /// that size would be allocated, and a layer that does not fit, or is beyond the kernel's
+    /// limits, is refused at the place `place` gives for it. Returns the trainable values and
+    /// those with the buffers (running statistics), which take memory too.
+    func weigh(for shape: [Int], place: (Int?) -> (SourceRange, [String])) throws -> (trainable: Int, total: Int) {
         var walk = LayerWalk(inputShape: shape)
-        var parameters = 0
+        var parameters = 0, trainable = 0
         for (index, spec) in specs.enumerated() {
             let (range, notes) = place(index)
             do {
@@ -50,7 +65,9 @@ extension ModelEntry {
                     }
                 }
                 // Buffers (running statistics) take memory too, though no training.
-                parameters += ModelLimits.parameters(of: spec, input: input) ?? Int.max / 2
+                let count = ModelLimits.parameters(of: spec, input: input) ?? Int.max / 2
+                trainable += count
+                parameters += count
                 parameters += spec.bufferCount(input: input) ?? Int.max / 2
                 guard parameters <= ModelLimits.parameters else {
                     throw Diagnostic(
@@ -75,15 +92,7 @@ extension ModelEntry {
                 mismatch, range: range, kind: .shape,
                 expected: "a last layer with \(inputCount) values, e.g. dense \(inputCount) sigmoid", notes: notes)
         }
-        // Each value is held with its gradient and up to two optimizer buffers (Adam's).
-        try memory.check(
-            parameters * 16, for: "\(name) (\(grouped(parameters)) values, with their gradients and optimizer state)",
-            at: place(nil).0, instead: "smaller layers, or fewer of them")
-        do {
-            return try Autoencoder(specs: specs, inputShape: shape, initializer: initializer, seed: seed)
-        } catch {
-            throw Diagnostic("\(name) cannot be built: \(error)", range: place(nil).0, kind: .shape)
-        }
+        return (trainable, parameters)
     }
 }
 

@@ -59,23 +59,9 @@ final class ModelEntry {
     /// Parameters of the built network, or of one built for 28x28x1; nil when it cannot be built.
     var parameterCount: Int? {
         if let network { return network.parameterCount }
-        // Counted by the engine's walk, as `build` weighs a model, without allocating one.
-        var walk = LayerWalk(inputShape: ModelEntry.assumedInput)
-        var total = 0
-        for (index, spec) in specs.enumerated() {
-            let input = walk.shape
-            guard let layers = try? spec.makeLayers() else { return nil }
-            for layer in layers {
-                // A model beyond the kernel's limits is one that cannot be built: no count.
-                guard let output = try? walk.pass(layer, spec: index),
-                    let values = ModelLimits.product(output), values <= ModelLimits.valuesPerSample
-                else { return nil }
-            }
-            guard let count = spec.parameterCount(input: input) else { return nil }
-            total += count
-            if total > ModelLimits.parameters { return nil }
-        }
-        return walk.outputMismatch == nil ? total : nil
+        // Weighed as `build` weighs a model, without allocating one; one beyond the kernel's
+        // limits cannot be built and has no count.
+        return (try? weigh(for: ModelEntry.assumedInput) { _ in (headerRange, []) })?.trainable
     }
 
     /// The shape summaries assume before a model has met data: MNIST's.
