@@ -32,7 +32,7 @@ public final class LessonSession: Interpreter {
         workingDirectory: String = FileManager.default.currentDirectoryPath, autosave: AutosaveLocation? = nil
     ) {
         self.workingDirectory = workingDirectory
-        self.autosave = autosave.map(Autosaver.init(location:))
+        self.autosave = autosave.map { Autosaver(location: $0) }
         // Every BLAS call in the session (training and pictures alike) then runs the same way,
         // so a t-SNE gives the same map whether or not a model has trained before it.
         ComputeTeam.startEngine()

@@ -231,6 +231,16 @@ final class AutosaveTests: XCTestCase {
         XCTAssertTrue(plain.fail("autosave").text.contains("the Jupyter kernel's"))
     }
 
+    func testTheEnvironmentCanAskForEveryEpoch() {
+        let location = AutosaveLocation(base: "/b", notebook: nil, kernel: nil, pid: 7)
+        let spaced = Autosaver(location: location, environment: [:])
+        XCTAssertEqual(spaced.interval, Autosaver.minimumInterval)
+        XCTAssertEqual(spaced.costShare, Autosaver.costFactor)
+        let everyEpoch = Autosaver(location: location, environment: [Autosaver.everyEpochVariable: "1"])
+        XCTAssertEqual(everyEpoch.interval, 0)
+        XCTAssertEqual(everyEpoch.costShare, 0)
+    }
+
     func testTheNotebookNamesTheFolderElseTheKernel() {
         let nb = AutosaveLocation(base: "/b", notebook: "course/week 1/Intro.ipynb", kernel: "kernel-1", pid: 7)
         XCTAssertTrue(nb.key.hasPrefix("notebook-Intro.ipynb-"), nb.key)

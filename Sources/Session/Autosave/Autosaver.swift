@@ -27,6 +27,9 @@ final class Autosaver: @unchecked Sendable {
     /// `minimumInterval` and `costFactor`, for this autosaver (tests write every epoch).
     var interval = Autosaver.minimumInterval
     var costShare = Autosaver.costFactor
+    /// Set (to 1) in the environment, every model is written after every epoch, whatever it
+    /// costs: for tests that kill a kernel, whose epochs may be shorter than `minimumInterval`.
+    static let everyEpochVariable = "LATENT_AUTOSAVE_EVERY_EPOCH"
 
     // Settings and what was handed to the writer: the session's thread only.
     private(set) var location: AutosaveLocation
@@ -99,8 +102,12 @@ final class Autosaver: @unchecked Sendable {
         }
     }
 
-    init(location: AutosaveLocation) {
+    init(location: AutosaveLocation, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.location = location
+        if environment[Autosaver.everyEpochVariable] == "1" {
+            interval = 0
+            costShare = 0
+        }
         sharedRunFolder = location.runFolder
         manifest = SessionManifest(
             notebook: location.notebook, kernel: location.kernel, started: started.timeIntervalSince1970,
