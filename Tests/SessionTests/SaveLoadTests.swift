@@ -164,6 +164,22 @@ final class SaveLoadTests: XCTestCase {
         }
     }
 
+    /// Saving never replaces what is not a file: a folder, a pipe (a device, such as /dev/full,
+    /// is refused by the same rule; replacing one as root would break the machine, so the test
+    /// uses a pipe). The pipe is still a pipe afterwards.
+    func testSavingOverWhatIsNotAFileIsRefused() throws {
+        let t = try trained()
+        try FileManager.default.createDirectory(atPath: t.directory + "/folder", withIntermediateDirectories: true)
+        XCTAssertTrue(t.fail("save ae \"folder\"").text.contains("it is a folder"))
+        XCTAssertEqual(mkfifo(t.directory + "/pipe", 0o600), 0)
+        let text = t.fail("save ae \"pipe\"").text
+        XCTAssertTrue(text.contains("it is not a file"), text)
+        var info = stat()
+        XCTAssertEqual(lstat(t.directory + "/pipe", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO)
+        XCTAssertTrue(t.run("save ae \"ae2.model\"").contains("saved ae"))
+    }
+
     func testForeignFile() throws {
         let t = try trained()
         XCTAssertTrue(

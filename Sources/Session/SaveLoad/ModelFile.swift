@@ -94,6 +94,17 @@ enum ModelFile {
         guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
             throw Problem.unwritable(path, "the folder \(dir.path) does not exist")
         }
+        // The rename would replace whatever has the name: never a device (/dev/full), a folder,
+        // a pipe or a socket, only a file (or a link, which is replaced, not followed).
+        var existing = stat()
+        if lstat(path, &existing) == 0 {
+            let kind = existing.st_mode & S_IFMT
+            if kind == S_IFDIR { throw Problem.unwritable(path, "it is a folder") }
+            if kind != S_IFREG && kind != S_IFLNK {
+                throw Problem.unwritable(
+                    path, "it is not a file (a device, a pipe or a socket), which saving would replace")
+            }
+        }
         // Unique per writer, so that two threads writing the same file never share a temporary.
         let temp = dir.appendingPathComponent(
             ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp"
