@@ -26,8 +26,9 @@ def free_port() -> int:
 
 def lab_env(scratch: Path, lessons: Path, **more: str) -> dict[str, str]:
     """The environment lab.sh runs in: set-up skipped, the learner's working copy in `lessons`,
-    Jupyter's runtime files, JupyterLab's log, its settings and workspaces in `scratch` (so that
-    nothing is read from or written to the home directory)."""
+    Jupyter's runtime files, JupyterLab's log, its settings and workspaces, and the kernels'
+    history and autosaved sessions in `scratch` (so that nothing is read from or written to the
+    home directory)."""
     env = dict(os.environ)
     env.update(
         LATENT_SKIP_SETUP="1",
@@ -36,6 +37,8 @@ def lab_env(scratch: Path, lessons: Path, **more: str) -> dict[str, str]:
         JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
         JUPYTERLAB_SETTINGS_DIR=str(scratch / "lab-settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(scratch / "lab-workspaces"),
+        XDG_DATA_HOME=str(scratch / "data"),
+        LATENT_HISTORY_FILE=str(scratch / "history.jsonl"),
     )
     env.update(more)
     return env
