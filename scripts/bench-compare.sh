@@ -15,12 +15,9 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 usage() { echo "usage: scripts/bench-compare.sh BASE [HEAD] [-- engine|engine-conv|session ...]" >&2; exit 2; }
-(($# >= 1)) || usage
-base=$1 head=HEAD
-shift
-if (($#)) && [[ $1 != -- ]]; then head=$1; shift; fi
-if (($#)); then [[ $1 == -- ]] || usage; shift; fi
-benches=("$@")
+source "$ROOT/scripts/two-commits.sh"
+two_commits "$@"
+benches=("${rest[@]}")
 ((${#benches[@]})) || benches=(engine engine-conv session)
 for b in "${benches[@]}"; do [[ $b =~ ^(engine|engine-conv|session)$ ]] || usage; done
 
@@ -29,21 +26,6 @@ export PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
     echo "no Python with PyTorch at $PYTHON: run scripts/setup.sh --bench first (or set PYTHON)" >&2
     exit 2
 }
-base_sha=$(git -C "$ROOT" rev-parse --verify --quiet "$base^{commit}") || { echo "no commit $base" >&2; exit 2; }
-head_sha=$(git -C "$ROOT" rev-parse --verify --quiet "$head^{commit}") || { echo "no commit $head" >&2; exit 2; }
-
-if [[ -n "${LATENT_TREES:-}" ]]; then
-    trees=$LATENT_TREES
-else
-    trees=$(mktemp -d "${TMPDIR:-/tmp}/latent-trees.XXXXXX")
-    cleanup() {
-        for sha in "$base_sha" "$head_sha"; do
-            [[ -d "$trees/$sha" ]] && git -C "$ROOT" worktree remove --force "$trees/$sha"
-        done
-        rm -rf "$trees"
-    }
-    trap cleanup EXIT
-fi
 
 products=(NeuralBench)
 [[ " ${benches[*]} " == *" session "* ]] && products+=(SessionBench)

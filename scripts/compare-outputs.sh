@@ -18,32 +18,14 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 usage() { echo "usage: scripts/compare-outputs.sh BASE [HEAD] [-- NAME...]" >&2; exit 2; }
-(($# >= 1)) || usage
-base=$1 head=HEAD
-shift
-if (($#)) && [[ $1 != -- ]]; then head=$1; shift; fi
-if (($#)); then [[ $1 == -- ]] || usage; shift; fi
+source "$ROOT/scripts/two-commits.sh"
+two_commits "$@"
 
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
 "$PYTHON" -c "import nbclient, nbformat" 2>/dev/null || {
     echo "no Python with nbclient at $PYTHON: run scripts/setup.sh first (or set PYTHON)" >&2
     exit 2
 }
-base_sha=$(git -C "$ROOT" rev-parse --verify --quiet "$base^{commit}") || { echo "no commit $base" >&2; exit 2; }
-head_sha=$(git -C "$ROOT" rev-parse --verify --quiet "$head^{commit}") || { echo "no commit $head" >&2; exit 2; }
-
-if [[ -n "${LATENT_TREES:-}" ]]; then
-    trees=$LATENT_TREES
-else
-    trees=$(mktemp -d "${TMPDIR:-/tmp}/latent-trees.XXXXXX")
-    cleanup() {
-        for sha in "$base_sha" "$head_sha"; do
-            [[ -d "$trees/$sha" ]] && git -C "$ROOT" worktree remove --force "$trees/$sha"
-        done
-        rm -rf "$trees"
-    }
-    trap cleanup EXIT
-fi
 
 echo "base: $base = $(git -C "$ROOT" log -1 --format='%h %s' "$base_sha" | cut -c1-90)"
 echo "head: $head = $(git -C "$ROOT" log -1 --format='%h %s' "$head_sha" | cut -c1-90)"
@@ -55,4 +37,4 @@ export LATENT_MNIST_DIR="${LATENT_MNIST_DIR:-$ROOT/Data/mnist}"
 out="$ROOT/build/compare/${base_sha:0:7}-${head_sha:0:7}"
 rm -rf "$out"
 "$PYTHON" "$ROOT/scripts/compare/outputs.py" --base "$base_bin" --head "$head_bin" \
-    --inputs "$trees/$head_sha" --base-inputs "$trees/$base_sha" --out "$out" ${EVERY:+--every} "$@"
+    --inputs "$trees/$head_sha" --base-inputs "$trees/$base_sha" --out "$out" ${EVERY:+--every} "${rest[@]}"
