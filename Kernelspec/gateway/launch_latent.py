@@ -51,6 +51,7 @@ PAYLOAD_VERSION = 1  # the payload Enterprise Gateway 3.x decodes (key + conn_in
 KERNEL_PORTS = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
 REQUEST_TIMEOUT = 5.0  # seconds a gateway connection may take to send its request
 STOP_GRACE = 6.0  # seconds a stopping kernel has, twice; it flushes its autosave in up to 5
+DRAIN_WAIT = 0.3  # seconds to wait for the gateway's next request before closing the port
 BIND_RETRIES = int(os.environ.get("EG_MAX_PORT_RANGE_RETRIES", "5"))
 
 
@@ -136,7 +137,10 @@ def read_request(listener: socket.socket) -> dict | None:
     except ValueError:
         log(f"request dropped: not JSON: {data[:80]!r}")
         return None
-    return request if isinstance(request, dict) else None
+    if not isinstance(request, dict):
+        log(f"request dropped: not a JSON object: {data[:80]!r}")
+        return None
+    return request
 
 
 class Launcher:
@@ -167,6 +171,7 @@ class Launcher:
             self.serve()
         finally:
             if self.listener is not None:
+                self.drain()
                 self.listener.close()  # the gateway's next poll finds the kernel gone
             self.stop_kernel()
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -201,6 +206,14 @@ class Launcher:
                     self.kernel.send_signal(signum)
                 except (ValueError, OSError) as error:
                     log(f"signal {signum} not sent: {error}")
+            elif signum != 0:
+                log(f"request dropped: neither a signal number nor shutdown: {str(request)[:80]}")
+
+    def drain(self) -> None:
+        """Reads what the gateway already sent (its `shutdown` follows its SIGTERM at once), so
+        that closing the port does not reset those connections."""
+        while select.select([self.listener], [], [], DRAIN_WAIT)[0]:
+            read_request(self.listener)
 
     def stop_kernel(self) -> None:
         """Waits for the kernel to end by itself, then SIGTERM, then SIGKILL."""
