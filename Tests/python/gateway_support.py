@@ -34,6 +34,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, grace: float) -> None:
+    """SIGTERM, then SIGKILL if it is still there after `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_for_port(host: str, port: int, timeout: float, what: str, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -152,12 +162,7 @@ class Hosts:
             ns = h["netns"]
             sshd = self.sshd.pop(ns, None)
             if sshd is not None:
-                sshd.terminate()
-                try:
-                    sshd.wait(10)
-                except subprocess.TimeoutExpired:
-                    sshd.kill()
-                    sshd.wait()
+                stop_process(sshd, 10)
             # Nothing should be left (the test checks); whatever is, goes with the namespace.
             for pid in run("ip", "netns", "pids", ns, check=False).stdout.split():
                 try:
@@ -226,12 +231,7 @@ class Servers:
 
     def stop(self) -> None:
         for process in reversed(self.processes):
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, 20)
 
     def rest(self, method: str, path: str, body: dict | None = None, timeout: float = 150) -> Any:
         response = requests.request(method, self.url + path, json=body, timeout=timeout,

@@ -108,6 +108,11 @@ def kernels_in(hosts: Hosts, kernel_ids: list[str]) -> dict[str, dict[int, str]]
             for h in hosts.hosts}
 
 
+def rss_megabytes(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
 def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothing(cluster, capsys):
     hosts, servers, launcher_tmp = cluster
     kernels: dict[str, KernelChannels] = {}
@@ -143,6 +148,11 @@ def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothi
                    if m["msg_type"] == "display_data"), [m["msg_type"] for m in messages]
         reply, messages = channels.execute("ae.loss")
         assert 0 < float(result_of(messages)) < 0.5, result_of(messages)
+
+    # What a kernel holds after those cells (for the docs' sizing, not an assertion).
+    memory = [rss_megabytes(pid) for procs in kernels_in(hosts, list(kernels)).values()
+              for pid, line in procs.items() if " kernel --connection-file " in line]
+    assert len(memory) == KERNEL_COUNT, memory  # one kernel process each
 
     # An interrupt in the middle of training: jupyter_server -> gateway -> the launcher's
     # communication port -> SIGINT to the kernel (interrupt_mode "signal"), which stops at the
@@ -231,6 +241,8 @@ def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothi
         f"  remote, launcher over ssh ({len(remote_starts)}): {figures(remote_starts)}",
         f"  local, launcher without ssh ({len(launcher_here_starts)}): {figures(launcher_here_starts)}",
         f"  local, plain kernelspec ({len(local_starts)}): {figures(local_starts)}",
+        f"memory of a kernel after the lesson cells (resident): median {statistics.median(memory):.0f} MB, "
+        f"largest {max(memory):.0f} MB",
         "",
     ])
     (ROOT / "build").mkdir(exist_ok=True)
