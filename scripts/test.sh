@@ -15,4 +15,4 @@ grep -qE "Executed [1-9][0-9]* tests?, with 0 failures" .build/swift-test.log ||
 
 echo "== python tests (real Jupyter clients against the real kernel)"
 export LATENT_BIN="$PWD/.build/release/latent"
-.venv/bin/python -m pytest -q Tests/python "$@"
+.venv/bin/python -m pytest -q -rs Tests/python "$@"  # -rs: every skip says why

@@ -66,7 +66,14 @@ def why_no_namespaces() -> str | None:
     made = run("ip", "netns", "add", probe, check=False)
     if made.returncode != 0:
         return f"`ip netns add` is not permitted here: {made.stderr.strip()}"
-    run("ip", "netns", "del", probe, check=False)
+    try:
+        linked = run("ip", "link", "add", f"lgwp{os.getpid() % 100000}", "type", "veth",
+                     "peer", "name", "eth0", "netns", probe, check=False)
+        if linked.returncode != 0:
+            return f"a veth link into a namespace is not permitted here: {linked.stderr.strip()}"
+        run("ip", "link", "del", f"lgwp{os.getpid() % 100000}", check=False)
+    finally:
+        run("ip", "netns", "del", probe, check=False)
     return None
 
 
