@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up what Tests/python/test_gateway.py needs to spread kernels over hosts with Jupyter
+# Sets up what Tests/python/test_gateway*.py need to spread kernels over hosts with Jupyter
 # Enterprise Gateway: Debian's openssh-server (an sshd for each test host) and iproute2 (`ip
 # netns`, the hosts), and the gateway in its own environment, .venv-gateway, because its pins
 # (jupyter_server<2, jupyter_client<7) conflict with .venv's. Idempotent. Called by
@@ -12,6 +12,7 @@ missing=()
 test -x /usr/sbin/sshd || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v ip >/dev/null || missing+=(iproute2)
+command -v openssl >/dev/null || missing+=(openssl)  # the launcher test plays the gateway's RSA part with it
 if ((${#missing[@]})); then
     say "installing apt packages for the gateway test: ${missing[*]}"
     scripts/apt-install.sh "${missing[@]}"

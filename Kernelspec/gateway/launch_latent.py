@@ -166,17 +166,22 @@ class Launcher:
                 f"communication port {self.listener.getsockname()[1]}")
             connection.update(kernel_id=self.args.kernel_id, pid=os.getpid(), pgid=os.getpgid(0),
                               comm_port=self.listener.getsockname()[1])
-            send_to_gateway(self.args.response_address,
-                            encrypted_payload(connection, self.args.public_key))
+            try:
+                send_to_gateway(self.args.response_address,
+                                encrypted_payload(connection, self.args.public_key))
+            except OSError as error:
+                log(f"cannot send the connection to the gateway at {self.args.response_address}: {error}")
+                return 1
             self.serve()
         finally:
             if self.listener is not None:
                 self.drain()
                 self.listener.close()  # the gateway's next poll finds the kernel gone
-            self.stop_kernel()
+            # Only a kernel the gateway asked to stop is given time to end by itself.
+            self.stop_kernel(grace=self.stopping)
             shutil.rmtree(self.folder, ignore_errors=True)
             log(f"kernel {self.args.kernel_id} gone; removed {self.folder}")
-        return self.kernel.returncode or 0
+        return 0 if self.kernel.returncode == 0 else 1
 
     def write_connection_file(self, ports: tuple[int, int]) -> dict:
         numbers = free_ports(len(KERNEL_PORTS), ports)
@@ -215,19 +220,25 @@ class Launcher:
         while select.select([self.listener], [], [], DRAIN_WAIT)[0]:
             read_request(self.listener)
 
-    def stop_kernel(self) -> None:
-        """Waits for the kernel to end by itself, then SIGTERM, then SIGKILL."""
+    def stop_kernel(self, grace: bool) -> None:
+        """Waits for the kernel to end by itself (with `grace`), then SIGTERM, then SIGKILL."""
         if self.kernel is None:
             return
-        for nudge, name in ((None, ""), (self.kernel.terminate, "SIGTERM"), (self.kernel.kill, "SIGKILL")):
-            if nudge is not None:
-                log(f"kernel pid {self.kernel.pid} still running after {STOP_GRACE:.0f} s: {name}")
-                nudge()
+        if grace:
             try:
-                self.kernel.wait(None if name == "SIGKILL" else STOP_GRACE)
-                break
+                self.kernel.wait(STOP_GRACE)
             except subprocess.TimeoutExpired:
-                continue
+                log(f"kernel pid {self.kernel.pid} still running after {STOP_GRACE:.0f} s")
+        for name, nudge in (("SIGTERM", self.kernel.terminate), ("SIGKILL", self.kernel.kill)):
+            if self.kernel.poll() is not None:
+                break
+            log(f"stopping kernel pid {self.kernel.pid}: {name}")
+            nudge()
+            try:
+                self.kernel.wait(STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kernel.wait()
         log(f"kernel exited with status {self.kernel.returncode}")
 
     def on_sigterm(self, signum, frame) -> None:
