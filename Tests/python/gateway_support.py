@@ -213,6 +213,8 @@ class Servers:
             EG_REMOTE_HOSTS=",".join(self.hosts.addresses), EG_SSH_PORT=str(SSH_PORT),
             EG_KERNEL_LOG_DIR=str(self.kernel_logs), EG_RESPONSE_PORT=str(free_port()),
             EG_KERNEL_LAUNCH_TIMEOUT="90", EG_LOG_LEVEL="DEBUG",
+            # The notebook's name, which the kernel's autosave files its sessions under.
+            EG_CLIENT_ENVS="JPY_SESSION_NAME",
         )
         self.processes.append(subprocess.Popen(
             [str(GATEWAY_VENV / "bin" / "jupyter"), "enterprisegateway", f"--config={config}",
@@ -232,7 +234,8 @@ class Servers:
              f"--ServerApp.port={self.server_port}", "--ServerApp.port_retries=0", "--no-browser",
              "--allow-root", f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={notebooks}",
              f"--gateway-url=http://127.0.0.1:{self.gateway_port}",
-             "--GatewayClient.request_timeout=120", "--GatewayClient.connect_timeout=60"],
+             "--GatewayClient.request_timeout=120", "--GatewayClient.connect_timeout=60",
+             "--GatewayClient.allowed_envs=JPY_SESSION_NAME"],
             env=server_env, stdout=self.server_log.open("w"), stderr=subprocess.STDOUT, cwd=self.workdir))
         wait_for_port("127.0.0.1", self.server_port, 60, "jupyter_server", self.server_log)
 

@@ -81,11 +81,13 @@ def cluster(tmp_path_factory):
         hosts.stop()
 
 
-def start_kernel(servers: Servers, name: str) -> tuple[str, KernelChannels, float]:
-    """Starts a kernel through the jupyter_server; returns its id, its channels and the seconds
-    from the request to its first kernel_info_reply."""
+def start_kernel(servers: Servers, name: str, notebook: str) -> tuple[str, KernelChannels, float]:
+    """Starts a kernel through the jupyter_server for a notebook's session, as JupyterLab does;
+    returns its id, its channels and the seconds from the request to its first
+    kernel_info_reply."""
     started = time.monotonic()
-    kernel_id = servers.rest("POST", "/api/kernels", {"name": name})["id"]
+    kernel_id = servers.rest("POST", "/api/sessions", {
+        "path": notebook, "type": "notebook", "name": notebook, "kernel": {"name": name}})["kernel"]["id"]
     channels = KernelChannels(servers, kernel_id)
     info = channels.kernel_info()
     assert info["implementation"] == "latent", info
@@ -124,6 +126,7 @@ def kernel_memory(hosts: Hosts, kernel_ids: list[str]) -> list[float]:
 
 def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothing(cluster, capsys):
     hosts, servers, launcher_tmp = cluster
+    cluster_dir = servers.workdir
     # What JupyterLab's launcher shows: the gateway's kernelspecs, through the server, with logos.
     specs = servers.rest("GET", "/api/kernelspecs")["kernelspecs"]
     assert specs["latent_distributed"]["spec"]["display_name"] == "Latent (distributed)", specs
@@ -132,9 +135,11 @@ def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothi
     assert logo.status_code == 200 and logo.content.startswith(b"\x89PNG"), logo.status_code
     kernels: dict[str, KernelChannels] = {}
     remote_starts, local_starts, launcher_here_starts = [], [], []
-    for _ in range(KERNEL_COUNT):
-        kernel_id, channels, seconds = start_kernel(servers, "latent_distributed")
+    notebooks: dict[str, str] = {}  # kernel id -> its notebook
+    for i in range(KERNEL_COUNT):
+        kernel_id, channels, seconds = start_kernel(servers, "latent_distributed", f"learner{i}.ipynb")
         kernels[kernel_id] = channels
+        notebooks[kernel_id] = f"learner{i}.ipynb"
         remote_starts.append(seconds)
 
     # Every kernel runs on one of the hosts, as a launcher with `latent kernel` its child, and
@@ -149,8 +154,16 @@ def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothi
         lines = [line for line in running[address].values() if kernel_id in line]
         assert any("launch_latent.py" in line for line in lines), (kernel_id, address, running)
         assert any(" kernel --connection-file " in line for line in lines), (kernel_id, address, running)
+        # The notebook's name reached the kernel on its host (jupyter_server's allowed_envs,
+        # the gateway's EG_CLIENT_ENVS, ssh, the launcher).
+        pid = next(pid for pid, line in running[address].items()
+                   if kernel_id in line and " kernel --connection-file " in line)
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        names = [e.split(b"=", 1)[1].decode() for e in environment if e.startswith(b"JPY_SESSION_NAME=")]
+        assert names and names[0].endswith(notebooks[kernel_id]), (kernel_id, names)
 
     memory_at_start = kernel_memory(hosts, list(kernels))
+    autosaved = cluster_dir / "kernel-data" / "latent" / "sessions"
 
     # A lesson's cells on each: data, a model, a little training, a picture.
     for kernel_id, channels in kernels.items():
@@ -165,6 +178,10 @@ def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothi
                    if m["msg_type"] == "display_data"), [m["msg_type"] for m in messages]
         reply, messages = channels.execute("ae.loss")
         assert 0 < float(result_of(messages)) < 0.5, result_of(messages)
+    # Each kernel autosaved its session under its notebook's name (docs/recovery.md).
+    folders = [p.name for p in autosaved.iterdir()] if autosaved.exists() else []
+    for notebook in notebooks.values():
+        assert any(f"-{notebook}-" in name for name in folders), (notebook, folders)
 
     # What a kernel holds after those cells (for the docs' sizing, not an assertion).
     memory = kernel_memory(hosts, list(kernels))
@@ -216,8 +233,8 @@ def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothi
 
     # The start-up comparison: the launcher on the gateway's machine, and a plain local kernel.
     for name, starts in (("latent_here", launcher_here_starts), ("latent", local_starts)):
-        for _ in range(LOCAL_COUNT):
-            kernel_id, local_channels, seconds = start_kernel(servers, name)
+        for i in range(LOCAL_COUNT):
+            kernel_id, local_channels, seconds = start_kernel(servers, name, f"{name}{i}.ipynb")
             starts.append(seconds)
             reply, messages = local_channels.execute('print "here"')
             assert "here" in stdout_of(messages)
@@ -252,7 +269,7 @@ def test_kernels_spread_over_hosts_run_lessons_interrupt_restart_and_leave_nothi
         f"Enterprise Gateway: {KERNEL_COUNT} kernels over {HOST_COUNT} hosts (network namespaces, sshd):",
         *(f"  {address}: {count} kernels" for address, count in per_host.items()),
         f"  restarted {restarted[:8]} on {servers.launched_on()[restarted]} (its first run was on {placement[restarted]})",
-        "start-up, from POST /api/kernels to the first kernel_info_reply (shared 2-core machine: noisy):",
+        "start-up, from POST /api/sessions to the first kernel_info_reply (shared 2-core machine: noisy):",
         f"  remote, launcher over ssh ({len(remote_starts)}): {figures(remote_starts)}",
         f"  local, launcher without ssh ({len(launcher_here_starts)}): {figures(launcher_here_starts)}",
         f"  local, plain kernelspec ({len(local_starts)}): {figures(local_starts)}",
