@@ -3,15 +3,18 @@
 # the Jupyter clients (.venv), a release build, and the kernelspec installed into .venv.
 # Idempotent: steps whose result is already there are skipped. `--bench` adds the benchmark
 # references (PyTorch, scikit-learn, ipykernel) to the environment; `--browser` adds Debian's
-# chromium and chromium-driver, which the browser test drives (scripts/install-browser.sh).
+# chromium and chromium-driver, which the browser test drives (scripts/install-browser.sh);
+# `--gateway` adds Jupyter Enterprise Gateway (.venv-gateway) and openssh-server, which the
+# gateway test spreads kernels with (scripts/setup-gateway.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bench="" browser=""
+bench="" browser="" gateway=""
 for arg in "$@"; do
     case "$arg" in
         --bench) bench=1 ;;
         --browser) browser=1 ;;
-        *) echo "usage: scripts/setup.sh [--bench] [--browser]" >&2; exit 2 ;;
+        --gateway) gateway=1 ;;
+        *) echo "usage: scripts/setup.sh [--bench] [--browser] [--gateway]" >&2; exit 2 ;;
     esac
 done
 
@@ -47,6 +50,11 @@ fi
 #    A failure here is not fatal: the browser test then says why it cannot run.
 if [ -n "$browser" ]; then
     scripts/install-browser.sh || say "no browser: Tests/python/test_browser.py will say why it cannot run"
+fi
+
+# 3b. Enterprise Gateway and sshd for the gateway test (`make test` asks for them).
+if [ -n "$gateway" ]; then
+    scripts/setup-gateway.sh
 fi
 
 # 4. The release build of the kernel, and its kernelspec inside .venv (the user's own Jupyter

@@ -4,7 +4,7 @@
 # (so set-up installs chromium too). Fails on any failure, or on finding no tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser  # chromium for Tests/python/test_browser.py too
+scripts/setup.sh --browser --gateway  # chromium for test_browser.py, Enterprise Gateway for test_gateway.py
 
 echo "== swift test"
 swift test 2>&1 | tee .build/swift-test.log | grep -vE '^(\[[0-9]+/[0-9]+\] |Test Case .* (started|passed))'
@@ -15,4 +15,4 @@ grep -qE "Executed [1-9][0-9]* tests?, with 0 failures" .build/swift-test.log ||
 
 echo "== python tests (real Jupyter clients against the real kernel)"
 export LATENT_BIN="$PWD/.build/release/latent"
-.venv/bin/python -m pytest -q Tests/python "$@"
+.venv/bin/python -m pytest -q -rs Tests/python "$@"  # -rs: every skip says why
