@@ -255,17 +255,25 @@ def process_uid(pid: int) -> int | None:
 
 def kernel_pids(uid: int) -> list[int]:
     """The Latent kernels (`CLASSROOM_ENV/bin/latent kernel ...`) that the user `uid` runs."""
-    binary = str(CLASSROOM_ENV / "bin" / "latent")
+    return [pid for pid, argv in commands_of(uid) if argv[:2] == [str(CLASSROOM_ENV / "bin" / "latent"), "kernel"]]
+
+
+def server_pids(uid: int) -> list[int]:
+    """The user's jupyterhub-singleuser server (run by the environment's Python)."""
+    single_user = str(CLASSROOM_ENV / "bin" / "jupyterhub-singleuser")
+    return [pid for pid, argv in commands_of(uid) if single_user in argv[:2]]
+
+
+def commands_of(uid: int) -> list[tuple[int, list[str]]]:
     found = []
     for pid in all_pids():
         if process_uid(pid) != uid:
             continue
         try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        if len(argv) > 1 and argv[0].decode() == binary and argv[1] == b"kernel":
-            found.append(pid)
+        found.append((pid, argv))
     return found
 
 

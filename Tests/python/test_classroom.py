@@ -35,7 +35,7 @@ import nbformat
 import pytest
 
 from hub_support import (CLASSROOM_ENV, Hub, KernelChannels, install, kernel_pids, kernel_usage, learner_names,
-                         learner_uid, root_command)
+                         learner_uid, root_command, server_pids)
 from latent_kernel_support import latent_binary
 from test_lessons import check_cell, errors_in
 
@@ -85,10 +85,12 @@ def run_lessons(hub: Hub, learner: str) -> dict:
     finished = time.monotonic()
     pids = kernel_pids(learner_uid(learner))
     usage = kernel_usage(hub.as_root, pids[0]) if len(pids) == 1 else None
+    servers = server_pids(learner_uid(learner))  # for the figures: what the learner's server holds
+    server = kernel_usage(hub.as_root, servers[0]) if len(servers) == 1 else None
     time.sleep(IDLE_WINDOW_S)
     idle_cpu = kernel_usage(hub.as_root, pids[0])["cpu_s"] - usage["cpu_s"] if usage else None
     return {"kernel_id": kernel_id, "cells": executed, "seconds": finished - started, "finished": finished,
-            "pids": pids, "usage": usage, "idle_cpu_s": idle_cpu}
+            "pids": pids, "usage": usage, "idle_cpu_s": idle_cpu, "server": server}
 
 
 def executed_cell(template: nbformat.NotebookNode, iopub: list[dict]) -> nbformat.NotebookNode:
@@ -178,14 +180,19 @@ def test_each_kernel_runs_as_its_learner_within_memory_and_cpu(lessons_run):
     problems = [f"{learner} runs {len(run['pids'])} Latent kernels ({run['pids']}), not one"
                 for learner, run in lessons_run.items() if len(run["pids"]) != 1]
     assert not problems, "\n".join(problems)
-    print(f"\n{'learner':18} {'RSS MB':>7} {'peak RSS':>9} {'PSS MB':>7} {'CPU s':>6} {'CPU s idle ' + str(IDLE_WINDOW_S) + ' s':>16}")
+    print(f"\n{'kernel of':18} {'RSS MB':>7} {'peak RSS':>9} {'PSS MB':>7} {'CPU s':>6} "
+          f"{'CPU s idle ' + str(IDLE_WINDOW_S) + ' s':>16} {'server PSS MB':>14}")
     for learner, run in lessons_run.items():
-        figures = run["usage"]
+        figures, server = run["usage"], run["server"]
         print(f"{learner:18} {figures['rss_mb']:7.0f} {figures['peak_rss_mb']:9.0f} {figures['pss_mb']:7.0f} "
-              f"{figures['cpu_s']:6.1f} {run['idle_cpu_s']:16.2f}")
+              f"{figures['cpu_s']:6.1f} {run['idle_cpu_s']:16.2f} {server['pss_mb'] if server else float('nan'):14.0f}")
     for key in ("rss_mb", "peak_rss_mb", "pss_mb", "cpu_s"):
         values = [run["usage"][key] for run in lessons_run.values()]
-        print(f"{key}: median {statistics.median(values):.1f}, max {max(values):.1f}, total {sum(values):.0f}")
+        print(f"kernels' {key}: median {statistics.median(values):.1f}, max {max(values):.1f}, total {sum(values):.0f}")
+    servers = [run["server"] for run in lessons_run.values() if run["server"]]
+    for key in ("rss_mb", "pss_mb"):
+        values = [server[key] for server in servers]
+        print(f"servers' {key}: median {statistics.median(values):.1f}, max {max(values):.1f}, total {sum(values):.0f}")
     for learner, run in lessons_run.items():
         figures = run["usage"]
         if figures["peak_rss_mb"] >= PEAK_RSS_LIMIT_MB:
