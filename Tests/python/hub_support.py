@@ -151,7 +151,8 @@ class Hub:
 
     def stop(self) -> None:
         """Stops the hub (which stops every learner's server and the proxy), then ends whatever
-        the learners still run, and removes the state folder."""
+        it started that still runs, and removes the state folder."""
+        started = {pid: start_time(pid) for pid in descendants(self.process.pid)}
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # sudo passes it on to the hub
             try:
@@ -159,8 +160,7 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        uids = {learner_uid(name) for name in self.learners}
-        leftovers = [str(pid) for pid in all_pids() if process_uid(pid) in uids]
+        leftovers = [str(pid) for pid, since in started.items() if since is not None and start_time(pid) == since]
         if leftovers:
             subprocess.run(self.as_root + ["kill", "-KILL", *leftovers], capture_output=True)
         KEPT_LOG.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +237,35 @@ def all_pids() -> list[int]:
     return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
 
 
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def start_time(pid: int) -> int | None:
+    """When the process started (clock ticks after boot): tells a process from a later one
+    that reuses its pid."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def descendants(root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for pid in all_pids():
+        children.setdefault(parent_of(pid), []).append(pid)
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
 def learner_uid(name: str) -> int:
     import pwd
 
@@ -253,20 +282,22 @@ def process_uid(pid: int) -> int | None:
     return None
 
 
-def kernel_pids(uid: int) -> list[int]:
-    """The Latent kernels (`CLASSROOM_ENV/bin/latent kernel ...`) that the user `uid` runs."""
-    return [pid for pid, argv in commands_of(uid) if argv[:2] == [str(CLASSROOM_ENV / "bin" / "latent"), "kernel"]]
+def kernel_pids(hub: Hub, uid: int) -> list[int]:
+    """The Latent kernels (`CLASSROOM_ENV/bin/latent kernel ...`) that the user `uid` runs
+    under this hub."""
+    return [pid for pid, argv in commands_of(hub, uid) if argv[:2] == [str(CLASSROOM_ENV / "bin" / "latent"), "kernel"]]
 
 
-def server_pids(uid: int) -> list[int]:
-    """The user's jupyterhub-singleuser server (run by the environment's Python)."""
+def server_pids(hub: Hub, uid: int) -> list[int]:
+    """The user's jupyterhub-singleuser server under this hub (run by the environment's Python)."""
     single_user = str(CLASSROOM_ENV / "bin" / "jupyterhub-singleuser")
-    return [pid for pid, argv in commands_of(uid) if single_user in argv[:2]]
+    return [pid for pid, argv in commands_of(hub, uid) if single_user in argv[:2]]
 
 
-def commands_of(uid: int) -> list[tuple[int, list[str]]]:
+def commands_of(hub: Hub, uid: int) -> list[tuple[int, list[str]]]:
+    """The command lines of the processes the hub started (its descendants) that run as `uid`."""
     found = []
-    for pid in all_pids():
+    for pid in descendants(hub.process.pid):
         if process_uid(pid) != uid:
             continue
         try:

@@ -83,9 +83,9 @@ def run_lessons(hub: Hub, learner: str) -> dict:
     finally:
         channels.close()
     finished = time.monotonic()
-    pids = kernel_pids(learner_uid(learner))
+    pids = kernel_pids(hub, learner_uid(learner))
     usage = kernel_usage(hub.as_root, pids[0]) if len(pids) == 1 else None
-    servers = server_pids(learner_uid(learner))  # for the figures: what the learner's server holds
+    servers = server_pids(hub, learner_uid(learner))  # for the figures: what the learner's server holds
     server = kernel_usage(hub.as_root, servers[0]) if len(servers) == 1 else None
     time.sleep(IDLE_WINDOW_S)
     idle_cpu = kernel_usage(hub.as_root, pids[0])["cpu_s"] - usage["cpu_s"] if usage else None
