@@ -80,6 +80,7 @@ class Hub:
         self.as_root = as_root
         self.learners = learners
         self.token = secrets.token_hex(32)
+        self.password = secrets.token_urlsafe(12)  # the class password, for logging in as a browser does
         self.port = free_ports(3)
         self.url = f"http://127.0.0.1:{self.port}"
         self.state = Path(tempfile.mkdtemp(prefix="latent-classroom-test-"))
@@ -96,7 +97,7 @@ class Hub:
             "LATENT_CLASSROOM_STATE": str(self.state),
             "LATENT_CLASSROOM_PORT": str(self.port),
             "LATENT_CLASSROOM_USERS": ",".join(learners),
-            "LATENT_CLASSROOM_PASSWORD": secrets.token_urlsafe(12),
+            "LATENT_CLASSROOM_PASSWORD": self.password,
             "LATENT_CLASSROOM_CULL_IDLE": str(cull_idle),
             "LATENT_CLASSROOM_CULL_INTERVAL": str(cull_interval),
         }
@@ -125,7 +126,7 @@ class Hub:
                 time.sleep(0.5)
         raise RuntimeError(f"JupyterHub did not answer within {timeout} s:\n{self.log_tail()}")
 
-    def request(self, method: str, path: str, body: Any = None, timeout: float = 60) -> tuple[int, Any]:
+    def request(self, method: str, path: str, body: Any = None, timeout: float = 300) -> tuple[int, Any]:
         """One REST call through the hub's proxy, with the service token; (status, decoded JSON)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method)
@@ -179,7 +180,9 @@ class KernelChannels:
         self.session = uuid.uuid4().hex
         url = (hub.url.replace("http://", "ws://") + f"/user/{learner}/api/kernels/{kernel_id}/channels"
                f"?session_id={self.session}")
-        self.socket = websocket.create_connection(url, header=[f"Authorization: token {hub.token}"], timeout=30)
+        # The server answers the handshake once the kernel has answered it (its nudge): with a
+        # class starting kernels at once on a busy machine, that can take a while.
+        self.socket = websocket.create_connection(url, header=[f"Authorization: token {hub.token}"], timeout=300)
 
     def send_execute(self, code: str) -> str:
         msg_id = uuid.uuid4().hex

@@ -18,7 +18,11 @@ as a browser would:
   fails: a peak under 600 MB, CPU under 30 s a kernel, and under 1 s a kernel over 10 s idle;
 - with the servers' `cull_idle_timeout` at 30 s, every idle kernel is shut down, none before
   it had been idle for the timeout, while one learner's long `train` (busy) is not; once
-  interrupted, that kernel goes idle and is shut down in turn.
+  interrupted, that kernel goes idle and is shut down in turn;
+- last, a learner logs in with the class password in headless Chromium, JupyterLab opens on
+  their server, and lesson 1's first cell runs on the Latent kernel and prints hello, world
+  (a screenshot goes to build/classroom/). Without a browser that part is skipped, saying why,
+  as in Tests/python/test_browser.py.
 
 It needs root (or sudo without a password): the hub creates accounts and runs servers as them.
 Without, it is skipped, saying why, except under CI=true, where it fails.
@@ -40,6 +44,7 @@ from latent_kernel_support import latent_binary
 from test_lessons import check_cell, errors_in
 
 ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "classroom"
 LEARNERS = learner_names(20)
 CULL_IDLE = 30  # s: the learners' servers shut a kernel down after this long idle
 CULL_INTERVAL = 5  # s: how often they look
@@ -259,3 +264,46 @@ def test_idle_kernels_are_culled_and_a_training_one_is_not(hub, lessons_run):
     print(f"\nculling: {len(others)} idle kernels culled {min(culled_at[l] - last_activity[l] for l in others):.0f} "
           f"to {max(culled_at[l] - last_activity[l] for l in others):.0f} s after their last cell; a training "
           f"kernel busy for {busy_for:.0f} s kept, then culled {idle_for:.0f} s after it was interrupted")
+
+
+def test_a_learner_logs_in_and_runs_a_cell_in_a_browser(hub, lessons_run):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from test_browser import browser_or_skip, start_chromium
+
+    learner = LEARNERS[1]
+    driver = start_chromium(*browser_or_skip())
+    wait = WebDriverWait(driver, 180)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        driver.get(hub.url + "/hub/login")
+        wait.until(lambda d: d.find_elements(By.ID, "username_input"))[0].send_keys(learner)
+        driver.find_element(By.ID, "password_input").send_keys(hub.password)
+        driver.find_element(By.ID, "login_submit").click()
+        wait.until(lambda d: f"/user/{learner}/lab" in d.current_url)
+        driver.get(hub.url + f"/user/{learner}/lab/tree/lessons/01-welcome.ipynb")
+        panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+        wait.until(lambda d: "Latent" in d.find_element(By.CSS_SELECTOR, f"{panel} .jp-Toolbar-kernelName").text)
+        wait.until(lambda d: "Latent | Idle" in d.find_element(By.TAG_NAME, "body").text)  # the status bar
+
+        def run_first_cell(d):  # the notebook may still redraw: find the cell anew until the click lands
+            try:
+                d.find_element(By.CSS_SELECTOR, f"{panel} .jp-CodeCell .jp-InputPrompt").click()
+            except StaleElementReferenceException:
+                return False
+            ActionChains(d).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+            return True
+
+        wait.until(run_first_cell)
+        first_output = f"{panel} .jp-CodeCell .jp-OutputArea"
+        wait.until(lambda d: "hello, world" in d.find_element(By.CSS_SELECTOR, first_output).text)
+        driver.save_screenshot(str(SHOTS / "hub-learner-lesson1.png"))
+    except Exception:
+        driver.save_screenshot(str(SHOTS / "hub-learner-failure.png"))
+        raise
+    finally:
+        driver.quit()
