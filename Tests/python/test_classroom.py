@@ -13,9 +13,10 @@ as a browser would:
   20 learners at the same time. Every cell must reply ok with no error or stderr, and meet the
   checks the lesson's cells carry (pictures, the loss bound), as Tests/python/test_lessons.py
   reads them;
-- each learner's kernel process (found among that learner's processes) is measured: resident
-  memory now and at its peak, PSS, CPU time. They are printed, and bounded so that a runaway
-  fails: a peak under 600 MB, CPU under 30 s a kernel, and under 1 s a kernel over 10 s idle;
+- each learner's kernel process (among the processes the hub started, the one running as that
+  learner) is measured: resident memory now and at its peak, PSS, CPU time. They are printed,
+  and bounded so that a runaway fails: a peak under 600 MB, CPU under 30 s a kernel, and under
+  1 s a kernel over 10 s idle;
 - with the servers' `cull_idle_timeout` at 30 s, every idle kernel is shut down, none before
   it had been idle for the timeout, while one learner's long `train` (busy) is not; once
   interrupted, that kernel goes idle and is shut down in turn;
