@@ -1,5 +1,5 @@
 # Latent's everyday commands. Each one sets up what it needs (scripts/setup.sh is idempotent).
-.PHONY: all setup build lab test bench bench-compare compare-outputs lessons format clean
+.PHONY: all setup build lab classroom test bench bench-compare compare-outputs lessons format clean
 
 all: build
 
@@ -12,6 +12,13 @@ build:
 # JupyterLab with the Latent kernel on your working copy of Lessons/ (~/latent-lessons; prints the URL).
 lab:
 	scripts/lab.sh
+
+# A JupyterHub for a class, on this machine's loopback, with learner accounts and Latent's kernel
+# (scripts/classroom.sh; runs as root, through sudo when not); prints the URL and the password.
+# How to run Latent for a real class: docs/classroom.md.
+classroom:
+	scripts/setup.sh
+	scripts/classroom.sh
 
 # Every test: Swift tests, then real Jupyter clients against the real kernel.
 test:

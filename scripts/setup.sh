@@ -5,16 +5,19 @@
 # references (PyTorch, scikit-learn, ipykernel) to the environment; `--browser` adds Debian's
 # chromium and chromium-driver, which the browser test drives (scripts/install-browser.sh);
 # `--gateway` adds Jupyter Enterprise Gateway (.venv-gateway) and openssh-server, which the
-# gateway test spreads kernels with (scripts/setup-gateway.sh).
+# gateway test spreads kernels with (scripts/setup-gateway.sh); `--classroom` installs the
+# classroom JupyterHub with this build of Latent (scripts/classroom.sh --install, as root or
+# through sudo), which the classroom test runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bench="" browser="" gateway=""
+bench="" browser="" gateway="" classroom=""
 for arg in "$@"; do
     case "$arg" in
         --bench) bench=1 ;;
         --browser) browser=1 ;;
         --gateway) gateway=1 ;;
-        *) echo "usage: scripts/setup.sh [--bench] [--browser] [--gateway]" >&2; exit 2 ;;
+        --classroom) classroom=1 ;;
+        *) echo "usage: scripts/setup.sh [--bench] [--browser] [--gateway] [--classroom]" >&2; exit 2 ;;
     esac
 done
 
@@ -90,3 +93,9 @@ fi
 test -x .build/release/latent || { echo "error: the release build made no .build/release/latent" >&2; exit 1; }
 .build/release/latent install --prefix "$PWD/.venv" >/dev/null
 say "ready: kernel installed into $PWD/.venv"
+
+# 5. The classroom hub for Tests/python/test_classroom.py. A failure here is not fatal: the test
+#    installs again itself, and fails saying why (or, with no root and no sudo, is skipped).
+if [ -n "$classroom" ]; then
+    scripts/classroom.sh --install || say "no classroom hub: Tests/python/test_classroom.py will say why"
+fi

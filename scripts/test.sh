@@ -4,7 +4,7 @@
 # (so set-up installs chromium too). Fails on any failure, or on finding no tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser --gateway  # chromium for test_browser.py, Enterprise Gateway for test_gateway.py
+scripts/setup.sh --browser --gateway --classroom  # chromium, Enterprise Gateway and a JupyterHub for their tests
 
 echo "== swift test"
 swift test 2>&1 | tee .build/swift-test.log | grep -vE '^(\[[0-9]+/[0-9]+\] |Test Case .* (started|passed))'
