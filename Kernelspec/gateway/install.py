@@ -8,7 +8,7 @@
 writes PREFIX/share/jupyter/kernels/NAME/ with kernel.json, the logos and scripts/launch_latent.py.
 The gateway reads kernel.json; each host runs the argv it names, so the Python (with
 pycryptodomex), the launcher and latent must be at these paths on every host: run this with the
-same arguments on each host, or install on a filesystem they share (docs/classroom-gateway.md).
+same arguments on each host, or install on a filesystem they share (docs/classroom.md, "More than one server").
 """
 from __future__ import annotations
 

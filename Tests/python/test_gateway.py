@@ -1,4 +1,4 @@
-"""Latent kernels spread over hosts by Jupyter Enterprise Gateway (docs/classroom-gateway.md).
+"""Latent kernels spread over hosts by Jupyter Enterprise Gateway (docs/classroom.md, "More than one server").
 
 The test makes two hosts: Linux network namespaces joined by veth links, each running Debian's
 sshd on its own address with keys made for the test. It starts the gateway (PyPI
