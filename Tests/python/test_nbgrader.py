@@ -136,6 +136,13 @@ def graded_three(course):
     return directory
 
 
+def test_the_source_notebook_is_committed_clean():
+    nb = nbformat.read(COURSE / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec == {"name": "latent", "display_name": "Latent", "language": "latent"}
+    assert not [c for c in nb.cells if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+
+
 def test_the_released_notebook_hides_solutions_and_hidden_tests(course):
     directory, _ = course
     stub = config().ClearSolutions.code_stub["latent"]
