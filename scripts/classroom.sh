@@ -112,6 +112,7 @@ for name in "${learners[@]}"; do
     chmod 700 "$home"  # a learner's work is theirs alone
     if [ ! -e "$home/lessons" ]; then
         cp -r Lessons "$home/lessons"
+        rm -rf "$home/lessons/assignments"  # the teachers' nbgrader course: it holds the solutions
         chown -R "$name:" "$home/lessons"
     fi
 done

@@ -6,6 +6,7 @@
 # JupyterLab saves notebooks as they are run and creates new ones where it is pointed, so it is
 # never pointed at the repository's Lessons/. Every file of Lessons/ (data/ included) is copied
 # there when it is not there yet; a file the learner already has is never overwritten.
+# Lessons/assignments/ is left out: it is the teachers' nbgrader course, solutions included.
 # A lesson that changed upstream since it was copied is left as the learner has it, and said so.
 # JupyterLab's own log goes to $LATENT_LAB_LOG (by default build/lab.log). Ctrl-C (or SIGTERM)
 # stops it and its kernels; one that has not stopped 10 s later is killed. Extra arguments go to
@@ -45,8 +46,8 @@ if [ -f "$manifest" ]; then
         if [ -n "$rel" ]; then copied["$rel"]="$sum"; fi
     done <"$manifest"
 fi
-lesson_files() {  # the files of Lessons/ (hidden ones, such as .ipynb_checkpoints, left out)
-    (cd Lessons && find . -mindepth 1 -name '.*' -prune -o -type f -printf '%P\0')
+lesson_files() {  # the files of Lessons/ (hidden ones, such as .ipynb_checkpoints, and assignments/ left out)
+    (cd Lessons && find . -mindepth 1 \( -name '.*' -o -path ./assignments \) -prune -o -type f -printf '%P\0')
 }
 new=0
 changed=()

@@ -17,10 +17,12 @@ LESSONS = ROOT / "Lessons"
 
 
 def lesson_files():
-    """Lessons/'s files, relative to it (hidden ones left out, as lab.sh leaves them)."""
+    """Lessons/'s files, relative to it (hidden ones and the teachers' assignments/ left out, as
+    lab.sh leaves them)."""
     return sorted(
         p.relative_to(LESSONS) for p in LESSONS.rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(LESSONS).parts)
+        and p.relative_to(LESSONS).parts[0] != "assignments"
     )
 
 
@@ -53,6 +55,7 @@ def test_lab_lists_the_latent_kernel(tmp_path):
             assert (lessons / rel).read_bytes() == (LESSONS / rel).read_bytes(), f"{rel} was not copied"
         names = {item["name"] for item in lab.api("/api/contents")["content"]}
         assert {p.name for p in LESSONS.glob("*.ipynb")} | {"data"} <= names, names
+        assert "assignments" not in names, "the teachers' assignments (solutions included) reached the learner"
         assert "noisy-digits-images.gz" in {item["name"] for item in lab.api("/api/contents/data")["content"]}
 
         # "New notebook" and saving land in the working copy; the repository's Lessons/ is untouched.
