@@ -86,6 +86,10 @@ final class SessionBehaviourTests: XCTestCase {
         t.sink.onUpdate = nil
         XCTAssertTrue(out.contains("ae: stopped during epoch 2 after batch 1; the model keeps what it learned"), out)
         XCTAssertTrue(out.contains("2 (part: 1 batches)"), out)
+        // The part-epoch has no test loss: `ae.loss` is still epoch 1's test loss.
+        let epochOne = try XCTUnwrap(entry.network?.history.first?.testLoss)
+        XCTAssertNil(entry.network?.history.last?.testLoss)
+        XCTAssertEqual(entry.lastLoss, Double(epochOne))
         // It stopped at the next batch: one step of the twelve asked for, a quarter of an epoch.
         XCTAssertEqual(entry.network?.optimizerState?.step, stepsBefore + 1)
         XCTAssertEqual(entry.epochsTrained, 1.25)

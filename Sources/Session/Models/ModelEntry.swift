@@ -73,10 +73,12 @@ final class ModelEntry {
             + (network.map { "\(grouped($0.parameterCount)) parameters" } ?? "not built yet (summary shows its shapes)")
     }
 
-    /// The last test loss, or the last train loss without a test set.
+    /// The last test loss, or the last train loss without a test set. An epoch cut short by an
+    /// interrupt has no test loss: the last one measured stands, not that part's train loss.
     var lastLoss: Double? {
-        guard let last = network?.history.last else { return nil }
-        return Double(last.testLoss ?? last.trainLoss)
+        guard let history = network?.history, let last = history.last else { return nil }
+        if let tested = history.last(where: { $0.testLoss != nil })?.testLoss { return Double(tested) }
+        return Double(last.trainLoss)
     }
 
     /// How its first weights are drawn, for `summary` and its description.
