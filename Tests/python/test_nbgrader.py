@@ -234,6 +234,7 @@ def test_autosave_notices_do_not_cost_marks(course, graded_three, tmp_path):
     notices = [o.text for cell in autograded(directory, "eve").values() if cell.cell_type == "code"
                for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
     assert len(notices) == 1 and notices[0].startswith("autosave cannot write into "), notices
+    assert "a-file is a file, not a folder; nothing is autosaved" in notices[0], notices  # the reason
     nbgrader("autograde", ASSIGNMENT, "--student", "eve", "--force", XDG_DATA_HOME=unwritable)
     cells = autograded(directory, "eve")
     assert_no_stderr(cells)

@@ -326,7 +326,7 @@ final class Autosaver: @unchecked Sendable {
                 } catch {
                     notice(
                         "folder:\(folder)",
-                        "autosave cannot write into \(folder): \(error.localizedDescription); nothing is autosaved (autosave folder \"PATH\" chooses another)"
+                        "autosave cannot write into \(folder): \(Self.whyNotMade(folder, error)); nothing is autosaved (autosave folder \"PATH\" chooses another)"
                     )
                     continue
                 }
@@ -388,6 +388,27 @@ final class Autosaver: @unchecked Sendable {
     }
 
     /// CPU time of the calling thread.
+    /// Why `folder` could not be made, in the system's words: Foundation's own message is often
+    /// a generic one ("error 512"), so the first part of the path that is there says why.
+    static func whyNotMade(_ folder: String, _ error: Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+            underlying.domain == NSPOSIXErrorDomain
+        {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        var path = URL(fileURLWithPath: folder)
+        while path.path != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path.path, isDirectory: &isFolder) {
+                if !isFolder.boolValue { return "\(path.path) is a file, not a folder" }
+                return access(path.path, W_OK) == 0
+                    ? (error as NSError).localizedDescription : "\(path.path) is not writable"
+            }
+            path.deleteLastPathComponent()
+        }
+        return (error as NSError).localizedDescription
+    }
+
     static func threadCPUSeconds() -> Double {
         var t = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
