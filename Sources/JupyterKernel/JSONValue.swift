@@ -86,6 +86,15 @@ extension JSONValue {
         }
     }
 
+    /// Any number, integer or float.
+    public var numberValue: Double? {
+        switch self {
+        case .int(let value): return Double(value)
+        case .double(let value): return value
+        default: return nil
+        }
+    }
+
     public var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { return members }
         return nil

@@ -25,6 +25,7 @@ extension KernelCore {
         }
         interpreter.interruption.clear()
         let sink = IOPubSink(parent: request, factory: factory, outlet: outlet, silent: silent)
+        if !silent { sink.controls = WidgetDisplay(core: self, parent: request, outlet: outlet) }
         let outcome = interpreter.execute(code, output: sink)
         sink.close()
 
@@ -74,6 +75,8 @@ final class IOPubSink: OutputSink, @unchecked Sendable {
     private let outlet: MessageOutlet
     private let silent: Bool
     private var open = true
+    /// Where the cell's panels become widgets (nil for a silent request: nothing is shown).
+    var controls: ControlHost?
 
     init(parent: Message, factory: MessageFactory, outlet: MessageOutlet, silent: Bool) {
         self.parent = parent
@@ -82,7 +85,12 @@ final class IOPubSink: OutputSink, @unchecked Sendable {
         self.silent = silent
     }
 
-    func close() { open = false }
+    var isQuiet: Bool { silent }
+
+    func close() {
+        open = false
+        controls = nil
+    }
 
     func stream(_ text: String, on stream: StreamName) {
         send("stream", ["name": .string(stream.rawValue), "text": .string(text)])

@@ -19,6 +19,8 @@ public final class KernelCore: @unchecked Sendable {
     let factory: MessageFactory
     let history: HistoryStore
     let identity: KernelIdentity
+    /// The widgets of the session's panels and the frontends' widget control comms.
+    let widgets = Widgets()
     /// Rises once per stored execution. Shell thread only.
     public internal(set) var executionCount = 0
     /// After a failed cell with stop_on_error, queued execute requests are aborted until the

@@ -10,10 +10,14 @@ public protocol MessageOutlet: AnyObject {
     /// this channel off it now, before the cell's idle status goes out, so that they are the
     /// ones aborted and not a request a client sends once it sees that idle.
     func setAsideQueued()
+    /// The comms that shell requests waiting behind this one (comm_msg) are for, so that a
+    /// widget can skip redrawing for values that are already out of date.
+    func queuedCommIDs() -> Set<String>
 }
 
 extension MessageOutlet {
     public func setAsideQueued() {}
+    public func queuedCommIDs() -> Set<String> { [] }
 }
 
 /// The channel a request arrived on. Control answers while shell is busy running a cell.

@@ -61,6 +61,17 @@ final class RequestQueue: @unchecked Sendable {
         }
     }
 
+    /// The comms the waiting comm_msg requests are for.
+    func queuedCommIDs() -> Set<String> {
+        condition.withLock {
+            var ids = Set<String>()
+            for (message, _) in items[head...] where message.msgType == "comm_msg" {
+                if let id = message.content["comm_id"]?.stringValue { ids.insert(id) }
+            }
+            return ids
+        }
+    }
+
     /// Wakes the shell thread for good: pop returns nil from now on.
     func close() {
         condition.withLock {

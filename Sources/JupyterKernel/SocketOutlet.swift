@@ -37,6 +37,8 @@ final class SocketOutlet: MessageOutlet, @unchecked Sendable {
         if let queue { setAside += queue.takeAll() }
     }
 
+    func queuedCommIDs() -> Set<String> { queue?.queuedCommIDs() ?? [] }
+
     func takeSetAside() -> [Message] {
         defer { setAside = [] }
         return setAside

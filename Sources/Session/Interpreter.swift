@@ -33,6 +33,16 @@ public protocol OutputSink: AnyObject {
     func display(_ bundle: MimeBundle, id: String?)
     /// Replaces the content of the display shown earlier with this id.
     func update(_ bundle: MimeBundle, id: String)
+    /// Where panels of controls can be shown; nil where no frontend can show them.
+    var controls: ControlHost? { get }
+    /// A silent request (VS Code's probe `import ipywidgets`): it shows nothing and leaves no
+    /// trace, neither a cell counted nor the restore hint spent.
+    var isQuiet: Bool { get }
+}
+
+extension OutputSink {
+    public var controls: ControlHost? { nil }
+    public var isQuiet: Bool { false }
 }
 
 /// The end of one `execute`.

@@ -40,10 +40,10 @@ public final class LessonSession: Interpreter {
 
     public func execute(_ code: String, output: OutputSink) -> ExecutionOutcome {
         interruption.clear()
-        cellNumber += 1
+        if !output.isQuiet { cellNumber += 1 }
         let renderer = DiagnosticRenderer(source: code)
         let (cell, diagnostics) = Parser(code).parse()
-        sayRestoreHint(cell, output: output)
+        if !output.isQuiet { sayRestoreHint(cell, output: output) }
         if !diagnostics.isEmpty { return failure(diagnostics, renderer) }
         var result: MimeBundle?
         for (i, node) in cell.statements.enumerated() {

@@ -4,19 +4,7 @@ import XCTest
 @testable import JupyterKernel
 
 /// The message logic through a recording outlet: no sockets, no threads.
-final class KernelCoreTests: XCTestCase {
-    var interpreter: ScriptedInterpreter!
-    var core: KernelCore!
-    var outlet: RecordingOutlet!
-    var requests = RequestMaker()
-
-    override func setUp() {
-        interpreter = ScriptedInterpreter()
-        core = KernelCore(
-            interpreter: interpreter, factory: MessageFactory(session: "kernel"), history: HistoryStore(file: nil),
-            identity: KernelIdentity(helpLinks: [.init(text: "Lessons", url: "file:///lessons")]))
-        outlet = RecordingOutlet()
-    }
+final class KernelCoreTests: CoreTestCase {
 
     @discardableResult
     func send(_ type: String, _ content: JSONValue = [:], on channel: Channel = .shell) -> KernelCore.Disposition {

@@ -17,6 +17,6 @@ extension StatementTable {
         Load.self, Restore.self, Autosave.self,
         Delete.self, Help.self,
         Show.self, Reconstruct.self, Generate.self, Interpolate.self, Histogram.self, Embed.self, Weights.self,
-        Traverse.self, Progress.self, Plot.self,
+        Traverse.self, Explore.self, Progress.self, Plot.self,
     ])
 }
