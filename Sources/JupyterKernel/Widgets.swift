@@ -130,7 +130,7 @@ final class LivePanel {
             let accept: (Double) -> Double? = { control.accepted($0) }
             var state: [String: JSONValue] = [
                 "description": .string(control.label), "value": WidgetModel.number(control.value),
-                "continuous_update": true, "layout": layout(["width": "420px"]),
+                "continuous_update": .bool(control.continuous), "layout": layout(["width": "420px"]),
                 "style": style("SliderStyleModel", ["description_width": "80px"]),
             ]
             let name: String

@@ -222,8 +222,9 @@ final class WidgetTests: CoreTestCase {
         for _ in 1..<Widgets.panelLimit { _ = openPanel() }
         XCTAssertFalse(outlet.iopub.contains { $0.msgType == "comm_close" })
         _ = openPanel()
-        let closed = Set(outlet.iopub.filter { $0.msgType == "comm_close" }.compactMap { $0.content["comm_id"] })
-        XCTAssertTrue(closed.contains(first.image.content["comm_id"]!))
+        let closed = Set(
+            outlet.iopub.filter { $0.msgType == "comm_close" }.compactMap { $0.content["comm_id"]?.stringValue })
+        XCTAssertTrue(closed.contains(first.image.content["comm_id"]!.stringValue!))
         _ = update(first.sliders[0], ["value": 1])
         XCTAssertEqual(outlet.iopubTypes, ["status:busy", "status:idle"])
     }

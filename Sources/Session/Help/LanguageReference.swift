@@ -18,7 +18,7 @@ enum LanguageReference {
         Statements: data (`NAME = ...`), bare names, `model`, `summary`, `train`, `why`, `evaluate`,
         `seed`, `who`, `print`, `check`, `save`, `load`, `restore`, `autosave`, `delete`, `help`,
         `show`, `reconstruct`, `generate`, `interpolate`, `histogram`, `embed`, `weights`, `traverse`,
-        `progress`, `plot`.
+        `explore`, `progress`, `plot`.
         <!-- end statements -->
         Type `help STATEMENT` (e.g. `help train`) for one of them, `help layers` for the layer kinds.
 
@@ -191,7 +191,7 @@ enum LanguageReference {
         `reconstruct MODEL IMAGES`: inputs in the top row, reconstructions below.
 
         ### generate
-        `generate MODEL N [normal MEAN STD]`: decodes N random codings (a VAE samples its prior, N(0, 1)).
+        `generate MODEL N [normal MEAN STD]`: decodes N random codings (a VAE samples its prior, N(0, 1)). In a frontend that shows Jupyter widgets, a `spread` slider (0 to 3) scales every coding's distance from the mean: the same digits drawn closer to the average digit, or further out, where the decoder has seen fewer codes.
 
         | option | meaning | default |
         | --- | --- | --- |
@@ -237,6 +237,13 @@ enum LanguageReference {
         | `to Y` | its last value | 2 |
         | `steps N` | pictures in the row | 9 |
         | `around IMAGE` | the image whose code the other coordinates keep | the mean code of the data it trained on (zero for a VAE) |
+
+        ### explore
+        `explore MODEL [IMAGE IMAGE | plane] [dims A:B]`: one slider per coordinate of the code, and the digit the model decodes from them, redrawn as you move a slider. Each slider spans the spread of the codes of the data the model trained on (three standard deviations either side of their mean; a VAE: its prior, -3 to 3). The picker `test digit` sets every slider to the code of that test digit, so you start from a real digit and see which way each coordinate changes it. With two images, one slider walks from the first one's code to the second's, the decoded digit beside the pixel blend. With `plane` (a model with a 2-d code), a grid of digits decoded over the code plane, and two sliders that move a marker over it and show the digit under it. Needs a frontend that shows Jupyter widgets (JupyterLab, Notebook, VS Code); elsewhere it shows the first picture. Example: `explore ae`, `explore vae dims 0:4`, `explore ae data.test[0] data.test[1]`, `explore code2 plane`.
+
+        | option | meaning | default |
+        | --- | --- | --- |
+        | `dims A:B` | the coordinates that get a slider (A up to but not including B; at most 16) | the first 8 |
 
         ### progress
         `progress MODEL`: fixed test digits reconstructed after every epoch, as an animation.

@@ -16,11 +16,15 @@ public struct Control: Sendable, Equatable {
     public var kind: Kind
     public var label: String
     public var value: Double
+    /// Whether the panel answers while the control is dragged (false: when it is let go, for
+    /// work too slow to follow a drag).
+    public var continuous: Bool
 
-    public init(_ kind: Kind, label: String, value: Double) {
+    public init(_ kind: Kind, label: String, value: Double, continuous: Bool = true) {
         self.kind = kind
         self.label = label
         self.value = value
+        self.continuous = continuous
     }
 
     /// `value` brought into the control's range (and to a whole number for an integer slider);

@@ -1,5 +1,6 @@
 import Language
 import Neural
+import Pictures
 import Support
 
 /// `generate MODEL N [normal MEAN STD]`: decoded random codings.
@@ -17,7 +18,14 @@ struct Generate: SessionStatement {
         meaning: "the distribution every coordinate of the codings is drawn from",
         default: "a VAE's prior N(0, 1), or the spread of the codes of the data it trained on")
     static let grammar = Grammar(parts: [model, count], options: [normal])
-    static let help = StatementHelp(.pictures, "decodes N random codings (a VAE samples its prior, N(0, 1)).")
+    static let help = StatementHelp(
+        .pictures,
+        """
+        decodes N random codings (a VAE samples its prior, N(0, 1)). In a frontend that shows \
+        Jupyter widgets, a `spread` slider (0 to 3) scales every coding's distance from the mean: \
+        the same digits drawn closer to the average digit, or further out, where the decoder has \
+        seen fewer codes.
+        """)
 
     struct Normal: Sendable, Equatable {
         var mean: Double
@@ -72,17 +80,29 @@ extension StatementContext {
                 ? "the prior N(0, 1)" : "normals fitted to its codings of \(entry.trainedOnName ?? "its data")"
         }
         let generator = SeededGenerator(seed: seed ^ 0x9E37_79B9_0006)
-        var codes = [Float](repeating: 0, count: count.value * k)
-        for i in 0..<count.value { for j in 0..<k { codes[i * k + j] = mean[j] + std[j] * generator.nextNormal() } }
-        let images = try drawing(range) {
-            try network.decode(Tensor(checkedShape: [count.value, k], data: codes))
-        }
+        let draws = (0..<(count.value * k)).map { _ in generator.nextNormal() }
         let shape = network.inputShape
-        return try gridBundle(
-            images.data, count: count.value, height: shape[0], width: shape.count > 1 ? shape[1] : 1,
-            channels: shape.count > 2 ? shape[2] : 1,
-            summary:
-                "generate \(entry.name): \(count.value) images decoded from random \(k)-d codings drawn from \(source)",
-            at: range)
+        let n = count.value, range = range
+        // `spread` scales every coordinate's distance from the mean: 1 draws from the distribution.
+        func grid(spread: Float) throws -> EncodedImage {
+            var codes = [Float](repeating: 0, count: n * k)
+            for i in 0..<n { for j in 0..<k { codes[i * k + j] = mean[j] + spread * std[j] * draws[i * k + j] } }
+            let images = try drawing(range) { try network.decode(Tensor(checkedShape: [n, k], data: codes)) }
+            return try gridImage(
+                images.data, count: n, height: shape[0], width: shape.count > 1 ? shape[1] : 1,
+                channels: shape.count > 2 ? shape[2] : 1, at: range)
+        }
+        let image = try grid(spread: 1)
+        let summary = "generate \(entry.name): \(n) images decoded from random \(k)-d codings drawn from \(source)"
+        guard output.controls != nil else { return imageBundle(image, summary: summary) }
+        return showPanel(
+            ControlPanel(
+                title: summary + "; the slider scales their spread",
+                controls: [Control(.slider(minimum: 0, maximum: 3, step: 0.05), label: "spread", value: 1)],
+                image: PanelImage(png: image.bytes, width: image.width, height: image.height)
+            ) { _, values in
+                let picture = try grid(spread: Float(values[0]))
+                return PanelChange(image: PanelImage(png: picture.bytes, width: picture.width, height: picture.height))
+            })
     }
 }

@@ -63,13 +63,35 @@ extension StatementContext {
         _ pixels: [Float], count: Int, height: Int, width: Int, channels: Int = 1, columns: Int? = nil,
         labels: [String]? = nil, rowLabels: [String]? = nil, summary: String, at range: SourceRange
     ) throws -> MimeBundle {
+        imageBundle(
+            try gridImage(
+                pixels, count: count, height: height, width: width, channels: channels, columns: columns,
+                labels: labels, rowLabels: rowLabels, at: range),
+            summary: summary)
+    }
+
+    /// A digit grid as a PNG.
+    func gridImage(
+        _ pixels: [Float], count: Int, height: Int, width: Int, channels: Int = 1, columns: Int? = nil,
+        labels: [String]? = nil, rowLabels: [String]? = nil, at range: SourceRange
+    ) throws -> EncodedImage {
         try drawing(range) {
             let grey = greyPixels(pixels, count: count, height: height, width: width, channels: channels)
             var grid = DigitGrid(imageHeight: height, imageWidth: width, columns: columns)
             grid.rowLabels = rowLabels
-            let image = try grid.png(pixels: grey, count: count, labels: labels)
-            return imageBundle(image, summary: summary)
+            return try grid.png(pixels: grey, count: count, labels: labels)
         }
+    }
+
+    /// Shows `panel` where controls can be shown (nil: nothing more to display); elsewhere its
+    /// first picture is the statement's result.
+    func showPanel(_ panel: ControlPanel) -> MimeBundle? {
+        let fallback = imageBundle(
+            EncodedImage(bytes: panel.image.png, width: panel.image.width, height: panel.image.height),
+            summary: panel.title + " (its sliders need a frontend that shows Jupyter widgets)")
+        guard let host = output.controls else { return fallback }
+        host.show(panel, fallback: fallback)
+        return nil
     }
 
     /// An animation of equally sized grids, one per frame.
