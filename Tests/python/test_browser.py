@@ -214,6 +214,15 @@ class Learner:
             raise AssertionError(f"{error} (the kernel shown: {kernel_name()!r}, status {self.kernel_status()!r})")
         self.decline_news()
 
+    def open_scratch(self, name: str, cells: list[str]) -> None:
+        """A new notebook of these code cells in the working copy, opened at the wide width."""
+        nb = nbformat.v4.new_notebook()
+        nb.metadata = nbformat.read(ROOT / "Lessons" / LESSONS[0], as_version=4).metadata
+        nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+        nbformat.write(nb, self.lessons / name)
+        self.set_width(WIDTHS[0])
+        self.open_notebook(name)
+
     def decline_news(self) -> None:
         """JupyterLab asks, in a toast over the notebook's bottom right corner, whether to fetch
         Jupyter's news; a learner answers No (kept in this test's own settings folder)."""
@@ -394,12 +403,7 @@ class Learner:
         self.interrupt = result
         started = time.monotonic()
         try:
-            nb = nbformat.v4.new_notebook()
-            nb.metadata = nbformat.read(ROOT / "Lessons" / LESSONS[0], as_version=4).metadata
-            nb.cells = [nbformat.v4.new_code_cell(source) for source in SCRATCH_CELLS]
-            nbformat.write(nb, self.lessons / SCRATCH)
-            self.set_width(WIDTHS[0])
-            self.open_notebook(SCRATCH)
+            self.open_scratch(SCRATCH, SCRATCH_CELLS)
 
             def shift_enter():
                 ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
@@ -549,3 +553,86 @@ def test_interrupted_progress_bar_shows_how_far_training_got(learner):
     assert after and after["width"], f"no progress bar after the stop: {after}"
     percent = float(after["width"].rstrip("%"))
     assert 0 < percent < 100, f"the stopped training's bar shows {after['width']}: {after['text']!r}"
+
+
+# --- explore: Jupyter widgets in the browser ----------------------------------------------------
+
+EXPLORE_NOTEBOOK = "scratch-explore.ipynb"
+EXPLORE_CELLS = [
+    "data = mnist train 2000 test 200\nmodel ae:\n    dense 64 relu\n    latent 4\n    dense 784 sigmoid\n"
+    "train ae on data epochs 2 batch 50",
+    "explore ae",
+]
+# The bytes of the explore panel's picture, read from the page (its src is a blob: URL).
+PICTURE_BYTES_JS = """
+    const done = arguments[arguments.length - 1];
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const img = panel && panel.querySelector('.jp-OutputArea-output img.widget-image');
+    if (!img || !img.src) { done(null); return; }
+    fetch(img.src).then(r => r.arrayBuffer()).then(b => {
+        const bytes = new Uint8Array(b); let hex = '';
+        for (let i = 0; i < bytes.length; i++) hex += bytes[i].toString(16).padStart(2, '0');
+        done(hex);
+    }).catch(e => done('error: ' + e));"""
+
+
+def run_explore(learner) -> dict:
+    """Runs an explore cell in a scratch notebook, drags its first slider as a learner would, and
+    reads the picture's bytes before and after."""
+    if getattr(learner, "explore", None) is not None:
+        return learner.explore
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    result: dict = {"failure": None}
+    learner.explore = result
+    try:
+        learner.open_scratch(EXPLORE_NOTEBOOK, EXPLORE_CELLS)
+        learner.driver.find_element(
+            By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").click()
+        for _ in EXPLORE_CELLS:
+            ActionChains(learner.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+        learner.wait_until_run("the explore notebook", 300, cells=len(EXPLORE_CELLS))
+        sliders = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .widget-hslider"
+        learner.wait("the explore sliders", lambda: len(learner.driver.find_elements(By.CSS_SELECTOR, sliders)) >= 5, 60)
+        result["sliders"] = learner.js(f"""
+            return [...document.querySelectorAll('{sliders}')].map(s => s.innerText.replace(/\\s+/g, ' ').trim())""")
+        result["before"] = learner.wait("the picture's bytes", lambda: learner.driver.execute_async_script(PICTURE_BYTES_JS), 30)
+        handle = learner.driver.find_elements(By.CSS_SELECTOR, sliders + " .noUi-handle")[0]
+        learner.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", handle)
+        ActionChains(learner.driver).click_and_hold(handle).move_by_offset(40, 0).move_by_offset(60, 0).release().perform()
+        result["after"] = learner.wait("the picture to change", lambda: (
+            (b := learner.driver.execute_async_script(PICTURE_BYTES_JS)) and b != result["before"] and b), 30)
+        result["readouts"] = learner.js(f"""
+            return [...document.querySelectorAll('{sliders} .widget-readout')].map(r => r.textContent.trim())""")
+        result["shot"] = str(learner.screenshot("explore-1400"))
+    except Exception:
+        result["failure"] = traceback.format_exc()
+    finally:
+        learner.drain_console(EXPLORE_NOTEBOOK)
+        result["console"] = [entry for where, entry in learner.console if where == EXPLORE_NOTEBOOK]
+        try:
+            learner.shut_down_kernels()
+        except OSError:
+            pass
+    return result
+
+
+def test_explore_slider_redraws_the_digit_in_the_browser(learner):
+    result = run_explore(learner)
+    assert result["failure"] is None, result["failure"]
+    assert len(result["sliders"]) == 5, f"4 code sliders and the test digit picker: {result['sliders']}"
+    assert result["before"].startswith("89504e47") and result["after"].startswith("89504e47"), "PNG pictures"
+    assert result["after"] != result["before"]
+
+
+def test_explore_leaves_no_errors_in_the_browser_console(learner):
+    result = run_explore(learner)
+    assert result["failure"] is None, result["failure"]
+    # Errors, and warnings from the widget manager (a model it could not make, a bad message).
+    severe = [entry["message"] for entry in result["console"]
+              if (entry.get("level") == "SEVERE"
+                  or (entry.get("level") == "WARNING" and re.search(r"widget|comm|model", entry["message"], re.I)))
+              and not any(re.search(pattern, entry["message"]) for pattern, _why in CONSOLE_NOISE)]
+    assert not severe, "the browser's console while exploring:\n" + "\n".join(severe)

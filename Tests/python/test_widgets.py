@@ -140,7 +140,7 @@ def test_a_flood_of_slider_updates_is_coalesced_and_the_last_value_drawn(trained
     slider = of_model(opens, "FloatSliderModel")[1]["content"]
     image_id = of_model(opens, "ImageModel")[0]["content"]["comm_id"]
     state = slider["data"]["state"]
-    values = [state["min"] + (state["max"] - state["min"]) * i / 300 for i in range(300)]
+    values = [state["min"] + (state["max"] - state["min"]) * i / 200 for i in range(200)]
     ids = [comm_msg(kc, slider["comm_id"], {"method": "update", "state": {"value": v}}) for v in values]
     pictures = []
     for msg_id in ids:
