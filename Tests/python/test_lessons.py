@@ -30,6 +30,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "Lessons").glob("*.ipynb"))
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CELL_TIMEOUT = 600  # seconds; a cell that trains for longer than this is a bug in the lesson
 
 
@@ -335,6 +336,11 @@ def check_cell(i, cell):
                 problems.append(f"{where}: {value} is not {check['kind']} {bound}")
         elif check["kind"] == "map":
             problems += map_problems(where, cell, check)
+        elif check["kind"] == "widget":
+            views = [out.data[WIDGET_VIEW] for out in outputs_of(cell)
+                     if out.output_type == "display_data" and WIDGET_VIEW in out.get("data", {})]
+            if not any(isinstance(v, dict) and v.get("model_id") and v.get("version_major") == 2 for v in views):
+                problems.append(f"{where}: no Jupyter widget shown (application/vnd.jupyter.widget-view+json)")
         elif check["kind"] == "findings":
             shown = "\n".join(diagnoses_in(cell))
             if not shown:
@@ -401,6 +407,13 @@ def made_up_cell(outputs, *checks):
 
 def display(mime, data, **meta):
     return {"output_type": "display_data", "data": {"text/plain": "a picture", mime: data}, "metadata": {mime: meta}}
+
+
+def test_checker_wants_a_widget_view_where_the_lesson_says_so():
+    view = display("image/png", tiny_png(12, 5), width=12, height=5)
+    assert "no Jupyter widget" in check_cell(0, made_up_cell([view], {"kind": "widget"}))[0]
+    view["data"][WIDGET_VIEW] = {"model_id": "abc", "version_major": 2, "version_minor": 0}
+    assert check_cell(0, made_up_cell([view], {"kind": "widget"})) == []
 
 
 def test_checker_accepts_a_picture_whose_metadata_matches():

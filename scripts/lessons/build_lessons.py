@@ -46,6 +46,9 @@ def code(*items):
     return cell
 
 
+WIDGET = {"kind": "widget"}  # the cell shows a Jupyter widget (explore's sliders)
+
+
 def picture(animated=False, aspect=None):
     """The cell shows at least one picture (PNG or SVG) whose size metadata is right; optionally
     an animated one, or one whose width/height lies in `aspect` (low, high)."""
@@ -782,7 +785,25 @@ def latent_space():
             shapes that each look drawn by hand, because the decoder only knows how to draw
             digit-like strokes. That is the sense in which the code space has learned something
             about digits that the pixel space does not know.
+            """
+        ),
+        md(
+            """
+            ## Moving through the code yourself
 
+            `explore` gives each coordinate of a code a slider and draws what the decoder makes of
+            the point, as you drag. It starts at the code of the first test digit, shown on the
+            left. Drag one slider at a time, slowly: does the digit turn into another digit, grow
+            thicker, lean? Then move the `test digit` slider to start from another real digit; its
+            code sets all eight sliders at once. Try pushing a slider to either end: far from the
+            codes of real digits (the slider's ends are three spreads from their mean) the decoder
+            draws shapes no one wrote. (Without a frontend that shows widgets, as on GitHub, the
+            cell shows only its first picture.)
+            """
+        ),
+        code("explore code8", WIDGET, picture()),
+        md(
+            """
             ## Questions
 
             1. Try `interpolate code2 data.test[0] data.test[1] steps 10`. With only two numbers,
@@ -1200,7 +1221,23 @@ def variational():
             A coordinate may tilt the digit, thicken the stroke, or, as often happens, turn one
             digit into a neighbour (a 4 into an 8 or 9 is common). Nobody told the VAE about any of
             these; they are simply directions along which handwriting varies a lot.
+            """
+        ),
+        md(
+            """
+            ## Explore the prior
 
+            Each slider below is one of the first eight coordinates of the VAE's code, from −3 to
+            3: three spreads of the prior either side of zero. Set the `test digit` slider to a
+            digit, then drag one coordinate across its whole range. Compare with lesson 4's plain
+            autoencoder: here nearly every setting still decodes to a digit-like shape, because
+            the KL term packed real codes into exactly this range. Look for a coordinate that
+            turns the digit into another digit, and one that only changes its style.
+            """
+        ),
+        code("explore vae", WIDGET, picture()),
+        md(
+            """
             ## Questions
 
             1. Build a VAE with `latent 2 gaussian` and look at `embed` of its codes with `pca 2`:
