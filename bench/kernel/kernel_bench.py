@@ -68,6 +68,15 @@ def round_trips(kernel_name: str, code: str, runs: int) -> list[float]:
         km.shutdown_kernel(now=False)
 
 
+def use_latent_kernelspec(latent: str) -> None:
+    """Installs `latent`'s kernelspec into a scratch folder that jupyter_client then finds (beside
+    ipykernel's own python3), with the kernel's history kept there too."""
+    scratch = Path(tempfile.mkdtemp(prefix="latent-bench-"))
+    subprocess.run([latent, "install", "--prefix", str(scratch)], check=True, capture_output=True)
+    os.environ["JUPYTER_PATH"] = str(scratch / "share" / "jupyter")
+    os.environ["LATENT_HISTORY_FILE"] = str(scratch / "history.jsonl")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latent", required=True, help="the latent binary")
@@ -75,10 +84,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="latent-bench-"))
-    subprocess.run([args.latent, "install", "--prefix", str(scratch)], check=True, capture_output=True)
-    os.environ["JUPYTER_PATH"] = str(scratch / "share" / "jupyter")
-    os.environ["LATENT_HISTORY_FILE"] = str(scratch / "history.jsonl")
+    use_latent_kernelspec(args.latent)
 
     results = {}
     for name in ("latent", "python3"):
