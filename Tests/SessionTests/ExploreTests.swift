@@ -123,4 +123,48 @@ final class ExploreTests: XCTestCase {
         t.run("model wide:\n    dense 64 relu\n    latent 20\n    dense 784 sigmoid")
         XCTAssertTrue(t.fail("explore wide dims 0:20").text.contains("at most 16 sliders"))
     }
+
+    func testAPathSlidesFromOneCodeToTheOther() throws {
+        let t = try session()
+        let (panel, _) = try explore(t, "explore ae data.test[0] data.test[1]")
+        XCTAssertEqual(panel.controls, [Control(.slider(minimum: 0, maximum: 1, step: 0.01), label: "blend", value: 0)])
+        XCTAssertEqual(try panel.respond([0], [0]).image, panel.image)
+        let halfway = try panel.respond([0], [0.5]).image, end = try panel.respond([0], [1]).image
+        XCTAssertNotEqual(halfway, panel.image)
+        XCTAssertNotEqual(halfway, end)
+        XCTAssertTrue(
+            t.run("explore ae data.test[0] data.test[1]").contains("from data.test[0] (0) to data.test[1] (1)"))
+        XCTAssertTrue(t.fail("explore ae data.test[0]").text.contains("the second image"))
+        XCTAssertTrue(t.fail("explore ae data.test[0] data.test[1] dims 0:2").text.contains("the sliders are fixed"))
+    }
+
+    func testThePlaneNeedsA2dCodeAndItsMarkerFollowsTheSliders() throws {
+        let t = try session()
+        XCTAssertTrue(t.fail("explore ae plane").text.contains("needs a model with a 2-d code; ae's is 4-d"))
+        t.run(
+            "model flat:\n    dense 32 relu\n    latent 2\n    dense 784 sigmoid\ntrain flat on data epochs 1 batch 50")
+        let (panel, _) = try explore(t, "explore flat plane")
+        XCTAssertEqual(panel.controls.map(\.label), ["code 0", "code 1"])
+        // The grid (12 digits of 28 pixels), a gap of 8, the digit drawn 8 times larger.
+        XCTAssertEqual(panel.image.width, 12 * 28 + 8 + 224)
+        XCTAssertEqual(panel.image.height, 12 * 28)
+        guard case .slider(let low, let high, _) = panel.controls[0].kind else { return XCTFail() }
+        let values = panel.controls.map(\.value)
+        XCTAssertEqual(try panel.respond([0], values).image, panel.image)
+        let moved = try panel.respond([0], [low, values[1]]).image
+        XCTAssertNotEqual(moved, panel.image)
+        XCTAssertNotEqual(try panel.respond([0], [high, values[1]]).image, moved)
+    }
+
+    func testGenerateGetsASpreadSliderWhereControlsCanBeShown() throws {
+        let t = try session()
+        let still = t.run("generate vae 9")
+        XCTAssertFalse(still.contains("slider"), still)
+        let (panel, fallback) = try explore(t, "generate vae 9")
+        XCTAssertEqual(
+            panel.controls, [Control(.slider(minimum: 0, maximum: 3, step: 0.05), label: "spread", value: 1)])
+        XCTAssertEqual(try panel.respond([0], [1]).image, panel.image, "spread 1 draws what generate draws")
+        XCTAssertNotEqual(try panel.respond([0], [0]).image, panel.image)
+        XCTAssertTrue(fallback.text.hasPrefix("generate vae: 9 images"), fallback.text)
+    }
 }
