@@ -102,7 +102,7 @@ extension KernelCore {
             }
             if image {
                 publishUpdate(
-                    panel.image, keys: ["value", "width", "height"], method: "update", parent: parent, outlet: outlet)
+                    panel.image, keys: ["value", "width"], method: "update", parent: parent, outlet: outlet)
             }
         } catch {
             KernelLog.write("a widget could not redraw its picture: \(error)")

@@ -155,8 +155,9 @@ final class LivePanel {
         image = WidgetModel(
             model: "ImageModel", view: "ImageView",
             state: [
+                // Its own width, shrunk (keeping its shape) where the output area is narrower.
                 "format": "png", "width": .string(String(panel.image.width)),
-                "height": .string(String(panel.image.height)), "layout": layout(),
+                "layout": layout(["max_width": "100%", "height": "auto"]),
             ],
             binary: ["value": panel.image.png])
         models.append(image)
@@ -206,7 +207,6 @@ final class LivePanel {
         if let picture = change.image {
             image.set("value", bytes: picture.png)
             image.set("width", .string(String(picture.width)))
-            image.set("height", .string(String(picture.height)))
         }
         return (changed, change.image != nil)
     }

@@ -71,8 +71,9 @@ final class ExploreTests: XCTestCase {
             XCTAssertEqual(panel.controls[d].value, min(max(Double(first[d]), low), high), accuracy: 1e-5)
         }
         XCTAssertEqual(Array(panel.image.png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
-        // Two digits side by side, each 28 pixels drawn 8 times larger.
-        XCTAssertGreaterThanOrEqual(panel.image.width, 2 * 224)
+        // Two digits side by side, each 28 pixels drawn 7 times larger.
+        XCTAssertGreaterThanOrEqual(panel.image.width, 2 * 196)
+        XCTAssertLessThan(panel.image.width, 450, "fits a 900-pixel-wide JupyterLab")
         XCTAssertEqual(fallback.data["image/png"], Data(panel.image.png).base64EncodedString())
     }
 
@@ -145,8 +146,8 @@ final class ExploreTests: XCTestCase {
             "model flat:\n    dense 32 relu\n    latent 2\n    dense 784 sigmoid\ntrain flat on data epochs 1 batch 50")
         let (panel, _) = try explore(t, "explore flat plane")
         XCTAssertEqual(panel.controls.map(\.label), ["code 0", "code 1"])
-        // The grid (12 digits of 28 pixels), a gap of 8, the digit drawn 8 times larger.
-        XCTAssertEqual(panel.image.width, 12 * 28 + 8 + 224)
+        // The grid (12 digits of 28 pixels), a gap of 8, the digit drawn 7 times larger.
+        XCTAssertEqual(panel.image.width, 12 * 28 + 8 + 196)
         XCTAssertEqual(panel.image.height, 12 * 28)
         guard case .slider(let low, let high, _) = panel.controls[0].kind else { return XCTFail() }
         let values = panel.controls.map(\.value)

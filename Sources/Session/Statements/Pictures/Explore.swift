@@ -57,8 +57,9 @@ struct Explore: SessionStatement {
     /// More sliders than this no longer fit beside the picture.
     static let sliderLimit = 16
     static let defaultSliders = 8
-    /// The decoded digit is drawn this many times its size (28 pixels become 224).
-    static let scale = 8
+    /// The decoded digit is drawn this many times its size: 28 pixels become 196, so that two
+    /// digits side by side fit the output area of a 900-pixel-wide JupyterLab.
+    static let scale = 7
     /// Digits across the plane's grid.
     static let planeSide = 12
 
