@@ -15,6 +15,29 @@ final class RestoreTests: XCTestCase {
         return parts
     }
 
+    /// A silent request's sink, as VS Code's `import ipywidgets` probe gets.
+    final class QuietSink: OutputSink {
+        var shown = ""
+        func stream(_ text: String, on stream: StreamName) { shown += text }
+        func display(_ bundle: MimeBundle, id: String?) { shown += bundle.text }
+        func update(_ bundle: MimeBundle, id: String) {}
+        var isQuiet: Bool { true }
+    }
+
+    func testAQuietProbeNeitherCountsACellNorSpendsTheRestoreHint() throws {
+        let folder = try AutosaveFolder()
+        let a = try folder.kernel()
+        a.run("data = mnist train 100 test 10")
+        a.flush()
+        let b = try folder.kernel()
+        let probe = QuietSink()
+        guard case .error = b.session.execute("import ipywidgets", output: probe) else { return XCTFail() }
+        XCTAssertEqual(probe.shown, "")
+        XCTAssertEqual(b.session.cellNumber, 0)
+        XCTAssertTrue(b.run("seed 1").contains("`restore` brings it back"))
+        XCTAssertEqual(b.session.cellNumber, 1)
+    }
+
     func testEveryKindOfDataSourceIsMadeAgain() throws {
         let folder = try AutosaveFolder()
         try Fixtures.write(into: folder.work)

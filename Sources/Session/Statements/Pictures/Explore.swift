@@ -283,16 +283,16 @@ private struct ExploreDecoder {
 }
 
 extension Raster {
-    /// A hollow square marker, 9 pixels across, centred on (x, y): grey on the dark digits,
-    /// outlined in black so that it shows on a white stroke too.
+    /// A hollow square the size of one cell of the grid (28 pixels), centred on (x, y): white,
+    /// two pixels thick, edged in black so that it shows on a white stroke too.
     fileprivate mutating func mark(x: Int, y: Int) {
-        for dy in -5...5 {
-            for dx in -5...5 {
+        for dy in -15...15 {
+            for dx in -15...15 {
                 let edge = max(abs(dx), abs(dy))
-                guard edge >= 3 else { continue }
+                guard edge >= 13 else { continue }
                 let px = x + dx, py = y + dy
                 guard px >= 0, px < width, py >= 0, py < height, channels == 1 else { continue }
-                pixels[py * width + px] = edge == 4 ? 200 : 0
+                pixels[py * width + px] = edge == 15 ? 0 : 255
             }
         }
     }
