@@ -33,6 +33,13 @@ public protocol OutputSink: AnyObject {
     func display(_ bundle: MimeBundle, id: String?)
     /// Replaces the content of the display shown earlier with this id.
     func update(_ bundle: MimeBundle, id: String)
+    /// Whether a person watches the pictures of a display as it updates (a notebook does; a
+    /// terminal shows text, so `train` draws nothing for it as it goes). True unless a sink says not.
+    var showsLivePictures: Bool { get }
+}
+
+extension OutputSink {
+    public var showsLivePictures: Bool { true }
 }
 
 /// The end of one `execute`.

@@ -28,6 +28,9 @@ public final class TerminalSink: OutputSink {
 
     public func update(_ bundle: MimeBundle, id: String) {}
 
+    /// A terminal shows text: `train` draws no live pictures for it.
+    public var showsLivePictures: Bool { false }
+
     public func show(_ bundle: MimeBundle) {
         var text = bundle.text
         if let dir = pictureDirectory {
