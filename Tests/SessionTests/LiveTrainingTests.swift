@@ -149,6 +149,23 @@ final class LiveTrainingTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<circle").count - 1 >= 500, true)
     }
 
+    /// The strip and map are drawn once per look at the model, and drawn anew after the next.
+    func testTheMapAndStripAreRedrawnAfterEachLook() throws {
+        let (_, pictures) = try trained("flat")
+        let before = pictures.html
+        XCTAssertTrue(before.contains(try XCTUnwrap(pictures.codeMap()).svg))
+        XCTAssertEqual(pictures.html, before)
+        trainAFewSteps(pictures)
+        pictures.refresh(batchesPerEpoch: 10, all: true)
+        let after = pictures.html
+        let map = try XCTUnwrap(pictures.codeMap()).svg
+        XCTAssertFalse(before.contains(map))
+        XCTAssertTrue(after.contains(map))
+        let strip = Data(try pictures.stripPicture().bytes).base64EncodedString()
+        XCTAssertFalse(before.contains(strip))
+        XCTAssertTrue(after.contains(strip))
+    }
+
     func testLiveOffKeepsTheCompactBar() throws {
         let t = try TestSession()
         t.run(Self.setup)
