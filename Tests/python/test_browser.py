@@ -607,9 +607,16 @@ def test_live_training_chart_grows_between_two_screenshots(learner):
                     f"3 s later; {second['line'][:80]!r}")
         learner.wait_until_run("the live training cell", 300, cells=2)
         final = learner.js(look)
+        # Its last state fits a narrow window too: nothing wider than its output area.
+        learner.set_width(WIDTHS[1])
+        narrow = learner.measure()
+        learner.js(look)  # back to the display
+        time.sleep(0.3)
+        learner.screenshot(f"live-train-done-{WIDTHS[1]}")
         assert second["points"] > first["points"], (first, second)
         assert first["strip"] and first["map"], first
         assert final and "done" in final["line"] and final["strip"] and final["map"], final
+        assert not [p for p in narrow["pictures"] if p["overflows"]] and not narrow["scrolling"], narrow
     finally:
         learner.drain_console(LIVE_SCRATCH)
         try:
