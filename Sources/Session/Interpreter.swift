@@ -33,6 +33,9 @@ public protocol OutputSink: AnyObject {
     func display(_ bundle: MimeBundle, id: String?)
     /// Replaces the content of the display shown earlier with this id.
     func update(_ bundle: MimeBundle, id: String)
+    /// Whether a person watches the pictures of a display as it updates (a notebook does; a
+    /// terminal shows text, so `train` draws nothing for it as it goes). True unless a sink says not.
+    var showsLivePictures: Bool { get }
     /// Where panels of controls can be shown; nil where no frontend can show them.
     var controls: ControlHost? { get }
     /// A silent request (VS Code's probe `import ipywidgets`): it shows nothing and leaves no
@@ -41,6 +44,7 @@ public protocol OutputSink: AnyObject {
 }
 
 extension OutputSink {
+    public var showsLivePictures: Bool { true }
     public var controls: ControlHost? { nil }
     public var isQuiet: Bool { false }
 }

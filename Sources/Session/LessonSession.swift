@@ -15,6 +15,10 @@ public final class LessonSession: Interpreter {
     /// Names -> datasets and models.
     var names = Namespace()
     var seed: UInt64 = 0
+    /// Whether `train` draws its pictures as it trains (`live on|off`).
+    var liveTraining = true
+    /// Time `train`'s displays have spent looking at models and drawing so far (`make bench`).
+    public private(set) var liveDrawingSeconds = 0.0
     /// Where numbered display ids come from (progress bars).
     var displayCounter = 0
     /// How much memory the kernel may use (read once, from the environment or the cgroup).
@@ -48,15 +52,20 @@ public final class LessonSession: Interpreter {
         var result: MimeBundle?
         for (i, node) in cell.statements.enumerated() {
             let context = StatementContext(
-                names: names, seed: seed, output: output, interruption: interruption, showsTimings: showsTimings,
+                names: names, seed: seed, liveTraining: liveTraining, output: output, interruption: interruption,
+                showsTimings: showsTimings,
                 workingDirectory: workingDirectory, cellNumber: cellNumber, displayCounter: displayCounter,
                 range: node.range, memory: memory, autosave: autosave)
-            defer { sayAutosaveNotices(output) }
+            defer {
+                sayAutosaveNotices(output)
+                liveDrawingSeconds += context.liveDrawingSeconds
+            }
             do {
                 let bundle = try run(node.statement, context)
                 // Only a statement that succeeded changes the session.
                 names = context.names
                 seed = context.seed
+                liveTraining = context.liveTraining
                 displayCounter = context.displayCounter
                 autosave?.sync(names, seed: seed)
                 let isLast = i == cell.statements.count - 1

@@ -95,14 +95,21 @@ final class RecordingSink: OutputSink {
     func stream(_ text: String, on stream: StreamName) {
         self.text += stream == .stderr ? "[stderr] " + text : text
     }
+    /// Called when a display with an id (training's progress) is first shown.
+    var onLiveDisplay: (() -> Void)?
+
     func display(_ bundle: MimeBundle, id: String?) {
         displays.append(bundle)
-        if id == nil { text += bundle.text + "\n" }
+        if id == nil { text += bundle.text + "\n" } else { onLiveDisplay?() }
     }
     func update(_ bundle: MimeBundle, id: String) {
         updates += 1
+        lastUpdate = bundle
         onUpdate?()
     }
+    /// The last update of a display: a training run's final state.
+    var lastUpdate: MimeBundle?
+    var showsLivePictures = true
 }
 
 /// Files the scripts refer to: a text file posing as IDX, a truncated IDX, small valid IDX files.

@@ -79,11 +79,11 @@ final class SessionBehaviourTests: XCTestCase {
         twin.run(Self.setup)
         let entry = try XCTUnwrap(t.session.names.model("ae"))
         let stepsBefore = try XCTUnwrap(entry.network?.optimizerState?.step)
-        // The first progress update (after batch 1 of 4) raises the flag, as the kernel's control
-        // thread would.
-        t.sink.onUpdate = { [weak session = t.session] in session?.interruption.raise() }
+        // The progress display, shown as training starts, raises the flag, as the kernel's
+        // control thread would while batch 1 (of 4) runs.
+        t.sink.onLiveDisplay = { [weak session = t.session] in session?.interruption.raise() }
         let out = t.run("train ae epochs 3")
-        t.sink.onUpdate = nil
+        t.sink.onLiveDisplay = nil
         XCTAssertTrue(out.contains("ae: stopped during epoch 2 after batch 1; the model keeps what it learned"), out)
         XCTAssertTrue(out.contains("2 (part: 1 batches)"), out)
         // The part-epoch has no test loss: `ae.loss` is still epoch 1's test loss.
@@ -194,8 +194,8 @@ final class ProgressThrottleTests: XCTestCase {
         let out = t.run("train ae epochs 1 batch 2")
         let seconds = Date().timeIntervalSince(start)
         XCTAssertTrue(out.contains("train loss"))
-        XCTAssertGreaterThanOrEqual(t.sink.updates, 2)  // the first tick and the final state
-        XCTAssertLessThanOrEqual(Double(t.sink.updates), seconds * 4 + 3)
+        XCTAssertGreaterThanOrEqual(t.sink.updates, 1)  // the final state, at least
+        XCTAssertLessThanOrEqual(Double(t.sink.updates), seconds * 4 + 1)
     }
 }
 

@@ -21,6 +21,23 @@ final class TerminalSinkTests: XCTestCase {
         XCTAssertFalse(printed.contains("progress"))
     }
 
+    func testATrainingDisplayPrintsItsLastLineOnly() throws {
+        var printed = ""
+        let sink = TerminalSink(pictureDirectory: nil) { text, _ in printed += text }
+        let status = ScriptRunner.run(
+            "small = mnist train 300 test 100\nmodel ae:\n    dense 8 relu\n    latent 2\n    dense 784 sigmoid\n"
+                + "train ae on small epochs 2 batch 50",
+            session: LessonSession(), sink: sink)
+        XCTAssertEqual(status, 0)
+        let lines = printed.split(separator: "\n").map(String.init)
+        let progress = lines.filter { $0.contains("training ae on small") }
+        XCTAssertEqual(progress, ["[####################] 100% training ae on small: done, 12 batches"], printed)
+        // Before the table, and no picture's markup anywhere.
+        let table = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("ae on small") })
+        XCTAssertLessThan(try XCTUnwrap(lines.firstIndex(of: progress[0])), table)
+        XCTAssertFalse(printed.contains("<"), printed)
+    }
+
     func testScriptStopsAtTheFirstFailingStatement() throws {
         var out = "", err = ""
         let sink = TerminalSink(pictureDirectory: nil) { text, stream in

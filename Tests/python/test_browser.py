@@ -636,3 +636,76 @@ def test_explore_leaves_no_errors_in_the_browser_console(learner):
                   or (entry.get("level") == "WARNING" and re.search(r"widget|comm|model", entry["message"], re.I)))
               and not any(re.search(pattern, entry["message"]) for pattern, _why in CONSOLE_NOISE)]
     assert not severe, "the browser's console while exploring:\n" + "\n".join(severe)
+
+
+
+LIVE_SCRATCH = "scratch-live-train.ipynb"
+LIVE_CELLS = [
+    "data = mnist train 6000 test 1000\nmodel flat:\n    dense 64 relu\n    latent 2\n    dense 784 sigmoid",
+    "train flat on data epochs 150",  # some 15 s on 2 cores: long enough to look at it twice
+]
+
+
+def test_live_training_chart_grows_between_two_screenshots(learner):
+    """A learner runs a long `train` and looks at its live display twice while it trains: the
+    loss chart has more points (the train line, and a test point after each epoch) the second
+    time, the digit strip and the code map are there, and the browser's console stays clean."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    try:
+        learner.open_scratch(LIVE_SCRATCH, LIVE_CELLS)
+
+        def shift_enter():
+            ActionChains(learner.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+
+        learner.driver.find_element(
+            By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").click()
+        shift_enter()
+        learner.wait_until_run("the live notebook's first cell", 120, cells=1)
+        shift_enter()
+        look = learner.panel_js() + """
+            const cell = panel.querySelectorAll('.jp-CodeCell')[1];
+            const live = cell.querySelector('.latent-live');
+            if (!live) return null;
+            cell.scrollIntoView({block: 'start'});
+            const svgs = [...live.querySelectorAll('svg')];
+            const chart = svgs.find(s => /as it trains/.test(s.querySelector('title')?.textContent || ''));
+            if (!chart) return null;
+            const points = [...chart.querySelectorAll('polyline')]
+                .map(p => p.getAttribute('points').trim().split(/\\s+/).length);
+            const r = chart.getBoundingClientRect();
+            return {points: points.reduce((a, b) => a + b, 0), lines: points.length,
+                    chartWidth: Math.round(r.width), strip: !!live.querySelector('img[src^="data:image/png"]'),
+                    map: svgs.some(s => /codes of 500/.test(s.querySelector('title')?.textContent || '')),
+                    line: cell.querySelector('.latent-progress').textContent.slice(0, 200)};"""
+        first = learner.wait("the live chart with a test point", lambda: (
+            (x := learner.js(look)) and x["lines"] >= 2 and x), 120)
+        learner.screenshot("live-train-1")
+        time.sleep(3.0)
+        second = learner.js(look)
+        learner.screenshot("live-train-2")
+        learner.say(f"{LIVE_SCRATCH}: the chart had {first['points']} points, then {second['points']} "
+                    f"3 s later; {second['line'][:80]!r}")
+        learner.wait_until_run("the live training cell", 300, cells=2)
+        final = learner.js(look)
+        # Its last state fits a narrow window too: nothing wider than its output area.
+        learner.set_width(WIDTHS[1])
+        narrow = learner.measure()
+        learner.js(look)  # back to the display
+        time.sleep(0.3)
+        learner.screenshot(f"live-train-done-{WIDTHS[1]}")
+        assert second["points"] > first["points"], (first, second)
+        assert first["strip"] and first["map"], first
+        assert final and "done" in final["line"] and final["strip"] and final["map"], final
+        assert not [p for p in narrow["pictures"] if p["overflows"]] and not narrow["scrolling"], narrow
+    finally:
+        learner.drain_console(LIVE_SCRATCH)
+        try:
+            learner.shut_down_kernels()
+        except OSError:
+            pass
+    severe = [entry["message"] for where, entry in learner.console
+              if where == LIVE_SCRATCH and entry.get("level") == "SEVERE"]
+    assert not severe, severe

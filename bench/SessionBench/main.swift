@@ -3,6 +3,12 @@
 //   SessionBench mnist               one cold load of the bundled MNIST from its gzip files (seconds)
 //   SessionBench why [runs]          lesson 2's dense model: one training epoch on MNIST against one
 //                                    `why` (the look `train` takes after every run), best of `runs`
+//   SessionBench live [runs] [train] [epochs] [code]
+//                                    `train`'s live display against its compact bar: a model like
+//                                    lesson 2's (with a `code`-D code; 2 adds the code map) trained
+//                                    `epochs` epochs on `train` MNIST images with `live on` and
+//                                    `live off`, alternating, best of `runs` each, and the updates
+//                                    sent in a run
 //   SessionBench autosave [runs] [train] [epochs]
 //                                    lesson 2's dense model trained `epochs` epochs on `train` MNIST
 //                                    images with autosave on and with it off, alternating, best of
@@ -42,9 +48,25 @@ let typicalCell = """
 
 final class NullSink: OutputSink {
     var bytes = 0
+    var updates = 0
+    var updateBytes = 0
     func stream(_ text: String, on stream: StreamName) { bytes += text.utf8.count }
     func display(_ bundle: MimeBundle, id: String?) { bytes += bundle.text.utf8.count }
-    func update(_ bundle: MimeBundle, id: String) {}
+    func update(_ bundle: MimeBundle, id: String) {
+        updates += 1
+        updateBytes += bundle.data.values.reduce(0) { $0 + $1.utf8.count }
+    }
+}
+
+/// Lesson 2's dense model as a cell defines it, with a `code`-D linear code.
+func lessonTwoModel(code: Int = 16) -> String {
+    """
+    model ae:
+        dense 250 relu
+        latent \(code)
+        dense 320 relu
+        dense 784 sigmoid
+    """
 }
 
 func now() -> Double {
@@ -70,11 +92,7 @@ case "why":
     let setup = """
         data = mnist
         seed 2
-        model ae:
-            dense 250 relu
-            latent 16
-            dense 320 relu
-            dense 784 sigmoid
+        \(lessonTwoModel())
         """
     guard case .ok = session.execute(setup, output: sink) else { fatalError("could not set up") }
     var trainTimes = [Double](), whyTimes = [Double]()
@@ -87,6 +105,54 @@ case "why":
         whyTimes.append(now() - start)
     }
     print("{\"train_epoch_seconds\": \(trainTimes.min()!), \"why_seconds\": \(whyTimes.min()!)}")
+case "live":
+    // The live display's cost: the same training with it on and off, alternating so that both
+    // see the same load on the machine; the best of each.
+    let runs = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+    let trainCount = arguments.count > 3 ? Int(arguments[3]) ?? 60000 : 60000
+    let epochs = arguments.count > 4 ? Int(arguments[4]) ?? 1 : 1
+    let code = arguments.count > 5 ? Int(arguments[5]) ?? 16 : 16
+    let session = LessonSession()
+    let sink = NullSink()
+    let setup = """
+        data = mnist train \(trainCount) test 10000
+        seed 2
+        \(lessonTwoModel(code: code))
+        live off
+        train ae on data steps 20
+        """
+    guard case .ok = session.execute(setup, output: sink) else { fatalError("could not set up") }
+    var on = [Double](), off = [Double]()
+    var updates = 0, updateBytes = 0
+    var drawing = 0.0
+    for run in 0..<runs {
+        for live in run % 2 == 0 ? [true, false] : [false, true] {
+            guard case .ok = session.execute(live ? "live on" : "live off", output: sink) else { fatalError("live") }
+            let (updatesBefore, bytesBefore, drawingBefore) = (
+                sink.updates, sink.updateBytes, session.liveDrawingSeconds
+            )
+            let start = now()
+            guard case .ok = session.execute("train ae epochs \(epochs)", output: sink) else { fatalError("train") }
+            let seconds = now() - start
+            if live {
+                on.append(seconds)
+                updates += sink.updates - updatesBefore
+                updateBytes += sink.updateBytes - bytesBefore
+                drawing += session.liveDrawingSeconds - drawingBefore
+            } else {
+                off.append(seconds)
+            }
+        }
+    }
+    let (bestOn, bestOff) = (on.min()!, off.min()!)
+    let fields: [(String, Double)] = [
+        ("train_images", Double(trainCount)), ("epochs", Double(epochs)), ("code", Double(code)),
+        ("runs", Double(runs)), ("live_off_seconds", bestOff), ("live_on_seconds", bestOn),
+        ("ratio", bestOn / bestOff), ("updates_per_run", Double(updates) / Double(runs)),
+        ("bytes_per_update", updates > 0 ? Double(updateBytes) / Double(updates) : 0),
+        ("drawing_seconds_per_run", drawing / Double(runs)), ("drawing_share", drawing / Double(runs) / bestOff),
+    ]
+    print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
 case "autosave":
     // Autosave's cost: the same training with it on and off, alternating so that both see the
     // same load on the machine; the best of each.
@@ -101,11 +167,7 @@ case "autosave":
     let setup = """
         data = mnist train \(trainCount) test 1000
         seed 2
-        model ae:
-            dense 250 relu
-            latent 16
-            dense 320 relu
-            dense 784 sigmoid
+        \(lessonTwoModel())
         train ae on data epochs 1
         """
     guard case .ok = session.execute(setup, output: sink) else { fatalError("could not set up") }

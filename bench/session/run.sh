@@ -3,7 +3,8 @@
 # ast.parse / compile of a 20-line cell, and a cold MNIST load from the gzip files against
 # gzip + numpy, both measured in this run. Prints each figure, its reference and the ratio.
 # Then the session's own costs against the training they go with: the look after every train
-# (why), and autosave (`--autosave-only` runs just that part).
+# (why), autosave (`--autosave-only` runs just that part) and the live display of `train`
+# (`--live-only`).
 # Before and after a change (scripts/bench-compare.sh sets these): SESSIONBENCH_BASE=/path/SessionBench
 # (another build, BASE) runs beside HEAD (SESSIONBENCH, default this checkout's build) and the
 # reference, REPEAT rounds (default 3) in turn, best of each, with the ratios to the reference
@@ -43,8 +44,26 @@ autosave() {
         echo "autosave's work / training time:               $("$PYTHON" -c "import sys; print(f'{float(sys.argv[1]) * 100:.2f}%')" "$(field "$a" work_share)")   (goal: at most 2%)"
     done
 }
+live() {
+    echo "== session: training with the live display against the compact bar (live on / off, alternating, best of $1) =="
+    for code in 16 2; do
+        local a
+        a="$(LATENT_MNIST_DIR="$MNIST_DIR" "$BIN" live "$1" 60000 1 "$code")"
+        printf '%-52s %8.3f s\n' "train 1 epoch on 60000 images, $code-D code, live off" "$(field "$a" live_off_seconds)"
+        printf '%-52s %8.3f s   (%.0f updates a run, %.0f kB each)\n' "the same, live on" "$(field "$a" live_on_seconds)" \
+            "$(field "$a" updates_per_run)" "$("$PYTHON" -c "import sys; print(float(sys.argv[1]) / 1000)" "$(field "$a" bytes_per_update)")"
+        printf '%-52s %8.1f ms a run\n' "the live display's own work (looking and drawing)" \
+            "$("$PYTHON" -c "import sys; print(float(sys.argv[1]) * 1000)" "$(field "$a" drawing_seconds_per_run)")"
+        echo "ratio live on / off (best times):                    $("$PYTHON" -c "import sys; print(f'{float(sys.argv[1]):.3f}')" "$(field "$a" ratio)")   (goal: at most 1.05; noisy on a shared machine)"
+        echo "the live display's work / training time:             $("$PYTHON" -c "import sys; print(f'{float(sys.argv[1]) * 100:.2f}%')" "$(field "$a" drawing_share)")   (goal: at most 5%)"
+    done
+}
 if [[ "${1:-}" == "--autosave-only" ]]; then
     autosave "${2:-3}"
+    exit 0
+fi
+if [[ "${1:-}" == "--live-only" ]]; then
+    live "${2:-3}"
     exit 0
 fi
 
@@ -140,3 +159,5 @@ printf '%-44s %10.3f s\n' "why (the look after train)" "$look"
 echo "ratio why / one epoch:                         $(ratio "$look" "$epoch")   (goal: at most 0.02)"
 
 autosave 3
+
+live 3

@@ -212,6 +212,12 @@ def welcome():
             the weights are adjusted after every 100 images. Options left out (the loss, the
             optimizer, its learning rate) take the defaults listed by `help train`. `seed` makes
             the run repeatable: the same seed gives the same weights every time.
+
+            While it trains, the cell's output changes in place a few times a second: the progress
+            line, a chart of the loss (the solid line is each batch's training loss, smoothed; a
+            dashed line joins the test loss measured after each epoch), and eight test digits above
+            what the model makes of them right now. Watch the bottom row turn from grey fog into
+            digits while the line falls. (`live off` keeps the progress bar alone.)
             """
         ),
         code(
@@ -352,7 +358,9 @@ def dense_autoencoder():
         md(
             f"""
             After one epoch the digits are there, and the error is around a third of the average
-            digit's. Now train on, in two bursts, watching the curve in between.
+            digit's. Now train on, in two bursts, watching the curve in between. The live chart
+            under each `train` starts at this model's epoch 1: the solid training line falls
+            steeply at first and then ever more slowly, and the dashed test line follows it.
             """
         ),
         code(f"train ae epochs {(DENSE_EPOCHS - 1) // 2}"),
@@ -522,7 +530,9 @@ def deep_and_dropout():
         md(
             f"""
             Train both the same way: L1 loss, Adam at 0.001, batches of 200, {DEEP_EPOCHS} epochs.
-            Each takes a little while; this network has about 1.1 million weights.
+            Each takes a little while; this network has about 1.1 million weights. Watch each live
+            chart as it trains: a line that drops and then lies flat means the model has stopped
+            learning, and the digits under it then all look alike.
             """
         ),
         code(
@@ -880,6 +890,8 @@ def convolutional():
 
             A convolution costs much more arithmetic per weight than a dense layer, so an epoch
             takes longer. Train for one epoch, with the same settings as lesson 2's dense model.
+            The live display shows its eight test digits sharpen within the epoch, a few times as
+            it goes.
             """
         ),
         code(f"train conv on data epochs {CONV_EPOCHS_FIRST} batch 200 loss mse optimizer adam lr 0.001"),
@@ -1033,7 +1045,8 @@ def sparse_and_denoising():
             `noise gaussian 0.5` adds random noise of spread 0.5 to every input pixel during
             training (a fresh draw every time an image is seen, clipped to the range 0 to 1),
             while the target stays the clean digit. The network cannot simply copy its input: it
-            must guess what lies beneath.
+            must guess what lies beneath. In the live chart, watch the dashed line, the loss on
+            clean test digits: it settles well above where the plain model's ended.
             """
         ),
         code(

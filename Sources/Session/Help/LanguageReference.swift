@@ -15,10 +15,10 @@ enum LanguageReference {
         expected there, and the near word when one is close; a mistake never changes the session.
 
         <!-- statement list: generated from the statement table -->
-        Statements: data (`NAME = ...`), bare names, `model`, `summary`, `train`, `why`, `evaluate`,
-        `seed`, `who`, `print`, `check`, `save`, `load`, `restore`, `autosave`, `delete`, `help`,
-        `show`, `reconstruct`, `generate`, `interpolate`, `histogram`, `embed`, `weights`, `traverse`,
-        `explore`, `progress`, `plot`.
+        Statements: data (`NAME = ...`), bare names, `model`, `summary`, `train`, `live`, `why`,
+        `evaluate`, `seed`, `who`, `print`, `check`, `save`, `load`, `restore`, `autosave`, `delete`,
+        `help`, `show`, `reconstruct`, `generate`, `interpolate`, `histogram`, `embed`, `weights`,
+        `traverse`, `explore`, `progress`, `plot`.
         <!-- end statements -->
         Type `help STATEMENT` (e.g. `help train`) for one of them, `help layers` for the layer kinds.
 
@@ -119,7 +119,8 @@ enum LanguageReference {
         `train MODEL [on DATA] [epochs N] [steps N] [batch N] [loss L] [optimizer O] [lr X] [noise KIND]`: trains the model. Options stick to the model: `train ae epochs 5` goes on from where the last
         `train` stopped, with the same data and settings, changing only the epochs. `epochs` and
         `steps` replace each other. While it trains one output updates in place: epoch, batch, loss
-        and time left. When it ends, a table of epochs: train loss, test loss, seconds. Interrupting
+        and time left, and (see `live`) the loss chart, test digits and their reconstructions, and a
+        2-D code's map, as the model learns. When it ends, a table of epochs: train loss, test loss, seconds. Interrupting
         stops at the next batch; the model keeps what it learned and says where it stopped. Losses
         are means per pixel (for a VAE, per image: summed reconstruction plus KL). After every
         `train`, Latent looks at the model (as `why` does) and, only when something looks wrong,
@@ -141,6 +142,22 @@ enum LanguageReference {
         train ae epochs 5
         train ae steps 100
         train ae on data noise gaussian 0.5
+        ```
+
+        ### live
+        `live [on|off]`: whether `train` draws as it trains. On (the start), the one output of `train`, updated in
+        place at most 4 times a second, holds the progress line and under it: the loss chart
+        growing as the model learns (each batch's train loss, smoothed, and the test loss after each
+        epoch), 8 fixed test digits above what the model makes of them now (looked at a few times an
+        epoch), and for a model with a 2-D code, the codes of 500 test digits coloured by their label.
+        Its last picture stays in the saved notebook. `live off` keeps the progress bar and its line
+        alone. A terminal (`latent run`, `jupyter console`) shows the line only. The setting lasts
+        until the kernel stops.
+
+        ```
+        live
+        live off
+        live on
         ```
 
         ### why

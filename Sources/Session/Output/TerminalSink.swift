@@ -1,11 +1,14 @@
 import Foundation
 
 /// An output sink for a terminal (`latent run`): text is printed; each picture in a bundle
-/// (PNG, SVG) is written to a folder as a numbered file; progress updates are not repeated.
+/// (PNG, SVG) is written to a folder as a numbered file; of a display that updates in place
+/// (training's progress) only the last state's text line is printed, before what comes next.
 public final class TerminalSink: OutputSink {
     public let pictureDirectory: String?
     public private(set) var picturesWritten: [String] = []
     private let write: (String, StreamName) -> Void
+    /// The text of the last update of a display, printed once something else is.
+    private var pendingLine: String?
 
     /// `write` receives everything meant for the terminal (defaults to stdout/stderr).
     public init(pictureDirectory: String?, write: ((String, StreamName) -> Void)? = nil) {
@@ -17,18 +20,32 @@ public final class TerminalSink: OutputSink {
     }
 
     public func stream(_ text: String, on stream: StreamName) {
+        flushLine()
         write(text, stream)
     }
 
     public func display(_ bundle: MimeBundle, id: String?) {
-        // A progress display (one with an id) shows only its final state, in `update`.
+        // A progress display (one with an id) shows only its final state, from `update`.
         if id != nil { return }
         show(bundle)
     }
 
-    public func update(_ bundle: MimeBundle, id: String) {}
+    public func update(_ bundle: MimeBundle, id: String) {
+        pendingLine = bundle.text
+    }
+
+    /// Prints the last state of a display that was updating, once.
+    public func flushLine() {
+        guard let line = pendingLine else { return }
+        pendingLine = nil
+        write(line + "\n", .stdout)
+    }
+
+    /// A terminal shows text: `train` draws no live pictures for it.
+    public var showsLivePictures: Bool { false }
 
     public func show(_ bundle: MimeBundle) {
+        flushLine()
         var text = bundle.text
         if let dir = pictureDirectory {
             for (mime, ext) in [("image/png", "png"), ("image/svg+xml", "svg")] {
@@ -55,7 +72,9 @@ public final class TerminalSink: OutputSink {
 public enum ScriptRunner {
     /// Returns the exit status: 0 on success, 1 when a statement failed.
     public static func run(_ source: String, session: LessonSession, sink: TerminalSink) -> Int32 {
-        switch session.execute(source, output: sink) {
+        let outcome = session.execute(source, output: sink)
+        sink.flushLine()
+        switch outcome {
         case .ok(let result):
             if let result { sink.show(result) }
             return 0

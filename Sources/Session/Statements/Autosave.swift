@@ -6,11 +6,7 @@ import Language
 struct Autosave: SessionStatement {
     static let keyword = "autosave"
 
-    enum Switch: String, CaseIterable, Sendable {
-        case on, off
-    }
-
-    static let state = Slot<Located<Switch>>.choice("on|off", "on or off")
+    static let state = Switch.slot
     static let limit = Option(
         "limit",
         Slot<Located<Int>>(
@@ -49,8 +45,7 @@ struct Autosave: SessionStatement {
     let folder: Located<String>?
 
     static func parse(_ line: inout StatementReader) throws -> Autosave {
-        var state: Located<Switch>?
-        if let word = line.peek?.word, Switch(rawValue: word) != nil { state = try line.read(Self.state) }
+        let state = try Switch.readIfPresent(&line)
         let options = try line.readOptions()
         return Autosave(state: state, limit: options[limit], folder: options[folder])
     }

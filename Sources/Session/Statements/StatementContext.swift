@@ -9,6 +9,10 @@ import Support
 final class StatementContext {
     var names: Namespace
     var seed: UInt64
+    /// Whether `train` draws its pictures as it trains (`live on|off`).
+    var liveTraining: Bool
+    /// Time `train`'s display spent looking and drawing in this statement.
+    var liveDrawingSeconds = 0.0
     let output: OutputSink
     /// Raised by the kernel to stop a long statement at its next safe point.
     let interruption: InterruptFlag
@@ -28,7 +32,8 @@ final class StatementContext {
     let autosave: Autosaver?
 
     init(
-        names: Namespace, seed: UInt64, output: OutputSink, interruption: InterruptFlag, showsTimings: Bool,
+        names: Namespace, seed: UInt64, liveTraining: Bool = true, output: OutputSink, interruption: InterruptFlag,
+        showsTimings: Bool,
         workingDirectory: String, cellNumber: Int, displayCounter: Int, range: SourceRange,
         memory: MemoryBudget = .fromEnvironment(),
         autosave: Autosaver? = nil
@@ -37,6 +42,7 @@ final class StatementContext {
         self.autosave = autosave
         self.names = names
         self.seed = seed
+        self.liveTraining = liveTraining
         self.output = output
         self.interruption = interruption
         self.showsTimings = showsTimings

@@ -13,7 +13,8 @@ extension StatementTable {
     /// is a file under Statements/ and its line here; the parser, completion, `help`, the
     /// reference and docs/language.md take it from this table.
     public static let lesson = StatementTable([
-        Summary.self, Train.self, Why.self, Evaluate.self, Seed.self, Who.self, Print.self, Check.self, Save.self,
+        Summary.self, Train.self, Live.self, Why.self, Evaluate.self, Seed.self, Who.self, Print.self, Check.self,
+        Save.self,
         Load.self, Restore.self, Autosave.self,
         Delete.self, Help.self,
         Show.self, Reconstruct.self, Generate.self, Interpolate.self, Histogram.self, Embed.self, Weights.self,

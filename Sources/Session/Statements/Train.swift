@@ -44,7 +44,8 @@ struct Train: SessionStatement {
         trains the model. Options stick to the model: `train ae epochs 5` goes on from where the last
         `train` stopped, with the same data and settings, changing only the epochs. `epochs` and
         `steps` replace each other. While it trains one output updates in place: epoch, batch, loss
-        and time left. When it ends, a table of epochs: train loss, test loss, seconds. Interrupting
+        and time left, and (see `live`) the loss chart, test digits and their reconstructions, and a
+        2-D code's map, as the model learns. When it ends, a table of epochs: train loss, test loss, seconds. Interrupting
         stops at the next batch; the model keeps what it learned and says where it stopped. Losses
         are means per pixel (for a VAE, per image: summed reconstruction plus KL). After every
         `train`, Latent looks at the model (as `why` does) and, only when something looks wrong,
@@ -173,8 +174,8 @@ extension StatementContext {
             say("\(entry.name): optimizer \(settings.optimizer) starts afresh (it was \(optimizer.name))")
         }
 
-        let progress = ProgressDisplay(
-            output: output, id: nextDisplayID("train"), title: "training \(entry.name) on \(dataName)")
+        let progress = trainingDisplay(
+            entry, network: network, data: data, dataName: dataName, loss: options.loss)
         let batchesPerEpoch = options.batchesPerEpoch(samples: train.batch)
         let report: TrainingReport
         var record = entry.progress
@@ -183,7 +184,8 @@ extension StatementContext {
         trace.begin()
         // After every complete epoch, autosave may write the model as this `train` will leave it.
         let (epochsBefore, networkEpochsBefore) = (entry.epochsTrained, network.epochsTrained)
-        let epochEnded = { (_: EpochRecord) -> Void in
+        let epochEnded = { (epoch: EpochRecord) -> Void in
+            progress.epochEnded(epoch)
             self.autosave?.epochEnded(
                 entry, network: network, epochs: epochsBefore + Double(network.epochsTrained - networkEpochsBefore),
                 settings: settings, trainedOn: (dataName, dataSource))
@@ -223,6 +225,7 @@ extension StatementContext {
             progress.finish(
                 "stopped at epoch \(epoch), batch \(batch): the loss diverged", fraction: progress.fractionDone)
         }
+        liveDrawingSeconds += progress.drawingSeconds
         output.display(epochTable(entry, report.records, dataName: dataName, settings: settings), id: nil)
         if report.stop != .finished { say("\(entry.name): \(report.message)") }
         // Look for the pitfalls the lessons teach; a healthy model gets no word.
