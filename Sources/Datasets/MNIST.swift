@@ -43,29 +43,36 @@ public enum MNIST {
     /// Whether this process holds MNIST already (loading it again costs no memory).
     public static var isLoaded: Bool { cache.isFilled }
 
-    /// Loads the bundled MNIST (60,000 train, 10,000 test), verifying checksums. Loaded once per
-    /// process and shared afterwards.
+    /// Loads the bundled MNIST (60,000 train, 10,000 test) through the machine's data cache
+    /// (`ImageCache`): the first load on a machine unpacks the files, verifying their checksums,
+    /// and every later one maps the cache. Loaded once per process and shared afterwards.
     public static func load() throws -> TrainTestSplit {
         try cache.value {
-            let dir = try directory()
-            var raw = [[UInt8]]()
-            for file in files {
-                let path = dir + "/" + file.name
-                let bytes = try IDXArray.readMaybeGzip(path)
-                let digest = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-                guard digest == file.md5 else {
-                    throw DataFileError.checksumMismatch(path: path, expected: file.md5, actual: digest)
+            func split(_ name: String, _ i: Int, _ j: Int) throws -> LabelledImages {
+                // The checksums name the source: other bundled files make another cache.
+                let source = "MNIST \(files[i].md5) \(files[j].md5)"
+                return try ImageCache.images(named: "mnist-" + name, source: source) {
+                    let dir = try directory()
+                    return (
+                        try IDXArray(parsing: try verified(dir, files[i]), path: files[i].name),
+                        try IDXArray(parsing: try verified(dir, files[j]), path: files[j].name),
+                        files[i].name, files[j].name
+                    )
                 }
-                raw.append(bytes)
             }
-            func split(_ i: Int, _ j: Int) throws -> LabelledImages {
-                try LabelledImages(
-                    images: IDXArray(parsing: raw[i], path: files[i].name),
-                    labels: IDXArray(parsing: raw[j], path: files[j].name),
-                    imagesPath: files[i].name, labelsPath: files[j].name)
-            }
-            return TrainTestSplit(train: try split(0, 1), test: try split(2, 3))
+            return TrainTestSplit(train: try split("train", 0, 1), test: try split("test", 2, 3))
         }
+    }
+
+    /// The uncompressed bytes of a bundled file, checked against its MD5.
+    static func verified(_ dir: String, _ file: (name: String, md5: String)) throws -> [UInt8] {
+        let path = dir + "/" + file.name
+        let bytes = try IDXArray.readMaybeGzip(path)
+        let digest = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        guard digest == file.md5 else {
+            throw DataFileError.checksumMismatch(path: path, expected: file.md5, actual: digest)
+        }
+        return bytes
     }
 
     /// A once-only loader guarded by a lock.

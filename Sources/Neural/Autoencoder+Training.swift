@@ -18,12 +18,12 @@ extension Autoencoder {
     /// back the weights of the step before.
     @discardableResult
     public func train(
-        on train: Tensor, test: Tensor? = nil, options: TrainingOptions,
+        on train: any SampleSet, test: (any SampleSet)? = nil, options: TrainingOptions,
         progress: (TrainingProgress) -> Bool = { _ in true },
         epochEnded: (EpochRecord) -> Void = { _ in }
     ) throws -> TrainingReport {
-        let train = try conformingInput(train)
-        let test = try test.map(conformingInput)
+        try checkConforming(train)
+        if let test { try checkConforming(test) }
         guard train.batch > 0 else { throw ModelError("there are no training samples") }
         guard options.batchSize > 0 else {
             throw ModelError("a batch needs at least one sample, not \(options.batchSize)")
@@ -80,7 +80,7 @@ extension Autoencoder {
             var batch = 0
             while batch < batchesPerEpoch && stepsDone < totalSteps {
                 let indices = order[batch * batchSize..<min((batch + 1) * batchSize, train.batch)]
-                let clean = train.gathering(indices)
+                let clean = try conformingInput(train.gathering(indices))
                 let input = options.noise == .none ? clean : corrupt(clean, with: options.noise)
                 batch += 1
                 let buffersBefore = buffers.map(\.value.data)
@@ -137,12 +137,12 @@ extension Autoencoder {
     /// ELBO estimate as PyTorch's example reports it), including KL and sparsity terms. The
     /// forward follows the training plan, so bce after a sigmoid is computed from logits as in
     /// training.
-    public func testLoss(on set: Tensor, loss: LossKind) throws -> Float {
-        let x = try conformingInput(set)
+    public func testLoss(on x: any SampleSet, loss: LossKind) throws -> Float {
+        try checkConforming(x)
         let plan = trainingPlan(for: loss)
         var total: Double = 0
         for start in stride(from: 0, to: x.batch, by: 1000) {
-            let chunk = x.samples(start..<min(start + 1000, x.batch))
+            let chunk = try conformingInput(x.samples(start..<min(start + 1000, x.batch)))
             let output = try run(chunk, layers: 0..<layers.count, samplesLatent: isVariational, plan: plan)
             var value = try Loss.value(
                 loss, output: output, target: chunk, reduction: lossReduction, outputIsLogits: plan.lossTakesLogits)
@@ -153,13 +153,13 @@ extension Autoencoder {
     }
 
     /// Mean per-pixel mse, l1 and bce and the PSNR of reconstructions of `set`.
-    public func evaluate(on set: Tensor, stop: ShouldStop = neverStop) throws -> Evaluation {
-        let x = try conformingInput(set)
+    public func evaluate(on x: any SampleSet, stop: ShouldStop = neverStop) throws -> Evaluation {
+        try checkConforming(x)
         guard x.batch > 0 else { throw ModelError("there are no samples to evaluate") }
         var sums = (mse: 0.0, l1: 0.0, bce: 0.0)
         for start in stride(from: 0, to: x.batch, by: 1000) {
             if stop() { throw Interrupted() }
-            let chunk = x.samples(start..<min(start + 1000, x.batch))
+            let chunk = try conformingInput(x.samples(start..<min(start + 1000, x.batch)))
             let output = try reconstruct(chunk)
             let weight = Double(chunk.batch)
             sums.mse += Double(try Loss.value(.mse, output: output, target: chunk, reduction: .meanPerElement)) * weight

@@ -156,6 +156,11 @@ public final class Autoencoder {
         }
     }
 
+    /// Throws `conformingInput`'s error when `set`'s samples do not fit the model.
+    func checkConforming(_ set: any SampleSet) throws {
+        _ = try conformingInput(Tensor(shape: [0] + set.sampleShape, data: []))
+    }
+
     /// `inputs` checked against the input shape; a flat (batch, 784) is accepted for 28x28x1.
     func conformingInput(_ inputs: Tensor) throws -> Tensor {
         let expected = inputShape.reduce(1, *)

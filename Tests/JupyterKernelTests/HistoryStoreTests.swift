@@ -33,6 +33,86 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(store.session, 4)
     }
 
+    func write(_ entries: [HistoryEntry], to file: URL, then extra: String = "") throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        var data = Data()
+        for entry in entries {
+            data.append(try encoder.encode(entry))
+            data.append(UInt8(ascii: "\n"))
+        }
+        data.append(Data(extra.utf8))
+        try data.write(to: file)
+    }
+
+    func testStartUpReadsOnlyTheTailAndTheRestOnRequest() throws {
+        let file = temporaryFile()
+        let old = (0..<10_000).map {
+            HistoryEntry(session: 1 + $0 / 100, line: 1 + $0 % 100, input: "train ae epochs \($0)", output: nil)
+        }
+        try write(old, to: file)
+        let store = HistoryStore(file: file)
+        XCTAssertEqual(store.session, 101)
+        XCTAssertNil(store.loaded, "start-up reads no entry beyond the tail")
+        store.append(line: 1, input: "who", output: nil)
+        XCTAssertNil(store.loaded, "this session's range needs no read either")
+        XCTAssertEqual(store.range(session: 0, start: 0, stop: nil).map(\.input), ["who"])
+        XCTAssertEqual(store.tail(2).map(\.input), ["train ae epochs 9999", "who"])
+        XCTAssertEqual(store.loaded?.count, 10_000, "the newest 10,000 entries")
+        XCTAssertEqual(
+            store.range(session: 3, start: 5, stop: 7).map(\.input), ["train ae epochs 204", "train ae epochs 205"])
+        XCTAssertEqual(store.search(pattern: "*epochs 99?", n: 2, unique: false).map(\.line), [99, 100])
+        store.append(line: 2, input: "train ae epochs 9999", output: nil)
+        XCTAssertEqual(store.search(pattern: "*9999", n: nil, unique: true).map(\.session), [101])
+    }
+
+    func testAnOldOversizedLastLineStillGivesTheSession() throws {
+        let file = temporaryFile()
+        let big = HistoryEntry(session: 7, line: 1, input: String(repeating: "#", count: 1_000_000), output: nil)
+        try write([HistoryEntry(session: 6, line: 1, input: "who", output: nil), big], to: file, then: "{\"sess")
+        XCTAssertEqual(HistoryStore(file: file).session, 8)
+    }
+
+    func testOneEntryStoresAtMostTheLimit() throws {
+        let file = temporaryFile()
+        let store = HistoryStore(file: file)
+        let hugeCode = String(repeating: "print data\n", count: 3_000)
+        store.append(line: 1, input: hugeCode, output: nil)
+        store.append(line: 2, input: "print data", output: String(repeating: "é", count: 20_000))
+        let reread = HistoryStore(file: file)
+        let kept = reread.tail(2)
+        XCTAssertEqual(
+            kept[0].input, "# a cell of \(hugeCode.utf8.count) bytes, over history's limit of 16384, is not kept")
+        XCTAssertEqual(kept[1].input, "print data")
+        XCTAssertLessThanOrEqual(kept[1].output!.utf8.count, HistoryStore.entryLimit + 3)
+        XCTAssertTrue(kept[1].output!.hasPrefix("éééé"))
+        XCTAssertTrue(kept[1].output!.hasSuffix("…"))
+        let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
+        XCTAssertLessThan(size, 2 * HistoryStore.entryLimit + 1_000)
+    }
+
+    func testAFileOverItsBudgetIsRewrittenToTheNewest() throws {
+        let file = temporaryFile()
+        let filler = String(repeating: "x", count: 10_000)
+        let entries = (0..<1_800).map { HistoryEntry(session: 1 + $0 / 1000, line: $0, input: filler, output: nil) }
+        try write(entries, to: file)
+        let store = HistoryStore(file: file)
+        XCTAssertEqual(store.session, 3)
+        let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
+        XCTAssertLessThanOrEqual(size, HistoryStore.fileBudget)
+        let kept = HistoryStore(file: file).tail(10_000)
+        XCTAssertEqual(kept.last?.line, 1_799)
+        // Each line is the 10,000 bytes of code and about 45 of JSON.
+        XCTAssertEqual(Double(kept.count), Double(HistoryStore.fileBudget) / 10_045, accuracy: 2)
+    }
+
+    func testAnUnwritableFileLosesNothingOfTheSession() {
+        let store = HistoryStore(file: URL(fileURLWithPath: "/dev/null/latent/h.jsonl"))
+        store.append(line: 1, input: "data = mnist", output: nil)
+        XCTAssertEqual(store.tail(5).map(\.input), ["data = mnist"])
+        XCTAssertEqual(store.range(session: 0, start: 0, stop: nil).count, 1)
+    }
+
     func testSearchTakesTheLastMatchesAndCanBeUnique() {
         let store = HistoryStore(file: nil)
         for (line, code) in ["train ae epochs 1", "who", "train ae epochs 2", "train ae epochs 1"].enumerated() {

@@ -96,6 +96,13 @@ final class InterruptTests: XCTestCase {
     func testLoadingStops() throws {
         let t = try TestSession()
         t.run("data = mnist train 100 test 10")
+        // An empty cache folder: these files are unpacked (for a second or so), not mapped.
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("latent-cache-\(UUID().uuidString)")
+        setenv("LATENT_DATA_CACHE", cache.path, 1)
+        defer {
+            unsetenv("LATENT_DATA_CACHE")
+            try? FileManager.default.removeItem(at: cache)
+        }
         let dir = try MNIST.directory()
         let files = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"].map { "\"\(dir)/\($0)\"" }
         assertStoppedAndUnchanged(t, "big = idx \(files[0]) \(files[1])")

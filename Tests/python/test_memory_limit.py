@@ -13,7 +13,7 @@ from jupyter_client.manager import start_new_kernel
 
 from latent_kernel_support import execute, install_kernelspec, isolate_jupyter, stdout_of
 
-LIMIT = 500 * 1024 * 1024
+LIMIT = 300 * 1024 * 1024
 
 
 def make_cgroup(limit: int) -> tuple[Path, Path]:
@@ -69,7 +69,7 @@ def test_under_a_cgroup_limit_work_that_would_not_fit_is_refused_and_nothing_is_
         assert refused["status"] == "error", refused
         assert refused["ename"] == "ValueError"
         assert "kernelpca of 5,000 images would need about 300 MB of memory" in refused["evalue"], refused
-        assert any("the kernel may use 524 MB (from the cgroup" in line for line in refused["traceback"]), refused
+        assert any("the kernel may use 315 MB (from the cgroup" in line for line in refused["traceback"]), refused
 
         huge = run(kc, "model huge:\n    dense 30000 relu\n    latent 8\n    dense 784 sigmoid\nsummary huge")
         assert huge["status"] == "error" and "would need about 381 MB" in huge["evalue"], huge
@@ -96,11 +96,11 @@ def test_under_a_cgroup_limit_work_that_would_not_fit_is_refused_and_nothing_is_
 
 
 def test_latent_memory_limit_is_the_kernels_limit(tmp_path, monkeypatch):
-    km, kc = start_kernel(tmp_path, monkeypatch, {"LATENT_MEMORY_LIMIT": "200M"})
+    km, kc = start_kernel(tmp_path, monkeypatch, {"LATENT_MEMORY_LIMIT": "120M"})
     try:
         refused = run(kc, "data = mnist")
         assert refused["status"] == "error", refused
-        assert "loading mnist would need about 314 MB of memory" in refused["evalue"], refused
+        assert "loading mnist would need about 122 MB of memory" in refused["evalue"], refused
         assert any("(from LATENT_MEMORY_LIMIT)" in line for line in refused["traceback"]), refused
         assert run(kc, "print 1")["stdout"] == "1\n"
     finally:

@@ -1,6 +1,6 @@
 // One training epoch of the 60,000 MNIST training images for each benchmark model, printed as
 // one line per model: name, seconds per epoch, samples per second, peak memory (maxrss, MB).
-// Usage: NeuralBench [dense002|deep000|vae|all|gemm] [--epochs N] [--threads N] | NeuralBench conv-layers [batches]  (bench/engine/run.sh runs it
+// Usage: NeuralBench [dense002|deep000|vae|all|gemm] [--epochs N] [--threads N] [--bytes] | NeuralBench gather [rounds] | NeuralBench conv-layers [batches]  (bench/engine/run.sh runs it
 // beside bench/engine/torch_bench.py and prints the ratios).
 import CBLAS
 import Datasets
@@ -93,6 +93,12 @@ if arguments.first == "conv-layers" {
     exit(0)
 }
 let which = arguments.first ?? "all"
+if which == "gather" {
+    try runGatherBenchmark(rounds: arguments.dropFirst().first.flatMap { Int($0) } ?? 5)
+    exit(0)
+}
+// --bytes: train from the shared cache's bytes, converted as batches are gathered (as the kernel does).
+let fromBytes = arguments.contains("--bytes")
 if which == "first-layer" {
     // `NeuralBench first-layer [units]`: a 784->units relu layer's forward and weight gradient on
     // real MNIST batches of 200 (bench/engine/first_layer.sh runs it with the sparse path on and off).
@@ -140,7 +146,7 @@ do {
             testsEachEpoch: false)
         let start = Date()
         let cpuStart = processCPUSeconds()
-        let report = try autoencoder.train(on: train, options: options)
+        let report = try autoencoder.train(on: fromBytes ? byteSamples(mnist.train) : train, options: options)
         let seconds = Date().timeIntervalSince(start) / Double(epochs)
         let cpuSeconds = (processCPUSeconds() - cpuStart) / Double(epochs)
         let testLoss = try autoencoder.testLoss(on: test, loss: model.loss)

@@ -96,24 +96,19 @@ enum BuiltinData {
         testLabels: Located<String>?
     ) throws -> DataValue {
         func load(_ images: Located<String>, _ labels: Located<String>) throws -> LabelledImages {
-            let imageArray = try readIDX(images)
-            let labelArray = try readIDX(labels)
+            let loaded: LabelledImages
+            do {
+                loaded = try ImageCache.images(ofFiles: images.value, labels.value)
+            } catch let e as DataFileError {
+                throw diagnostic(e, images: images, labels: labels)
+            }
             // An image of no pixels can be neither drawn nor learned from.
-            if imageArray.dimensions.count >= 3, imageArray.dimensions.dropFirst().contains(0) {
+            if loaded.imageSize == 0 {
                 throw Diagnostic(
-                    "\"\(images.value)\" holds images of \(imageArray.dimensions.dropFirst().map(String.init).joined(separator: "x")) pixels",
+                    "\"\(images.value)\" holds images of \(loaded.height)x\(loaded.width)\(loaded.channels == 1 ? "" : "x\(loaded.channels)") pixels",
                     range: images.range, kind: .file, expected: "images at least 1x1 pixels")
             }
-            do {
-                return try LabelledImages(
-                    images: imageArray, labels: labelArray, imagesPath: images.value, labelsPath: labels.value)
-            } catch let e as DataFileError {
-                let blamed: Located<String>
-                if case .notIDX(let p, _) = e, p == images.value { blamed = images } else { blamed = labels }
-                var expected = expectation
-                if case .mismatchedLengths = e { expected = "as many labels as images" }
-                throw Diagnostic("\(e)", range: blamed.range, kind: .file, expected: expected)
-            }
+            return loaded
         }
         let train = try load(trainImages, trainLabels)
         guard let testImages, let testLabels else { return .images(train) }
@@ -128,27 +123,39 @@ enum BuiltinData {
 
     static let expectation = "an IDX file of unsigned bytes (gzip or not), images with 3 dimensions and labels with 1"
 
-    private static func readIDX(_ path: Located<String>) throws -> IDXArray {
-        do {
-            return try IDXArray(contentsOf: path.value)
-        } catch let e as DataFileError {
-            if case .missing = e {
-                let cwd = FileManager.default.currentDirectoryPath
-                throw Diagnostic(
-                    "\(e)", range: path.range, kind: .file, expected: "the path of an existing file",
-                    notes: path.value.hasPrefix("/") ? [] : ["(relative paths start from \(cwd))"])
-            }
-            throw Diagnostic("\(e)", range: path.range, kind: .file, expected: expectation)
+    /// A file's error as a diagnostic at the path it concerns (the labels for a count mismatch).
+    private static func diagnostic(_ e: DataFileError, images: Located<String>, labels: Located<String>)
+        -> Diagnostic
+    {
+        let blamed: Located<String>
+        switch e {
+        case .missing(let p), .unreadable(let p, _), .notGzip(let p, _), .notIDX(let p, _),
+            .checksumMismatch(let p, _, _):
+            blamed = p == images.value ? images : labels
+        case .mismatchedLengths, .bundleNotFound:
+            blamed = labels
         }
+        if case .missing = e {
+            let cwd = FileManager.default.currentDirectoryPath
+            return Diagnostic(
+                "\(e)", range: blamed.range, kind: .file, expected: "the path of an existing file",
+                notes: blamed.value.hasPrefix("/") ? [] : ["(relative paths start from \(cwd))"])
+        }
+        if case .mismatchedLengths = e {
+            return Diagnostic("\(e)", range: blamed.range, kind: .file, expected: "as many labels as images")
+        }
+        return Diagnostic("\(e)", range: blamed.range, kind: .file, expected: expectation)
     }
 }
 
 extension BuiltinData {
-    /// Bytes that loading `which` takes: the images as bytes and as Float32 pixels, and the
-    /// compressed files while they are read (nothing for MNIST once this process holds it).
+    /// Bytes that loading `which` takes at most: unpacking it into the shared cache (the images
+    /// and labels unpacked, the cache file's copy of them, and the compressed files), as the
+    /// first kernel on a machine does; a kernel that maps the cache needs far less (nothing
+    /// for MNIST once this process holds it).
     static func loadCost(_ which: BuiltinDataset) -> Int {
         if which == .mnist && MNIST.isLoaded { return 0 }
-        return 70_000 * 784 * 5 + 40_000_000
+        return 70_000 * 785 * 2 + 12_000_000
     }
 
     /// The same for IDX files: a gzip file's uncompressed size is in its last four bytes.

@@ -21,6 +21,13 @@ enum DataValue {
         return nil
     }
 
+    /// Why the images are not shared with other kernels, when they are not (see `ImageCache`),
+    /// the first time this kernel loads them.
+    func takeStorageNotes() -> [String] {
+        let notes = ([trainImages] + (testImages.map { [$0] } ?? [])).compactMap { $0.bytes.takeNote() }
+        return notes.enumerated().filter { !notes[..<$0.offset].contains($0.element) }.map(\.element)
+    }
+
     var imageShape: (height: Int, width: Int, channels: Int) {
         let i = trainImages
         return (i.height, i.width, i.channels)
@@ -47,14 +54,7 @@ enum DataValue {
                 lines.append("  \(part)no images")
                 return
             }
-            let (lo, hi) = images.pixels.withUnsafeBufferPointer { p -> (Float, Float) in
-                var lo = Float.infinity, hi = -Float.infinity
-                for v in p {
-                    lo = min(lo, v)
-                    hi = max(hi, v)
-                }
-                return (lo, hi)
-            }
+            guard let (lo, hi) = images.pixelRange else { return }
             var counts = [Int](repeating: 0, count: 256)
             for l in images.labels { counts[Int(l)] += 1 }
             let present = counts.indices.filter { counts[$0] > 0 }

@@ -32,6 +32,7 @@ extension StatementContext {
             value = try lookUpData(reference, alsoSuggest: Vocabulary.dataSources)
             source = self.source(of: reference)
         }
+        value.takeStorageNotes().forEach { say("note: \($0)") }
         let replaced = names.bind(name.value, to: .data(value), source: source)
         say("\(name.value): \(value.sizeText) of \(value.shapeText)" + replaced)
         return nil

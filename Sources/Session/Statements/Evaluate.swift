@@ -50,7 +50,7 @@ extension StatementContext {
             memory: memory)
         let result: Evaluation
         do {
-            result = try network.evaluate(on: try i.tensor, stop: shouldStop)
+            result = try network.evaluate(on: i.samples, stop: shouldStop)
         } catch is Interrupted {
             throw interrupted()
         } catch {

@@ -143,14 +143,8 @@ extension StatementContext {
         let network = try entry.network(
             for: shape, dataName: dataName, at: syntax.data?.range ?? syntax.model.range, cell: cellNumber,
             memory: memory)
-        let train: Tensor, test: Tensor?
-        do {
-            train = try trainImages.tensor
-            test = try data.testImages.flatMap { $0.count > 0 ? try $0.tensor : nil }
-        } catch {
-            throw Diagnostic(
-                "\(dataName) cannot be used: \(error)", range: syntax.data?.range ?? range, kind: .data)
-        }
+        let train = trainImages.samples
+        let test = data.testImages.flatMap { $0.count > 0 ? $0.samples : nil }
         let widest = network.layerOutputShapes.compactMap(ModelLimits.product).max() ?? 0
         let batchValues = widest.multipliedReportingOverflow(by: min(settings.batch, trainImages.count))
         guard !batchValues.overflow, batchValues.partialValue <= ModelLimits.valuesPerBatch else {
