@@ -100,6 +100,17 @@ for file in Data/mnist/*; do
     cmp -s "$file" "$prefix/share/latent/mnist/${file##*/}" || install -m 0644 "$file" "$prefix/share/latent/mnist/"
 done
 LATENT_KERNELSPEC_DIR="$repo/Kernelspec/latent" "$prefix/bin/latent" install --prefix "$prefix" >/dev/null
+# One copy of MNIST for the whole class (docs/memory.md): the data cache is built here, once, and
+# every learner's kernel maps the same read-only file (LATENT_DATA_CACHE in the hub's config), so
+# the page cache holds it once. A learner's kernel that finds it stale keeps its own copy.
+cache="$prefix/share/latent/cache"
+mkdir -p "$cache"
+script="$(mktemp --suffix=.latent)"
+echo "data = mnist" >"$script"
+LATENT_DATA_CACHE="$cache" "$prefix/bin/latent" run "$script" >/dev/null
+rm -f "$script"
+chmod 0755 "$cache"
+chmod 0644 "$cache"/*
 
 # 4. The learners' accounts, each with the lessons in ~/lessons (a copy they own; never overwritten).
 created=()

@@ -77,7 +77,8 @@ public enum ImageCache {
             guard lock >= 0 else { throw POSIXFailure(call: "open \(path).lock") }
         } catch {
             return try inMemory(
-                read(), because: "the data cache folder \(directory) cannot be written (\(reason(error)))")
+                read(),
+                because: "the data cache folder \(directory) cannot be written (\(systemReason(error) ?? "\(error)"))")
         }
         defer { close(lock) }
         flock(lock, LOCK_EX)
@@ -184,13 +185,14 @@ public enum ImageCache {
     }
 }
 
-/// An error's cause in a few words: a POSIX error's text rather than Foundation's dump.
-func reason(_ error: Error) -> String {
+/// A file operation's failure in the system's few words ("Permission denied"), when Foundation
+/// gives one underneath its own generic message; nil when it does not.
+public func systemReason(_ error: Error) -> String? {
     let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
     if let underlying, underlying.domain == NSPOSIXErrorDomain {
         return String(cString: strerror(Int32(underlying.code)))
     }
-    return "\(error)"
+    return nil
 }
 
 /// A system call that failed, with errno's text.

@@ -332,4 +332,5 @@ def kernel_usage(as_root: list[str], pid: int) -> dict[str, float]:
         "peak_rss_mb": int(status["VmHWM"][0]) / 1024,
         "pss_mb": pss_kb / 1024,
         "cpu_s": (int(fields[11]) + int(fields[12])) / ticks,  # utime and stime, fields 14 and 15
+        "maps_class_cache": str(CLASSROOM_ENV / "share" / "latent" / "cache") in read_private(as_root, f"/proc/{pid}/maps"),
     }

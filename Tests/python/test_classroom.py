@@ -205,6 +205,8 @@ def test_each_kernel_runs_as_its_learner_within_memory_and_cpu(lessons_run):
             problems.append(f"{learner}: peak RSS {figures['peak_rss_mb']:.0f} MB, not under {PEAK_RSS_LIMIT_MB}")
         if figures["cpu_s"] >= CPU_LIMIT_S:
             problems.append(f"{learner}: {figures['cpu_s']:.1f} s of CPU, not under {CPU_LIMIT_S}")
+        if not figures["maps_class_cache"]:
+            problems.append(f"{learner}: its kernel does not map the class's MNIST cache (it holds its own copy)")
         if run["idle_cpu_s"] >= IDLE_CPU_LIMIT_S:
             problems.append(f"{learner}: {run['idle_cpu_s']:.2f} s of CPU in {IDLE_WINDOW_S} s idle")
     assert not problems, "\n".join(problems)

@@ -50,7 +50,11 @@ c.Spawner.start_timeout = 180
 # OpenBLAS settings (some processors need them) for every kernel. Not the hub's PATH or
 # PYTHONPATH: the learner's PATH starts with the class's environment.
 c.Spawner.env_keep = ["LANG", "LC_ALL", "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
-c.Spawner.environment = {"PATH": f"{prefix / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
+# Every kernel maps the one MNIST cache that scripts/classroom.sh built (docs/memory.md).
+c.Spawner.environment = {
+    "PATH": f"{prefix / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+    "LATENT_DATA_CACHE": str(prefix / "share" / "latent" / "cache"),
+}
 
 # Idle kernels are shut down by each learner's jupyter_server: a kernel counts as idle when it
 # has sent nothing for the timeout and is not busy, so a long `train` (busy, and reporting its

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Neural
 
@@ -391,11 +392,7 @@ final class Autosaver: @unchecked Sendable {
     /// Why `folder` could not be made, in the system's words: Foundation's own message is often
     /// a generic one ("error 512"), so the first part of the path that is there says why.
     static func whyNotMade(_ folder: String, _ error: Error) -> String {
-        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
-            underlying.domain == NSPOSIXErrorDomain
-        {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
+        if let reason = systemReason(error) { return reason }
         var path = URL(fileURLWithPath: folder)
         while path.path != "/" {
             var isFolder: ObjCBool = false
