@@ -223,6 +223,22 @@ class Learner:
         self.set_width(WIDTHS[0])
         self.open_notebook(name)
 
+    def run_first_then_start_second(self, what: str) -> None:
+        """Selects the open notebook's first cell (command mode), runs it with Shift+Enter as a
+        learner would, waits for it, then starts the second cell the same way."""
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+
+        def shift_enter():
+            ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+
+        self.driver.find_element(
+            By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").click()
+        shift_enter()
+        self.wait_until_run(f"{what}'s first cell", 120, cells=1)
+        shift_enter()
+
     def decline_news(self) -> None:
         """JupyterLab asks, in a toast over the notebook's bottom right corner, whether to fetch
         Jupyter's news; a learner answers No (kept in this test's own settings folder)."""
@@ -395,24 +411,14 @@ class Learner:
     def run_interrupt(self) -> dict:
         if self.interrupt is not None:
             return self.interrupt
-        from selenium.webdriver.common.action_chains import ActionChains
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
 
         result: dict = {"failure": None}
         self.interrupt = result
         started = time.monotonic()
         try:
             self.open_scratch(SCRATCH, SCRATCH_CELLS)
-
-            def shift_enter():
-                ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
-
-            # Select the first cell (command mode), then run it and the training cell.
-            self.driver.find_element(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").click()
-            shift_enter()
-            self.wait_until_run("the scratch notebook's first cell", 120, cells=1)
-            shift_enter()
+            self.run_first_then_start_second("the scratch notebook")
             bar = self.panel_js() + """
                 const cell = panel.querySelectorAll('.jp-CodeCell')[1];
                 const p = cell.querySelector('.latent-progress');
@@ -650,21 +656,9 @@ def test_live_training_chart_grows_between_two_screenshots(learner):
     """A learner runs a long `train` and looks at its live display twice while it trains: the
     loss chart has more points (the train line, and a test point after each epoch) the second
     time, the digit strip and the code map are there, and the browser's console stays clean."""
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
     try:
         learner.open_scratch(LIVE_SCRATCH, LIVE_CELLS)
-
-        def shift_enter():
-            ActionChains(learner.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
-
-        learner.driver.find_element(
-            By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").click()
-        shift_enter()
-        learner.wait_until_run("the live notebook's first cell", 120, cells=1)
-        shift_enter()
+        learner.run_first_then_start_second("the live notebook")
         look = learner.panel_js() + """
             const cell = panel.querySelectorAll('.jp-CodeCell')[1];
             const live = cell.querySelector('.latent-live');
