@@ -95,6 +95,8 @@ extension KernelCore {
     }
 
     private func respond(_ panel: LivePanel, parent: Message, outlet: MessageOutlet) {
+        // Like a cell: an interrupt before this update does not stop it; one during it does.
+        interpreter.interruption.clear()
         do {
             let (controls, image) = try panel.respond()
             for model in controls {
@@ -102,7 +104,7 @@ extension KernelCore {
             }
             if image {
                 publishUpdate(
-                    panel.image, keys: ["value", "width"], method: "update", parent: parent, outlet: outlet)
+                    panel.image, keys: ["value", "format", "width"], method: "update", parent: parent, outlet: outlet)
             }
         } catch {
             KernelLog.write("a widget could not redraw its picture: \(error)")

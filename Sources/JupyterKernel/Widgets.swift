@@ -156,10 +156,10 @@ final class LivePanel {
             model: "ImageModel", view: "ImageView",
             state: [
                 // Its own width, shrunk (keeping its shape) where the output area is narrower.
-                "format": "png", "width": .string(String(panel.image.width)),
+                "format": .string(panel.image.format.rawValue), "width": .string(String(panel.image.width)),
                 "layout": layout(["max_width": "100%", "height": "auto"]),
             ],
-            binary: ["value": panel.image.png])
+            binary: ["value": panel.image.bytes])
         models.append(image)
         let title = WidgetModel(
             model: "LabelModel", view: "LabelView",
@@ -205,7 +205,8 @@ final class LivePanel {
             changed.append(controlModels[index])
         }
         if let picture = change.image {
-            image.set("value", bytes: picture.png)
+            image.set("value", bytes: picture.bytes)
+            image.set("format", .string(picture.format.rawValue))
             image.set("width", .string(String(picture.width)))
         }
         return (changed, change.image != nil)

@@ -228,4 +228,22 @@ final class WidgetTests: CoreTestCase {
         _ = update(first.sliders[0], ["value": 1])
         XCTAssertEqual(outlet.iopubTypes, ["status:busy", "status:idle"])
     }
+
+    /// An SVG picture (embed's t-SNE map) goes to the Image model as `svg+xml`, which ipywidgets'
+    /// ImageView turns into an `image/svg+xml` blob; a redraw sets the format of what it draws.
+    func testAnSVGPictureIsSentWithItsFormat() throws {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"480\"></svg>"
+        let live = LivePanel(
+            ControlPanel(
+                title: "a map",
+                controls: [Control(.slider(minimum: 5, maximum: 50, step: 1), label: "perplexity", value: 30)],
+                image: PanelImage(svg: svg, width: 640, height: 480)
+            ) { _, values in PanelChange(image: PanelImage(png: [UInt8(values[0])], width: 1, height: 1)) })
+        XCTAssertEqual(live.image.state["format"], "svg+xml")
+        XCTAssertEqual(live.image.payload().buffers, [Array(svg.utf8)])
+        live.note(0, value: 12)
+        XCTAssertTrue(try live.respond().image)
+        XCTAssertEqual(live.image.state["format"], "png")
+        XCTAssertEqual(live.image.payload().buffers, [[12]])
+    }
 }

@@ -10,8 +10,9 @@ final class ExploreTests: XCTestCase {
     /// A sink whose host keeps the panels shown.
     final class PanelSink: OutputSink, ControlHost {
         var panels: [(panel: ControlPanel, fallback: MimeBundle)] = []
+        var displays: [MimeBundle] = []
         func stream(_ text: String, on stream: StreamName) {}
-        func display(_ bundle: MimeBundle, id: String?) {}
+        func display(_ bundle: MimeBundle, id: String?) { displays.append(bundle) }
         func update(_ bundle: MimeBundle, id: String) {}
         var controls: ControlHost? { self }
         func show(_ panel: ControlPanel, fallback: MimeBundle) { panels.append((panel, fallback)) }
@@ -70,11 +71,11 @@ final class ExploreTests: XCTestCase {
             XCTAssertEqual(step, (high - low) / 200, accuracy: 1e-9)
             XCTAssertEqual(panel.controls[d].value, min(max(Double(first[d]), low), high), accuracy: 1e-5)
         }
-        XCTAssertEqual(Array(panel.image.png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertEqual(Array(panel.image.bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
         // Two digits side by side, each 28 pixels drawn 7 times larger.
         XCTAssertGreaterThanOrEqual(panel.image.width, 2 * 196)
         XCTAssertLessThan(panel.image.width, 450, "fits a 900-pixel-wide JupyterLab")
-        XCTAssertEqual(fallback.data["image/png"], Data(panel.image.png).base64EncodedString())
+        XCTAssertEqual(fallback.data["image/png"], Data(panel.image.bytes).base64EncodedString())
     }
 
     func testAVAEsSlidersSpanItsPrior() throws {

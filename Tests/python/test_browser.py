@@ -585,39 +585,50 @@ PICTURE_BYTES_JS = """
 def run_explore(learner) -> dict:
     """Runs an explore cell in a scratch notebook, drags its first slider as a learner would, and
     reads the picture's bytes before and after."""
-    if getattr(learner, "explore", None) is not None:
-        return learner.explore
+    if getattr(learner, "explore", None) is None:
+        learner.explore = run_panel(learner, EXPLORE_NOTEBOOK, EXPLORE_CELLS, sliders=5, shot="explore-1400")
+    return learner.explore
+
+
+def run_panel(learner, notebook: str, cells: list[str], *, sliders: int, shot: str) -> dict:
+    """Runs `cells` in a scratch notebook, waits for the last one's panel and its `sliders`,
+    drags the first slider and lets go, and reads the picture's bytes (hex) before and after and
+    the picture's natural size once it changed."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     result: dict = {"failure": None}
-    learner.explore = result
     try:
-        learner.open_scratch(EXPLORE_NOTEBOOK, EXPLORE_CELLS)
+        learner.open_scratch(notebook, cells)
         learner.driver.find_element(
             By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").click()
-        for _ in EXPLORE_CELLS:
+        for _ in cells:
             ActionChains(learner.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
-        learner.wait_until_run("the explore notebook", 300, cells=len(EXPLORE_CELLS))
-        sliders = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .widget-hslider"
-        learner.wait("the explore sliders", lambda: len(learner.driver.find_elements(By.CSS_SELECTOR, sliders)) >= 5, 60)
+        learner.wait_until_run(f"the notebook {notebook}", 300, cells=len(cells))
+        selector = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .widget-hslider"
+        learner.wait("the panel's sliders",
+                     lambda: len(learner.driver.find_elements(By.CSS_SELECTOR, selector)) >= sliders, 60)
         result["sliders"] = learner.js(f"""
-            return [...document.querySelectorAll('{sliders}')].map(s => s.innerText.replace(/\\s+/g, ' ').trim())""")
+            return [...document.querySelectorAll('{selector}')].map(s => s.innerText.replace(/\\s+/g, ' ').trim())""")
         result["before"] = learner.wait("the picture's bytes", lambda: learner.driver.execute_async_script(PICTURE_BYTES_JS), 30)
-        handle = learner.driver.find_elements(By.CSS_SELECTOR, sliders + " .noUi-handle")[0]
+        handle = learner.driver.find_elements(By.CSS_SELECTOR, selector + " .noUi-handle")[0]
         learner.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", handle)
         ActionChains(learner.driver).click_and_hold(handle).move_by_offset(40, 0).move_by_offset(60, 0).release().perform()
         result["after"] = learner.wait("the picture to change", lambda: (
-            (b := learner.driver.execute_async_script(PICTURE_BYTES_JS)) and b != result["before"] and b), 30)
+            (b := learner.driver.execute_async_script(PICTURE_BYTES_JS)) and b != result["before"] and b), 60)
         result["readouts"] = learner.js(f"""
-            return [...document.querySelectorAll('{sliders} .widget-readout')].map(r => r.textContent.trim())""")
-        result["shot"] = str(learner.screenshot("explore-1400"))
+            return [...document.querySelectorAll('{selector} .widget-readout')].map(r => r.textContent.trim())""")
+        result["natural"] = learner.wait("the new picture to be drawn", lambda: learner.js("""
+            const img = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) img.widget-image');
+            return img && img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : null"""), 30)
+        result["shot"] = str(learner.screenshot(shot))
     except Exception:
         result["failure"] = traceback.format_exc()
+        learner.screenshot(shot + "-failed")
     finally:
-        learner.drain_console(EXPLORE_NOTEBOOK)
-        result["console"] = [entry for where, entry in learner.console if where == EXPLORE_NOTEBOOK]
+        learner.drain_console(notebook)
+        result["console"] = [entry for where, entry in learner.console if where == notebook]
         try:
             learner.shut_down_kernels()
         except OSError:
@@ -642,6 +653,20 @@ def test_explore_leaves_no_errors_in_the_browser_console(learner):
                   or (entry.get("level") == "WARNING" and re.search(r"widget|comm|model", entry["message"], re.I)))
               and not any(re.search(pattern, entry["message"]) for pattern, _why in CONSOLE_NOISE)]
     assert not severe, "the browser's console while exploring:\n" + "\n".join(severe)
+
+
+def test_tsne_perplexity_slider_redraws_the_map_in_the_browser(learner):
+    """`embed ... tsne`: the perplexity slider, let go, draws a new SVG map that the browser shows."""
+    result = run_panel(
+        learner, "scratch-tsne.ipynb", ["data = mnist train 100 test 300", "embed data.test[0:300] tsne"],
+        sliders=1, shot="tsne-1400")
+    assert result["failure"] is None, result["failure"]
+    assert len(result["sliders"]) == 1 and result["sliders"][0].startswith("perplexity"), result["sliders"]
+    svg = "3c737667"  # "<svg"
+    assert result["before"].startswith(svg) and result["after"].startswith(svg), "SVG pictures"
+    assert result["after"] != result["before"]
+    assert result["readouts"][0] != "30.00", f"the slider moved: {result['readouts']}"
+    assert result["natural"][0] >= 400, f"the browser drew the SVG map: {result['natural']}"
 
 
 

@@ -188,3 +188,69 @@ def test_nbclient_saves_the_widget_state_into_the_notebook(latent_env, tmp_path)
     assert image["model_module"] == "@jupyter-widgets/controls" and image["model_module_version"] == "2.0.0"
     buffers = {tuple(b["path"]): b for b in image.get("buffers", [])}
     assert base64.b64decode(buffers[("value",)]["data"]).startswith(PNG)
+
+
+def tsne_panel(kc, code: str) -> tuple[dict, dict, dict]:
+    """Runs a t-SNE `code`; returns its display's data, its perplexity slider and its image's comm_open."""
+    display, opens = explore(kc, code)
+    (slider,) = of_model(opens, "FloatSliderModel")
+    (image,) = of_model(opens, "ImageModel")
+    return display["content"]["data"], slider["content"], image
+
+
+def test_a_tsne_embedding_gets_a_perplexity_slider_that_runs_tsne_again(kernel):
+    km, kc = kernel
+    reply, _ = execute(kc, "data = mnist train 100 test 300", timeout=120)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    data, slider, image = tsne_panel(kc, "embed data.test[0:300] tsne")
+    assert data["image/svg+xml"].startswith("<svg"), "the still picture for frontends without widgets"
+    assert "t-SNE (perplexity 30)" in data["text/plain"]
+    state = slider["data"]["state"]
+    assert (state["description"], state["min"], state["max"], state["value"]) == ("perplexity", 5, 50, 30)
+    assert state["continuous_update"] is False, "t-SNE runs again when the slider is let go"
+    assert image["content"]["data"]["state"]["format"] == "svg+xml"
+    first = image["buffers"][0].tobytes()
+    assert first.decode() == data["image/svg+xml"], "the panel shows the still picture"
+
+    msg_id = comm_msg(kc, slider["comm_id"], {"method": "update", "state": {"value": 10}, "buffer_paths": []})
+    answers = comm_msgs(kc, msg_id)
+    assert [m["content"]["data"]["method"] for m in answers] == ["echo_update", "update"]
+    assert answers[1]["content"]["comm_id"] == image["content"]["comm_id"]
+    assert answers[1]["content"]["data"]["state"]["format"] == "svg+xml"
+    redrawn = answers[1]["buffers"][0].tobytes()
+    assert redrawn != first and b"t-SNE (perplexity 10)" in redrawn
+
+    # Out of range is clamped to the slider's end; what is not a number changes nothing.
+    msg_id = comm_msg(kc, slider["comm_id"], {"method": "update", "state": {"value": 500}})
+    answers = comm_msgs(kc, msg_id)
+    assert answers[0]["content"]["data"] == {"method": "echo_update", "state": {"value": 50}, "buffer_paths": []}
+    assert b"t-SNE (perplexity 50)" in answers[1]["buffers"][0].tobytes()
+    msg_id = comm_msg(kc, slider["comm_id"], {"method": "update", "state": {"value": "many"}})
+    assert comm_msgs(kc, msg_id) == []
+
+
+def test_an_interrupt_stops_the_tsne_a_slider_started(kernel):
+    km, kc = kernel
+    reply, _ = execute(kc, "data = mnist train 100 test 300", timeout=120)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    # The statement itself is interrupted; the slider's t-SNE still runs (the flag is lowered
+    # for it, as for a cell) until it is interrupted in turn.
+    msg_id = kc.execute("embed data.test[0:300] tsne iterations 100000")
+    time.sleep(1.5)
+    km.interrupt_kernel()
+    messages = collect_until_idle(kc, msg_id)
+    assert kc.get_shell_msg(timeout=30)["content"]["status"] == "ok"
+    (display,) = [m for m in messages if m["msg_type"] == "display_data"]
+    assert ", interrupted" in display["content"]["data"]["text/plain"]
+    opens = {m["content"]["comm_id"]: m for m in messages if m["msg_type"] == "comm_open"}
+    (slider,) = of_model(opens, "FloatSliderModel")
+    msg_id = comm_msg(kc, slider["content"]["comm_id"], {"method": "update", "state": {"value": 12}})
+    time.sleep(1.5)
+    started = time.monotonic()
+    km.interrupt_kernel()
+    answers = comm_msgs(kc, msg_id)
+    assert time.monotonic() - started < 10, "100000 iterations were not run"
+    assert [m["content"]["data"]["method"] for m in answers] == ["echo_update", "update"]
+    assert b"t-SNE (perplexity 12)" in answers[1]["buffers"][0].tobytes()
+    reply, _ = execute(kc, "data")
+    assert reply["content"]["status"] == "ok"

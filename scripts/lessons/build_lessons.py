@@ -760,7 +760,15 @@ def latent_space():
             coloured by its label:
             """
         ),
-        code("embed data.test[0:2000] tsne", picture()),
+        code("embed data.test[0:2000] tsne", picture(), WIDGET),
+        md(
+            """
+            In JupyterLab a *perplexity* slider sits beside the map: roughly how many neighbours
+            each point tries to keep. Let it go at 5 and t-SNE draws the map again from close
+            neighbours only, and the digits break into smaller clumps; at 50 it weighs wider
+            neighbourhoods. The map takes a few seconds to redraw.
+            """
+        ),
         md("Now the same 2,000 digits, described by their 32-number codes instead of 784 pixels:"),
         code("embed code32 data.test[0:2000] tsne", picture()),
         md(

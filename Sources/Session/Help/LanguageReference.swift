@@ -231,7 +231,7 @@ enum LanguageReference {
         ### embed
         `embed [MODEL] IMAGES [METHOD] [D] [perplexity P] [iterations N] [seed S] [kernel K] [gamma G]`: projects the codings of the images to D dimensions (2 or 3; 2), coloured by label;
         without a MODEL it projects the pixels themselves. METHOD is `pca`, `kernelpca` or `tsne`
-        (pca); each option below belongs to one of them. See docs/pictures.md.
+        (pca); each option below belongs to one of them. In a frontend that shows Jupyter widgets, t-SNE gets a `perplexity` slider (5 to 50): let go, it runs t-SNE again with that perplexity. See docs/pictures.md.
 
         | option | meaning | default |
         | --- | --- | --- |

@@ -38,14 +38,32 @@ public struct Control: Sendable, Equatable {
     }
 }
 
-/// A PNG a panel shows.
+/// A picture a panel shows: a PNG, or an SVG chart (kept as SVG so that the panel's picture is
+/// the same as the still one, which is SVG too).
 public struct PanelImage: Sendable, Equatable {
-    public var png: [UInt8]
+    public enum Format: String, Sendable, Equatable {
+        case png
+        case svg = "svg+xml"
+
+        /// The MIME type of the picture (`image/` and the format's name).
+        public var mimeType: String { "image/" + rawValue }
+    }
+
+    public var bytes: [UInt8]
+    public var format: Format
     public var width: Int
     public var height: Int
 
     public init(png: [UInt8], width: Int, height: Int) {
-        self.png = png
+        self.bytes = png
+        self.format = .png
+        self.width = width
+        self.height = height
+    }
+
+    public init(svg: String, width: Int, height: Int) {
+        self.bytes = Array(svg.utf8)
+        self.format = .svg
         self.width = width
         self.height = height
     }

@@ -31,7 +31,9 @@ struct Embed: SessionStatement {
         """
         projects the codings of the images to D dimensions (2 or 3; 2), coloured by label;
         without a MODEL it projects the pixels themselves. METHOD is `pca`, `kernelpca` or `tsne`
-        (pca); each option below belongs to one of them. See docs/pictures.md.
+        (pca); each option below belongs to one of them. In a frontend that shows Jupyter widgets, \
+        t-SNE gets a `perplexity` slider (5 to 50): let go, it runs t-SNE again with that \
+        perplexity. See docs/pictures.md.
         """)
 
     let model: Identifier?
@@ -195,6 +197,27 @@ extension StatementContext {
         try memory.check(
             needed, for: "\(method.rawValue) of \(grouped(n)) images", at: data.range,
             instead: "fewer images, e.g. \(sourceName(data))[0:\(max(3, n / 4))]")
+        let perplexity = options.perplexity?.value ?? min(30, Double(n - 1) / 3)
+        let interruption = self.interruption, seed = self.seed
+        // t-SNE with one perplexity: the layout, the title and what the text adds. It stops at the
+        // interruption flag and keeps the layout it reached.
+        func tsne(perplexity: Double) throws -> ([Float], String, String) {
+            guard perplexity < Double(n) else {
+                throw Diagnostic(
+                    "the perplexity must be below the number of points (\(n)), not \(shortNumber(perplexity))",
+                    range: options.perplexity?.range ?? range, kind: .value)
+            }
+            var tsne = TSNE(
+                perplexity: perplexity, iterations: options.iterations?.value ?? 1000,
+                seed: options.seed.map { UInt64($0.value) } ?? seed)
+            if options.seed != nil { tsne.initialisation = .random }
+            let result = try tsne.fit(points, count: n, features: features) { _ in !interruption.isRaised }
+            let stopped = result.iterationsRun < tsne.iterations ? ", interrupted" : ""
+            return (
+                result.embedding, "t-SNE (perplexity \(shortNumber(perplexity)))",
+                "KL divergence \(shortNumber(result.divergence)) after \(result.iterationsRun) iterations\(stopped)"
+            )
+        }
         let (xy, title, extra): ([Float], String, String) = try drawing(range) {
             switch method {
             case .pca:
@@ -223,37 +246,45 @@ extension StatementContext {
                     "eigenvalues: " + kpca.eigenvalues.map { shortNumber($0) }.joined(separator: ", ")
                 )
             case .tsne:
-                let perplexity = options.perplexity?.value ?? min(30, Double(n - 1) / 3)
-                guard perplexity < Double(n) else {
-                    throw Diagnostic(
-                        "the perplexity must be below the number of points (\(n)), not \(shortNumber(perplexity))",
-                        range: options.perplexity?.range ?? range, kind: .value)
-                }
-                var tsne = TSNE(
-                    perplexity: perplexity, iterations: options.iterations?.value ?? 1000,
-                    seed: options.seed.map { UInt64($0.value) } ?? seed)
-                if options.seed != nil { tsne.initialisation = .random }
-                let result = try tsne.fit(points, count: n, features: features) { _ in !self.interruption.isRaised }
-                let stopped = result.iterationsRun < tsne.iterations ? ", interrupted" : ""
-                return (
-                    result.embedding, "t-SNE (perplexity \(shortNumber(perplexity)))",
-                    "KL divergence \(shortNumber(result.divergence)) after \(result.iterationsRun) iterations\(stopped)"
-                )
+                return try tsne(perplexity: perplexity)
             }
         }
         let axis = method == .tsne ? "t-SNE" : "component"
-        let chart = try drawing(range) {
-            try ScatterChart(
-                title: "\(title) of \(what) (\(n) images\(note))", xLabel: axis + " 1", yLabel: axis + " 2",
-                x: (0..<n).map { Double(xy[2 * $0]) }, y: (0..<n).map { Double(xy[2 * $0 + 1]) },
-                classes: images.labels.map(Int.init)
-            ).render()
+        func chart(_ xy: [Float], _ title: String) throws -> Chart {
+            try drawing(range) {
+                try ScatterChart(
+                    title: "\(title) of \(what) (\(n) images\(note))", xLabel: axis + " 1", yLabel: axis + " 2",
+                    x: (0..<n).map { Double(xy[2 * $0]) }, y: (0..<n).map { Double(xy[2 * $0 + 1]) },
+                    classes: images.labels.map(Int.init)
+                ).render()
+            }
         }
-        var bundle = chartBundle(chart)
-        var text = chart.summary + "\n" + extra
+        let still = try chart(xy, title)
+        var bundle = chartBundle(still)
+        var text = still.summary + "\n" + extra
         if dimensions == 3 { text += "\n(3 components computed; the picture shows the first two)" }
         bundle.data["text/plain"] = text
-        return bundle
+        guard method == .tsne, output.controls != nil else { return bundle }
+        // A perplexity slider, let go before t-SNE runs again (it takes seconds for many points).
+        let low = min(5, perplexity), high = max(min(50, Double(n - 1) / 3), perplexity)
+        guard low < high else { return bundle }
+        return showPanel(
+            ControlPanel(
+                title:
+                    "t-SNE of \(what) (\(n) images\(note)); the slider sets the perplexity, and t-SNE runs again when "
+                    + "it is let go",
+                controls: [
+                    Control(
+                        .slider(minimum: low, maximum: high, step: 1), label: "perplexity", value: perplexity,
+                        continuous: false)
+                ],
+                image: PanelImage(svg: still.svg, width: still.width, height: still.height)
+            ) { _, values in
+                let (xy, title, _) = try self.drawing(self.range) { try tsne(perplexity: values[0]) }
+                let picture = try chart(xy, title)
+                return PanelChange(image: PanelImage(svg: picture.svg, width: picture.width, height: picture.height))
+            },
+            still: bundle)
     }
 
     /// The first two columns of a row-major matrix with `stride` columns (a zero second column

@@ -84,11 +84,14 @@ extension StatementContext {
     }
 
     /// Shows `panel` where controls can be shown (nil: nothing more to display); elsewhere its
-    /// first picture is the statement's result.
-    func showPanel(_ panel: ControlPanel) -> MimeBundle? {
-        let fallback = imageBundle(
-            EncodedImage(bytes: panel.image.png, width: panel.image.width, height: panel.image.height),
-            summary: panel.title + " (its sliders need a frontend that shows Jupyter widgets)")
+    /// still picture is the statement's result. `still` is what frontends without controls show instead (by default the panel's first
+    /// picture, which must then be a PNG).
+    func showPanel(_ panel: ControlPanel, still: MimeBundle? = nil) -> MimeBundle? {
+        let fallback =
+            still
+            ?? imageBundle(
+                EncodedImage(bytes: panel.image.bytes, width: panel.image.width, height: panel.image.height),
+                summary: panel.title + " (its sliders need a frontend that shows Jupyter widgets)")
         guard let host = output.controls else { return fallback }
         host.show(panel, fallback: fallback)
         return nil
