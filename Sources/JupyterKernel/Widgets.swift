@@ -155,9 +155,10 @@ final class LivePanel {
         image = WidgetModel(
             model: "ImageModel", view: "ImageView",
             state: [
-                // Its own width, shrunk (keeping its shape) where the output area is narrower.
+                // Its own width, shrunk (keeping its shape) where the output area is narrower: all
+                // of the area but the 2 px margin ipywidgets gives a widget on either side.
                 "format": .string(panel.image.format.rawValue), "width": .string(String(panel.image.width)),
-                "layout": layout(["max_width": "100%", "height": "auto"]),
+                "layout": layout(["max_width": "calc(100% - 4px)", "height": "auto"]),
             ],
             binary: ["value": panel.image.bytes])
         models.append(image)

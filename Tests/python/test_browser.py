@@ -226,18 +226,20 @@ class Learner:
     def run_first_then_start_second(self, what: str) -> None:
         """Selects the open notebook's first cell (command mode), runs it with Shift+Enter as a
         learner would, waits for it, then starts the second cell the same way."""
-        from selenium.webdriver.common.action_chains import ActionChains
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
-
-        def shift_enter():
-            ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
 
         self.driver.find_element(
             By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt").click()
-        shift_enter()
+        self.shift_enter()
         self.wait_until_run(f"{what}'s first cell", 120, cells=1)
-        shift_enter()
+        self.shift_enter()
+
+    def shift_enter(self) -> None:
+        """Runs the active cell and moves to the next, as a learner's Shift+Enter does."""
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+
+        ActionChains(self.driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
 
     def decline_news(self) -> None:
         """JupyterLab asks, in a toast over the notebook's bottom right corner, whether to fetch
@@ -438,7 +440,7 @@ class Learner:
             result["train output"] = self.js(self.panel_js() + """
                 return [...panel.querySelectorAll('.jp-CodeCell')[1].querySelectorAll('.jp-OutputArea-output')]
                     .map(o => o.textContent).join('\\n')""")
-            shift_enter()  # the third cell is the active one now: m.epochs
+            self.shift_enter()  # the third cell is the active one now: m.epochs
             self.wait_until_run("m.epochs", 60, cells=3)
             result["epochs output"] = self.js(self.panel_js() + """
                 return [...panel.querySelectorAll('.jp-CodeCell')[2].querySelectorAll('.jp-OutputArea-output')]
